@@ -1,0 +1,60 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Django 6 needs Python 3.12+: try 3.13, then 3.12, then a python3 that is new enough.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
+	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
+	  then echo $$p; break; fi; done)
+
+.PHONY: help install run test lint format messages check-deploy clean
+
+help:
+	@echo "make run    install everything, migrate, load demo data and serve on http://$(HOST):$(PORT)"
+	@echo "make test   run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL)"
+	@echo "make lint   ruff check and format check"
+
+$(VENV)/.installed: pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "Python 3.12 or newer is needed (Django 6 requires it)."; \
+	  echo "On Debian/Ubuntu: sudo apt install python3.12 python3.12-venv (or use pyenv)."; exit 1; fi
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	DEBUG=true $(PY) manage.py migrate --noinput
+	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv >/dev/null
+	DEBUG=true $(PY) manage.py seed_demo
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: install
+	DEBUG=true $(PY) manage.py makemessages -l en --ignore=.venv --ignore=var --no-obsolete
+	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv
+
+check-deploy: install
+	DEBUG=false SECRET_KEY=ci-check-deploy-$$RANDOM-not-a-real-key-but-long-enough-for-the-check \
+	  ALLOWED_HOSTS=ikm.tangerangkab.go.id EMAIL_URL=smtp+tls://portal:secret@smtp.example.org:587 \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles var/db.sqlite3 var/media

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GeraiConfig(AppConfig):
+    name = "gerai"
+    verbose_name = _("Gerai Tangerang Gemilang")

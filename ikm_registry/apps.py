@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IkmRegistryConfig(AppConfig):
+    name = "ikm_registry"
+    verbose_name = _("registri IKM")

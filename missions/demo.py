@@ -1,0 +1,5 @@
+"""Demo data for trade missions; called by `manage.py seed_demo`."""
+
+
+def seed(*, owners, stdout):
+    """Idempotent: running it twice changes nothing."""

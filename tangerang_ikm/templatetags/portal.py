@@ -1,0 +1,85 @@
+"""Formatting the portal's money, phones and dates, the Indonesian way."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+from django.utils import translation
+
+register = template.Library()
+
+
+def _group(digits: str, sep: str) -> str:
+    out = []
+    while len(digits) > 3:
+        out.insert(0, digits[-3:])
+        digits = digits[:-3]
+    out.insert(0, digits)
+    return sep.join(out)
+
+
+def format_number(value, decimals=0, *, indonesian=True) -> str:
+    """1500000 → '1.500.000'; with decimals=2 → '1.500.000,00' (Indonesian separators)."""
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return ""
+    quant = Decimal(1).scaleb(-decimals)
+    amount = amount.quantize(quant, rounding=ROUND_HALF_UP)
+    sign = "-" if amount < 0 else ""
+    whole, _, frac = f"{abs(amount):f}".partition(".")
+    thousands, point = (".", ",") if indonesian else (",", ".")
+    text = _group(whole, thousands)
+    if decimals:
+        text += point + frac
+    return sign + text
+
+
+@register.filter
+def rupiah(value, decimals=0):
+    """Rp1.500.000 (PUEBI: no space after Rp). Empty for None."""
+    if value is None or value == "":
+        return ""
+    text = format_number(value, int(decimals))
+    if text.startswith("-"):
+        return "-Rp" + text[1:]
+    return "Rp" + text
+
+
+@register.filter
+def money(value, currency="IDR"):
+    """An amount in its own currency: Rp for rupiah, the ISO code otherwise."""
+    if value is None or value == "":
+        return ""
+    if currency == "IDR":
+        return rupiah(value)
+    indonesian = (translation.get_language() or "id").startswith("id")
+    symbol = "US$" if currency == "USD" else f"{currency} "
+    return symbol + format_number(value, 2, indonesian=indonesian)
+
+
+@register.filter
+def number(value, decimals=0):
+    """A plain number with Indonesian thousands separators."""
+    return format_number(value, int(decimals)) if value is not None else ""
+
+
+@register.filter
+def phone_local(e164):
+    """+6281234567890 → 0812-3456-7890; landlines +62215550123 → (021) 5550123."""
+    if not e164:
+        return ""
+    if not e164.startswith("+62"):
+        return e164
+    national = "0" + e164[3:]
+    if national.startswith("08"):
+        parts = [national[:4], national[4:8], national[8:]]
+        return "-".join(p for p in parts if p)
+    if national.startswith("021"):
+        return f"(021) {national[3:]}"
+    return national
+
+
+@register.filter
+def wa_link(e164):
+    """https://wa.me/6281234567890 for an E.164 number."""
+    return f"https://wa.me/{e164.lstrip('+')}" if e164 else ""

@@ -1,0 +1,80 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from tangerang_ikm import views
+from tangerang_ikm.forms import LoginForm
+
+admin.site.site_header = "Portal IKM Kabupaten Tangerang — Disperindag"
+admin.site.site_title = "Portal IKM Kabupaten Tangerang — Disperindag"
+admin.site.index_title = _("Administrasi")
+
+account_patterns = [
+    path("daftar/", views.signup, name="signup"),
+    path("daftar/selesai/", views.signup_done, name="signup_done"),
+    path("konfirmasi/<uidb64>/<token>/", views.confirm_email, name="confirm_email"),
+    path("konfirmasi/kirim-ulang/", views.resend_confirmation, name="resend_confirmation"),
+    path(
+        "masuk/",
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "sandi/lupa/",
+        auth_views.PasswordResetView.as_view(
+            email_template_name="registration/password_reset_email.txt",
+            subject_template_name="registration/password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
+    path(
+        "sandi/lupa/terkirim/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "sandi/atur/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "sandi/atur/selesai/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("sandi/ubah/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "sandi/ubah/selesai/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+]
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+# Public and owner pages: Indonesian at /, English under /en/.
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    # Inside the language prefix on purpose: set_language must resolve the page it
+    # came from in that page's language (/en/... runs under "en").
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("akun/", include(account_patterns)),
+    path("", include("ikm_registry.urls")),
+    path("misi-dagang/", include("missions.urls")),
+    path("gerai/", include("gerai.urls")),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

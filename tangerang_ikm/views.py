@@ -1,0 +1,99 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from tangerang_ikm.forms import ResendConfirmationForm, SignUpForm
+from tangerang_ikm.mail import send_templated_mail
+from tangerang_ikm.tokens import email_confirmation_token
+
+User = get_user_model()
+
+
+def home(request):
+    return render(request, "home.html")
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """200 when the database answers, 503 when it does not: for the load balancer."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+def send_confirmation(request, user):
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = email_confirmation_token.make_token(user)
+    link = request.build_absolute_uri(reverse("confirm_email", args=[uid, token]))
+    send_templated_mail(
+        to=[user.email],
+        template="account/email/confirm",
+        context={"user": user, "link": link},
+        language=user.language,
+    )
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save(commit=False)
+        user.language = get_language() or "id"
+        user.save()
+        send_confirmation(request, user)
+        return redirect("signup_done")
+    return render(request, "account/signup.html", {"form": form})
+
+
+def signup_done(request):
+    return render(request, "account/signup_done.html")
+
+
+def confirm_email(request, uidb64, token):
+    try:
+        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
+        user = None
+    if user is None or not email_confirmation_token.check_token(user, token):
+        return render(request, "account/confirm_invalid.html", status=400)
+    user.confirm_email()
+    messages.success(
+        request, _("Alamat e-mail Anda sudah dikonfirmasi. Sekarang Anda dapat masuk.")
+    )
+    return redirect("login")
+
+
+def resend_confirmation(request):
+    form = ResendConfirmationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = User.objects.filter(
+            email__iexact=form.cleaned_data["email"], email_confirmed_at__isnull=True
+        ).first()
+        if user is not None:
+            send_confirmation(request, user)
+        # The same answer either way, so the form does not reveal who has an account.
+        messages.info(
+            request,
+            _(
+                "Jika alamat itu memiliki akun yang belum dikonfirmasi, "
+                "kami telah mengirim tautan baru."
+            ),
+        )
+        return redirect("login")
+    return render(request, "account/resend_confirmation.html", {"form": form})

@@ -1,0 +1,58 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from tangerang_ikm import roles
+
+
+def perms(name):
+    group = Group.objects.get(name=name)
+    return {
+        f"{p.content_type.app_label}.{p.codename}"
+        for p in group.permissions.select_related("content_type")
+    }
+
+
+@pytest.mark.django_db
+def test_every_role_group_exists_after_migrate():
+    assert set(Group.objects.values_list("name", flat=True)) >= set(roles.ROLES)
+
+
+@pytest.mark.django_db
+def test_admin_has_everything_in_portal_apps():
+    p = perms(roles.ADMIN)
+    assert {
+        "ikm_registry.delete_business",
+        "ikm_registry.change_desa",
+        "tangerang_ikm.change_user",
+    } <= p
+
+
+@pytest.mark.django_db
+def test_coordinator_verifies_registry_but_cannot_delete_businesses():
+    p = perms(roles.COORDINATOR)
+    assert "ikm_registry.verify_business" in p
+    assert "ikm_registry.change_business" in p
+    assert "ikm_registry.delete_business" not in p
+
+
+@pytest.mark.django_db
+def test_venue_manager_only_views_registry():
+    p = perms(roles.VENUE_MANAGER)
+    assert "ikm_registry.view_business" in p
+    assert "ikm_registry.change_business" not in p
+    assert not any(x.startswith("missions.") for x in p)
+
+
+@pytest.mark.django_db
+def test_leadership_views_and_changes_nothing():
+    p = perms(roles.LEADERSHIP)
+    assert "ikm_registry.view_business" in p
+    assert all(x.split(".")[1].startswith("view") for x in p), p
+
+
+@pytest.mark.django_db
+def test_sync_restores_a_removed_permission():
+    group = Group.objects.get(name=roles.COORDINATOR)
+    group.permissions.clear()
+    roles.sync_roles()
+    assert "ikm_registry.verify_business" in perms(roles.COORDINATOR)

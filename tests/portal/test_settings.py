@@ -1,0 +1,70 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _start(env_overrides):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "tangerang_ikm.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = _start({"DEBUG": "false"})
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_starts_with_a_secret_key():
+    result = _start({"DEBUG": "false", "SECRET_KEY": "x" * 50})
+    assert result.returncode == 0, result.stderr
+
+
+def test_debug_is_refused_on_a_public_host():
+    result = _start({"DEBUG": "true", "ALLOWED_HOSTS": "ikm.tangerangkab.go.id"})
+    assert result.returncode != 0
+    assert "Turn DEBUG off in production" in result.stderr
+
+
+def test_debug_runs_with_a_development_key_on_localhost():
+    result = _start({"DEBUG": "true"})
+    assert result.returncode == 0, result.stderr
+
+
+def test_time_zone_and_languages():
+    assert settings.TIME_ZONE == "Asia/Jakarta"
+    assert settings.LANGUAGE_CODE == "id"
+    assert [code for code, _ in settings.LANGUAGES] == ["id", "en"]
+
+
+def test_report_which_database_ran(record_property):
+    # Shown in the junit output and the pytest header: the same suite runs on both.
+    from django.db import connection
+
+    record_property("database", connection.vendor)
+    assert connection.vendor in {"postgresql", "sqlite"}
+
+
+@pytest.mark.skipif(os.environ.get("CI") != "true", reason="only CI promises PostgreSQL")
+def test_ci_runs_postgres_when_asked():
+    from django.db import connection
+
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        assert connection.vendor == "postgresql"

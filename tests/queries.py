@@ -1,0 +1,25 @@
+"""Query-count helpers: a page must run the same number of queries at any data size."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def count_queries(client, url, *, status=200):
+    """Render `url` once and return how many SQL queries it ran."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == status, (url, response.status_code)
+    return len(ctx.captured_queries)
+
+
+def assert_fixed_queries(client, url, grow, *, status=200):
+    """Count queries for `url`, call `grow()` to add data, and require the same count.
+
+    Returns the count so that the caller can also assert it exactly.
+    """
+    client.get(url)  # warm per-process caches (content types, sessions) first
+    before = count_queries(client, url, status=status)
+    grow()
+    after = count_queries(client, url, status=status)
+    assert before == after, f"{url}: {before} queries before, {after} after the data grew"
+    return after
