@@ -47,6 +47,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# After `make messages`, translate new entries: python locale/translate.py < file.tsv (see its docstring).
 messages: install
 	DEBUG=true $(PY) manage.py makemessages -l en --ignore=.venv --ignore=var --no-obsolete
 	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv

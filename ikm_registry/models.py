@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 nib_validator = RegexValidator(r"^\d{13}$", _("NIB terdiri dari tepat 13 digit."))
 
@@ -325,3 +326,129 @@ class Product(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ProductPhoto(models.Model):
+    """A product photo, re-encoded at upload without EXIF; the original is never kept."""
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="photos", verbose_name=_("produk")
+    )
+    image = models.ImageField(_("foto (ukuran tampilan)"), upload_to="products/")
+    thumbnail = models.ImageField(_("gambar kecil"), upload_to="products/thumbs/")
+    alt_text = models.CharField(
+        _("keterangan foto"), max_length=200, blank=True, help_text=_("Untuk pembaca layar.")
+    )
+    position = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("foto produk")
+        verbose_name_plural = _("foto produk")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.alt_text or f"{self.product} #{self.pk}"
+
+
+class Certificate(models.Model):
+    class Kind(models.TextChoices):
+        HALAL = "halal", _("Halal")
+        PIRT = "pirt", _("SPP-IRT/P-IRT")
+        BPOM_MD = "bpom_md", _("BPOM MD")
+        SNI = "sni", _("SNI")
+        SVLK = "svlk", _("SVLK/V-Legal")
+        HACCP = "haccp", _("HACCP")
+        ISO22000 = "iso22000", _("ISO 22000")
+        ORGANIC = "organic", _("organik")
+        OTHER = "other", _("lainnya")
+
+    business = models.ForeignKey(
+        Business, on_delete=models.CASCADE, related_name="certificates", verbose_name=_("usaha")
+    )
+    kind = models.CharField(_("jenis sertifikat"), max_length=12, choices=Kind.choices)
+    number = models.CharField(_("nomor"), max_length=80)
+    issuer = models.CharField(_("penerbit"), max_length=150, blank=True)
+    valid_until = models.DateField(
+        _("berlaku sampai"), null=True, blank=True, help_text=_("Kosongkan jika tanpa batas.")
+    )
+    document = models.FileField(
+        _("dokumen pindaian"),
+        upload_to="private/certificates/",
+        blank=True,
+        help_text=_("PDF atau gambar. Tidak pernah dapat diunduh publik."),
+    )
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sertifikat")
+        verbose_name_plural = _("sertifikat")
+        ordering = ["kind", "valid_until"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}"
+
+
+class ExportRecord(models.Model):
+    """Export experience: a country the business exported to, in a year."""
+
+    business = models.ForeignKey(
+        Business, on_delete=models.CASCADE, related_name="exports", verbose_name=_("usaha")
+    )
+    country = CountryField(_("negara tujuan"))
+    year = models.PositiveSmallIntegerField(_("tahun"))
+
+    class Meta:
+        verbose_name = _("pengalaman ekspor")
+        verbose_name_plural = _("pengalaman ekspor")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business", "country", "year"], name="export_record_unique_per_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.country.name} {self.year}"
+
+
+class Inquiry(models.Model):
+    """A buyer's message about a business or one of its products, from the public catalog."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("baru")
+        ANSWERED = "answered", _("sudah dijawab")
+
+    business = models.ForeignKey(
+        Business, on_delete=models.CASCADE, related_name="inquiries", verbose_name=_("usaha")
+    )
+    product = models.ForeignKey(
+        Product,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inquiries",
+        verbose_name=_("produk"),
+    )
+    name = models.CharField(_("nama"), max_length=120)
+    company = models.CharField(_("perusahaan"), max_length=150, blank=True)
+    country = CountryField(_("negara"))
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("telepon"), max_length=30, blank=True)
+    quantity = models.CharField(_("jumlah yang diminati"), max_length=100, blank=True)
+    message = models.TextField(_("pesan"), max_length=5000)
+    language = models.CharField(_("bahasa"), max_length=8, default="id")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.NEW
+    )
+    answered_at = models.DateTimeField(_("dijawab pada"), null=True, blank=True)
+    created_at = models.DateTimeField(_("dikirim pada"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("permintaan pembeli")
+        verbose_name_plural = _("permintaan pembeli")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["business", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.name} → {self.business}"
