@@ -93,6 +93,12 @@ class BusinessQuerySet(models.QuerySet):
         """What the public may see: verified and not archived."""
         return self.filter(status=Business.Status.VERIFIED, archived_at__isnull=True)
 
+    def search(self, q):
+        """Matches for a catalog search, annotated with `search_rank` (see search.py)."""
+        from ikm_registry.search import search_businesses
+
+        return search_businesses(self, q)
+
 
 class Business(models.Model):
     """An IKM (industri kecil dan menengah) in the registry."""
@@ -246,6 +252,12 @@ class ProductQuerySet(models.QuerySet):
             business__status=Business.Status.VERIFIED,
             business__archived_at__isnull=True,
         )
+
+    def search(self, q):
+        """Matches for a catalog search, annotated with `search_rank` (see search.py)."""
+        from ikm_registry.search import search_products
+
+        return search_products(self, q)
 
 
 class Product(models.Model):

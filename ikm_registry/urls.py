@@ -1,9 +1,22 @@
 from django.urls import path
 
-from ikm_registry import views
+from ikm_registry import catalog
 
 app_name = "ikm_registry"
 
-urlpatterns = [
-    path("katalog/", views.catalog, name="catalog"),
+urlpatterns = []
+
+# --- Public catalog and buyer inquiries (issue #4) ---------------------------
+urlpatterns += [
+    path("katalog/", catalog.product_list, name="catalog"),
+    path("katalog/<slug:slug>/", catalog.product_detail, name="product_detail"),
+    path("ikm-direktori/", catalog.business_list, name="directory"),
+    path("ikm-direktori/<slug:slug>/", catalog.business_detail, name="business_detail"),
+    path("permintaan-pembeli/", catalog.owner_inquiries, name="owner_inquiries"),
+    path(
+        "permintaan-pembeli/<int:pk>/dijawab/",
+        catalog.inquiry_answered,
+        name="inquiry_answered",
+    ),
 ]
+# --- end of the catalog block ------------------------------------------------

@@ -2,9 +2,12 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 
+from ikm_registry.sitemaps import SITEMAPS
 from tangerang_ikm import views
 from tangerang_ikm.forms import LoginForm
 
@@ -59,6 +62,13 @@ account_patterns = [
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # Public catalog (issue #4): both languages in one sitemap, and robots.txt.
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots_txt",
+    ),
 ]
 
 # Public and owner pages: Indonesian at /, English under /en/.

@@ -1,0 +1,214 @@
+"""The public catalog: products and the IKM directory, in Indonesian and English.
+
+Everything here starts from `Business.objects.verified()` or `Product.objects.public()`,
+so drafts, returned, unverified and archived data cannot leak through a forgotten filter.
+Owners mark inquiries answered through `inquiries.inquiries_for_owner` (404 for others).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ikm_registry import inquiries
+from ikm_registry.forms_catalog import CatalogFilterForm, valid_certificates
+from ikm_registry.forms_inquiry import InquiryForm
+from ikm_registry.models import Business, Certificate, Product, ProductPhoto
+
+PAGE_SIZE = 24
+
+
+def photos_prefetch():
+    return Prefetch("photos", queryset=ProductPhoto.objects.order_by("position", "pk"))
+
+
+def public_products():
+    """Public products with what a card shows, in a fixed number of queries."""
+    return (
+        Product.objects.public()
+        .select_related("business__desa__kecamatan", "category")
+        .prefetch_related(photos_prefetch())
+    )
+
+
+def _page(request, qs):
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def product_list(request):
+    form = CatalogFilterForm(request.GET or None)
+    page = _page(request, form.filter_products(public_products()))
+    return render(
+        request,
+        "ikm_registry/catalog/product_list.html",
+        {"form": form, "page_obj": page, "querystring_base": form.querystring()},
+    )
+
+
+def business_list(request):
+    public_count = (
+        Product.objects.public()
+        .filter(business=OuterRef("pk"))
+        .order_by()
+        .values("business")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    qs = (
+        Business.objects.verified()
+        .select_related("desa__kecamatan")
+        .prefetch_related("commodities")
+        .annotate(public_products=Subquery(public_count))
+    )
+    form = CatalogFilterForm(request.GET or None)
+    page = _page(request, form.filter_businesses(qs))
+    return render(
+        request,
+        "ikm_registry/catalog/business_list.html",
+        {"form": form, "page_obj": page, "querystring_base": form.querystring()},
+    )
+
+
+def certificate_kinds(business):
+    """Certificate types only: numbers, issuers and scans are never public."""
+    kinds = valid_certificates().filter(business=business).values_list("kind", flat=True)
+    return [Certificate.Kind(kind).label for kind in sorted(set(kinds))]
+
+
+def export_countries(business):
+    """Countries exported to, most recent first, each once."""
+    seen = {}
+    for record in business.exports.all():
+        seen.setdefault(record.country.code, record.country)
+    return list(seen.values())
+
+
+def _inquiry_form(request, business, product=None):
+    """The inquiry form on a product or business page: (form, redirect or None)."""
+    if request.method != "POST":
+        return InquiryForm(), None
+    ip = inquiries.client_ip(request)
+    form = InquiryForm(request.POST, ip=ip)
+    if form.is_valid():
+        inquiries.submit_inquiry(
+            form=form, business=business, product=product, language=get_language(), ip=ip
+        )
+        messages.success(
+            request,
+            _(
+                "Terima kasih. Permintaan Anda sudah dikirim kepada %(business)s dan "
+                "Disperindag Kabupaten Tangerang; mereka akan membalas ke e-mail Anda."
+            )
+            % {"business": business.name},
+        )
+        return form, redirect(request.path + "#permintaan")
+    return form, None
+
+
+def _inquiry_status(form):
+    """429 when a rate limit refused the form, 200 otherwise."""
+    codes = {error.code for error in form.non_field_errors().as_data()} if form.errors else set()
+    return 429 if codes & {"rate_ip", "rate_email"} else 200
+
+
+def product_detail(request, slug):
+    product = get_object_or_404(
+        Product.objects.public().select_related("business__desa__kecamatan", "category"),
+        slug=slug,
+    )
+    business = product.business
+    form, done = _inquiry_form(request, business, product)
+    if done:
+        return done
+    photos = list(product.photos.order_by("position", "pk"))
+    more = list(
+        public_products()
+        .filter(business=business)
+        .exclude(pk=product.pk)
+        .order_by("-export_ready", "name")[:4]
+    )
+    context = {
+        "product": product,
+        "business": business,
+        "photos": photos,
+        "certificates": certificate_kinds(business),
+        "countries": export_countries(business),
+        "commodities": list(business.commodities.all()),
+        "more_products": more,
+        "form": form,
+    }
+    return render(
+        request,
+        "ikm_registry/catalog/product_detail.html",
+        context,
+        status=_inquiry_status(form),
+    )
+
+
+def business_detail(request, slug):
+    business = get_object_or_404(
+        Business.objects.verified().select_related("desa__kecamatan"), slug=slug
+    )
+    form, done = _inquiry_form(request, business)
+    if done:
+        return done
+    products = public_products().filter(business=business).order_by("-export_ready", "name")
+    context = {
+        "business": business,
+        "page_obj": _page(request, products),
+        "certificates": certificate_kinds(business),
+        "countries": export_countries(business),
+        "commodities": list(business.commodities.all()),
+        "form": form,
+    }
+    return render(
+        request,
+        "ikm_registry/catalog/business_detail.html",
+        context,
+        status=_inquiry_status(form),
+    )
+
+
+# --- Owners: their inquiries -------------------------------------------------
+
+
+@login_required
+def owner_inquiries(request):
+    qs = inquiries.inquiries_for_owner(request.user).select_related("business", "product")
+    status = request.GET.get("status")
+    if status in {"new", "answered"}:
+        qs = qs.filter(status=status)
+    counts = inquiries.inquiries_for_owner(request.user).aggregate(
+        new=Count("pk", filter=Q(status="new")), total=Count("pk")
+    )
+    return render(
+        request,
+        "ikm_registry/catalog/owner_inquiries.html",
+        {
+            "page_obj": _page(request, qs),
+            "status": status,
+            "counts": counts,
+            "querystring_base": f"status={status}" if status in {"new", "answered"} else "",
+        },
+    )
+
+
+@login_required
+@require_POST
+def inquiry_answered(request, pk):
+    inquiry = get_object_or_404(inquiries.inquiries_for_owner(request.user), pk=pk)
+    inquiries.mark_answered(inquiry)
+    messages.success(
+        request, _("Permintaan dari %(name)s ditandai sudah dijawab.") % {"name": inquiry.name}
+    )
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_url)
+    return redirect("ikm_registry:owner_inquiries")

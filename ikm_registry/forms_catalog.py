@@ -1,0 +1,158 @@
+"""The catalog's GET filter form: search words, filters and sort order."""
+
+from django import forms
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from ikm_registry.models import Business, Certificate, Commodity, Kecamatan, Product
+from ikm_registry.search import MAX_QUERY_LENGTH
+
+
+def valid_certificates(today=None):
+    """Certificates that still count: no end date, or not yet expired."""
+    today = today or timezone.localdate()
+    return Certificate.objects.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+
+
+class CommodityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        if (get_language() or "id").startswith("en") and obj.name_en:
+            return obj.name_en
+        return obj.name
+
+
+class CatalogFilterForm(forms.Form):
+    """Filters shared by the product catalog and the IKM directory.
+
+    Bad values (a commodity that does not exist, an unknown sort) are reported by the
+    form and that filter is ignored: the page still answers.
+    """
+
+    SORTS = {
+        "relevance": _("paling sesuai"),
+        "name": _("nama (A-Z)"),
+        "newest": _("terbaru"),
+    }
+
+    q = forms.CharField(
+        label=_("Cari"),
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("mis. rotan, mede")}),
+    )
+    commodity = CommodityChoiceField(
+        label=_("Komoditas"),
+        queryset=Commodity.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Semua komoditas"),
+    )
+    kecamatan = forms.ModelChoiceField(
+        label=_("Kecamatan"),
+        queryset=Kecamatan.objects.all(),
+        required=False,
+        empty_label=_("Semua kecamatan"),
+    )
+    certificate = forms.ChoiceField(
+        label=_("Sertifikat"),
+        choices=[("", _("Semua sertifikat")), *Certificate.Kind.choices],
+        required=False,
+    )
+    size = forms.ChoiceField(
+        label=_("Skala usaha"),
+        choices=[("", _("Semua skala")), *Business.SizeClass.choices],
+        required=False,
+    )
+    export_ready = forms.BooleanField(label=_("Hanya yang siap ekspor"), required=False)
+    sort = forms.ChoiceField(label=_("Urutkan"), choices=list(SORTS.items()), required=False)
+
+    def __init__(self, data=None, **kwargs):
+        # Drop empty parameters so that an empty GET form is not "bound with errors".
+        if data is not None:
+            data = data.copy()
+            data.pop("page", None)
+        super().__init__(data, **kwargs)
+        self.valid = self.is_valid() if self.is_bound else True
+
+    def value(self, name):
+        """A cleaned value, or the empty default when the field was invalid."""
+        if not self.is_bound or name in self.errors:
+            return self.fields[name].to_python("") if name != "export_ready" else False
+        return self.cleaned_data.get(name)
+
+    @property
+    def query(self):
+        return (self.value("q") or "").strip()
+
+    def sort_key(self):
+        sort = self.value("sort")
+        if not sort:
+            return "relevance" if self.query else "name"
+        if sort == "relevance" and not self.query:
+            return "name"
+        return sort
+
+    def _business_filters(self, prefix=""):
+        condition = Q()
+        if kecamatan := self.value("kecamatan"):
+            condition &= Q(**{f"{prefix}desa__kecamatan": kecamatan})
+        if size := self.value("size"):
+            condition &= Q(**{f"{prefix}size_class": size})
+        if kind := self.value("certificate"):
+            holders = valid_certificates().filter(kind=kind).values("business_id")
+            condition &= Q(**{f"{prefix}pk__in": holders})
+        return condition
+
+    def filter_products(self, qs):
+        qs = qs.filter(self._business_filters("business__"))
+        if commodity := self.value("commodity"):
+            qs = qs.filter(category=commodity)
+        if self.value("export_ready"):
+            qs = qs.filter(export_ready=True)
+        if self.query:
+            qs = qs.search(self.query)
+        english = (get_language() or "id").startswith("en")
+        display = Coalesce(NullIf(F("name_en"), Value("")), F("name")) if english else None
+        ordering = {
+            "relevance": ["-search_rank", "name", "pk"],
+            "name": [display.asc() if display is not None else "name", "pk"],
+            "newest": ["-created_at", "-pk"],
+        }[self.sort_key()]
+        return qs.order_by(*ordering)
+
+    def filter_businesses(self, qs):
+        qs = qs.filter(self._business_filters())
+        public = Product.objects.public()
+        if commodity := self.value("commodity"):
+            in_sector = Business.commodities.through.objects.filter(commodity=commodity)
+            qs = qs.filter(
+                Q(pk__in=in_sector.values("business_id"))
+                | Q(pk__in=public.filter(category=commodity).values("business_id"))
+            )
+        if self.value("export_ready"):
+            qs = qs.filter(pk__in=public.filter(export_ready=True).values("business_id"))
+        if self.query:
+            qs = qs.search(self.query)
+        ordering = {
+            "relevance": ["-search_rank", "name", "pk"],
+            "name": ["name", "pk"],
+            "newest": ["-verified_at", "-pk"],
+        }[self.sort_key()]
+        return qs.order_by(*ordering)
+
+    def querystring(self):
+        """The current filters as a query string, without the page, for pagination links."""
+        if not self.is_bound:
+            return ""
+        params = self.data.copy()
+        for key in list(params):
+            if not params.get(key):
+                del params[key]
+        return params.urlencode()
+
+    @property
+    def active(self):
+        return bool(self.querystring())

@@ -1,0 +1,83 @@
+"""Search indexes for the public catalog, on PostgreSQL only.
+
+Expression GIN indexes over the portable text fields: full-text vectors (the same
+expressions as ikm_registry/search.py queries; a test checks the planner uses them, `indonesian` and `english`) and pg_trgm
+indexes for typo-tolerant name matching. SQLite skips all of it and searches with
+icontains. The indexes live outside the model state on purpose, so makemigrations
+never tries to recreate them on SQLite.
+"""
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.operations import TrigramExtension
+from django.contrib.postgres.search import SearchVector
+from django.db import migrations
+
+
+class PostgreSQLOnly(migrations.operations.base.Operation):
+    """Run the wrapped operations' database side on PostgreSQL only; no state change."""
+
+    reduces_to_sql = False
+    reversible = True
+
+    def __init__(self, *operations):
+        self.operations = operations
+
+    def deconstruct(self):
+        return (self.__class__.__qualname__, self.operations, {})
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for operation in self.operations:
+            operation.database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for operation in reversed(self.operations):
+            operation.database_backwards(app_label, schema_editor, from_state, to_state)
+
+    def describe(self):
+        return "PostgreSQL only: " + "; ".join(op.describe() for op in self.operations)
+
+
+def trigram(field, name):
+    return GinIndex(fields=[field], opclasses=["gin_trgm_ops"], name=name)
+
+
+INDEXES = {
+    "product": [
+        GinIndex(SearchVector("name", "description", config="indonesian"), name="product_fts_id"),
+        GinIndex(
+            SearchVector("name_en", "description_en", config="english"), name="product_fts_en"
+        ),
+        trigram("name", "product_name_trgm"),
+        trigram("name_en", "product_name_en_trgm"),
+    ],
+    "business": [
+        GinIndex(SearchVector("name", "description", config="indonesian"), name="business_fts_id"),
+        GinIndex(SearchVector("name", "description_en", config="english"), name="business_fts_en"),
+        trigram("name", "business_name_trgm"),
+    ],
+}
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("ikm_registry", "0003_seed_commodities"),
+    ]
+
+    operations = [
+        # CreateExtension itself does nothing on other databases.
+        TrigramExtension(),
+        PostgreSQLOnly(
+            *[
+                migrations.AddIndex(model_name=model, index=index)
+                for model, indexes in INDEXES.items()
+                for index in indexes
+            ]
+        ),
+    ]

@@ -1,0 +1,57 @@
+"""Template helpers for the public catalog: English texts with Indonesian fallback, SEO."""
+
+from django import template
+from django.urls import translate_url
+from django.utils.translation import get_language
+
+from ikm_registry import inquiries
+from ikm_registry.models import Inquiry
+
+register = template.Library()
+
+
+def _english():
+    return (get_language() or "id").startswith("en")
+
+
+@register.filter
+def localized(obj, field):
+    """`{{ product|localized:"name" }}`: the English text on English pages when the
+    owner gave one, else the Indonesian text."""
+    if obj is None:
+        return ""
+    if _english():
+        english = getattr(obj, f"{field}_en", "")
+        if english:
+            return english
+    return getattr(obj, field, "")
+
+
+@register.simple_tag(takes_context=True)
+def language_url(context, language):
+    """This page's absolute URL in another language (for hreflang links)."""
+    request = context["request"]
+    return translate_url(request.build_absolute_uri(request.path), language)
+
+
+@register.simple_tag(takes_context=True)
+def absolute(context, url):
+    return context["request"].build_absolute_uri(url) if url else ""
+
+
+@register.simple_tag
+def featured_products(count=6):
+    """Verified products for the home page, export-ready first: two queries at any size."""
+    from ikm_registry.catalog import public_products
+
+    return list(public_products().order_by("-export_ready", "-created_at", "-pk")[:count])
+
+
+@register.simple_tag
+def dashboard_inquiries(user, count=5):
+    """The owner's newest inquiries, with how many are unanswered."""
+    qs = inquiries.inquiries_for_owner(user).select_related("business", "product")
+    return {
+        "recent": list(qs[:count]),
+        "new_count": qs.filter(status=Inquiry.Status.NEW).count(),
+    }
