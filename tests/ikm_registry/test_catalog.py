@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from ikm_registry.models import Business, Certificate
-from tests.ikm_registry.catalog_fixtures import (  # noqa: F401 - fixtures
-    HIDDEN_MARKERS,
-    catalog_world,
-)
+from tests.ikm_registry import catalog_fixtures
+from tests.ikm_registry.catalog_fixtures import HIDDEN_MARKERS, grow_catalog
+
+catalog_world = catalog_fixtures.catalog_world
 
 pytestmark = pytest.mark.django_db
 
@@ -236,8 +236,6 @@ def test_sorting_by_name_and_newest(client, catalog_world):
 
 
 def test_pagination_keeps_the_filters(client, catalog_world, settings):
-    from tests.ikm_registry.catalog_fixtures import grow_catalog
-
     grow_catalog(13, with_photos=False)
     body = client.get(url("catalog") + "?commodity=kerajinan-rotan&sort=name").content.decode()
     assert "Halaman 1 dari 2" in body
