@@ -135,57 +135,75 @@ def _pg_reference_matches(q):
     return commodities, kecamatan
 
 
-def _pg_search_products(qs, q):
-    from django.contrib.postgres.search import SearchRank
-
-    from ikm_registry.models import Business
+def product_text_matches(q):
+    """Products whose own texts match: one scan of the GIN indexes (a BitmapOr)."""
+    from ikm_registry.models import Product
 
     query_id, query_en = _tsquery(q, "indonesian"), _tsquery(q, "english")
     terms = _trigram_terms(q)
+    condition = _word_similar("name", terms) | _word_similar("name_en", terms)
+    if query_id is not None:
+        condition |= Q(_vector_id=query_id) | Q(_vector_en=query_en)
+    return Product.objects.annotate(
+        _vector_id=product_vector_id(), _vector_en=product_vector_en()
+    ).filter(condition)
+
+
+def business_text_matches(q):
+    """Businesses whose own texts match, through their GIN indexes."""
+    from ikm_registry.models import Business
+
+    query_id, query_en = _tsquery(q, "indonesian"), _tsquery(q, "english")
+    condition = _word_similar("name", _trigram_terms(q))
+    if query_id is not None:
+        condition |= Q(_vector_id=query_id) | Q(_vector_en=query_en)
+    return Business.objects.annotate(
+        _vector_id=business_vector_id(), _vector_en=business_vector_en()
+    ).filter(condition)
+
+
+def _rank(q, vector_id, vector_en, names):
+    from django.contrib.postgres.search import SearchRank
+
+    query_id, query_en = _tsquery(q, "indonesian"), _tsquery(q, "english")
+    terms = _trigram_terms(q)
+    if query_id is not None:
+        rank = SearchRank(vector_id, query_id) + SearchRank(vector_en, query_en)
+    else:
+        rank = Value(0.0, output_field=FloatField())
+    for name in names:
+        rank = rank + _similarity(name, terms)
+    return rank
+
+
+def _pg_search_products(qs, q):
     commodities, kecamatan = _pg_reference_matches(q)
-    businesses = Business.objects.filter(_word_similar("name", terms)).values("pk")
-    qs = qs.annotate(_vector_id=product_vector_id(), _vector_en=product_vector_en())
+    businesses = business_text_matches(q).values("pk")
     condition = (
-        _word_similar("name", terms)
-        | _word_similar("name_en", terms)
+        Q(pk__in=product_text_matches(q).values("pk"))
         | Q(category__in=commodities)
         | Q(business__desa__kecamatan__in=kecamatan)
         | Q(business__in=businesses)
     )
-    if query_id is not None:
-        condition |= Q(_vector_id=query_id) | Q(_vector_en=query_en)
-        rank = SearchRank(F("_vector_id"), query_id) + SearchRank(F("_vector_en"), query_en)
-    else:
-        rank = Value(0.0, output_field=FloatField())
-    rank = rank + _similarity("name", terms) + _similarity("name_en", terms)
+    rank = _rank(q, product_vector_id(), product_vector_en(), ["name", "name_en"])
     return qs.filter(condition).annotate(search_rank=rank)
 
 
 def _pg_search_businesses(qs, q):
-    from django.contrib.postgres.search import SearchRank
-
     from ikm_registry.models import Business, Product
 
-    query_id, query_en = _tsquery(q, "indonesian"), _tsquery(q, "english")
-    terms = _trigram_terms(q)
     commodities, kecamatan = _pg_reference_matches(q)
     with_commodity = Business.commodities.through.objects.filter(commodity__in=commodities).values(
         "business_id"
     )
-    product_match = _word_similar("name", terms) | _word_similar("name_en", terms)
-    qs = qs.annotate(_vector_id=business_vector_id(), _vector_en=business_vector_en())
+    products = Product.objects.public().filter(pk__in=product_text_matches(q).values("pk"))
     condition = (
-        _word_similar("name", terms)
+        Q(pk__in=business_text_matches(q).values("pk"))
         | Q(pk__in=with_commodity)
         | Q(desa__kecamatan__in=kecamatan)
-        | Q(pk__in=Product.objects.public().filter(product_match).values("business_id"))
+        | Q(pk__in=products.values("business_id"))
     )
-    if query_id is not None:
-        condition |= Q(_vector_id=query_id) | Q(_vector_en=query_en)
-        rank = SearchRank(F("_vector_id"), query_id) + SearchRank(F("_vector_en"), query_en)
-    else:
-        rank = Value(0.0, output_field=FloatField())
-    rank = rank + _similarity("name", terms)
+    rank = _rank(q, business_vector_id(), business_vector_en(), ["name"])
     return qs.filter(condition).annotate(search_rank=rank)
 
 

@@ -170,7 +170,7 @@ def catalog_world(owner, other_owner):
         chair=chair,
         cashew=cashew,
         hidden=hidden,
-        hidden_businesses=[p.business for p in hidden.values()],
+        hidden_businesses=[p.business for p in hidden.values() if p.business != business],
         rotan=rotan,
         mede=mede,
     )

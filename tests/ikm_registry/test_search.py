@@ -1,0 +1,154 @@
+"""Catalog search: typos and word forms on PostgreSQL, substrings on SQLite, both languages."""
+
+import pytest
+from django.db import connection
+
+from ikm_registry import search
+from ikm_registry.models import Business, Product
+from tests.ikm_registry import catalog_fixtures
+from tests.ikm_registry.catalog_fixtures import HIDDEN_MARKERS, grow_catalog
+
+catalog_world = catalog_fixtures.catalog_world
+
+pytestmark = pytest.mark.django_db
+
+needs_postgres = pytest.mark.skipif(
+    "connection.vendor != 'postgresql'",
+    reason="typo and word-form search use PostgreSQL full-text search and pg_trgm; "
+    "SQLite searches by substring (run with DATABASE_URL=postgres://...)",
+)
+needs_sqlite = pytest.mark.skipif(
+    "connection.vendor != 'sqlite'",
+    reason="the substring fallback is the SQLite path; PostgreSQL ranks by text and trigrams",
+)
+
+
+def product_names(q):
+    return [p.name for p in Product.objects.public().search(q)]
+
+
+def business_names(q):
+    return [b.name for b in Business.objects.verified().search(q)]
+
+
+@needs_postgres
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("rottan", "Keranjang Rotan Bundar"),  # a doubled letter
+        ("keranjng rotan", "Keranjang Rotan Bundar"),  # a dropped letter
+        ("mete", "Kacang Mede Goreng"),  # the other spelling of cashew
+        ("kacang mete", "Kacang Mede Goreng"),
+        ("rattan baskit", "Keranjang Rotan Bundar"),  # English, with a typo
+    ],
+)
+def test_postgres_search_forgives_typos_and_spelling_variants(catalog_world, q, expected):
+    assert expected in product_names(q)
+
+
+@needs_postgres
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("menganyam", "Keranjang Rotan Bundar"),  # Indonesian stemming: anyaman ~ menganyam
+        ("baskets", "Keranjang Rotan Bundar"),  # English stemming: basket ~ baskets
+        ("handwoven", "Keranjang Rotan Bundar"),  # the English description
+        ("renyah", "Kacang Mede Goreng"),  # the Indonesian description
+    ],
+)
+def test_postgres_search_finds_word_forms_in_both_languages(catalog_world, q, expected):
+    assert expected in product_names(q)
+
+
+@needs_postgres
+def test_postgres_search_ranks_the_best_match_first(catalog_world):
+    grow_catalog(3, with_photos=False)  # more rattan products that match less well
+    results = list(
+        Product.objects.public().search("keranjang rotan bundar").order_by("-search_rank")
+    )
+    assert results[0].name == "Keranjang Rotan Bundar"
+    assert results[0].search_rank > results[-1].search_rank
+
+
+@needs_postgres
+def test_postgres_search_uses_the_gin_indexes(catalog_world):
+    """The query expressions match migration 0004's index expressions."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = search.product_text_matches("rottan").values("pk").explain()
+    assert "product_fts_id" in plan and "product_name_trgm" in plan, plan
+    assert "product_fts_en" in plan and "product_name_en_trgm" in plan, plan
+    plan = search.business_text_matches("sejahtera").values("pk").explain()
+    assert "business_fts_id" in plan and "business_name_trgm" in plan, plan
+
+
+@needs_sqlite
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("anjang rot", "Keranjang Rotan Bundar"),  # substrings of two words
+        ("RATTAN", "Keranjang Rotan Bundar"),  # English name, any case
+        ("ede gor", "Kacang Mede Goreng"),
+        ("mete", "Kacang Mede Goreng"),  # spelling variants work here too
+    ],
+)
+def test_sqlite_search_finds_substrings(catalog_world, q, expected):
+    assert expected in product_names(q)
+
+
+@needs_sqlite
+def test_sqlite_search_needs_every_word(catalog_world):
+    assert product_names("keranjang kacang") == []
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("Cashew", "Kacang Mede Goreng"),  # the commodity's English name
+        ("Kerajinan Rotan", "Kursi Rotan Teras"),  # the commodity's Indonesian name
+        ("Anyaman Rotan Sejahtera", "Kursi Rotan Teras"),  # the business's name
+    ],
+)
+def test_search_by_commodity_and_business_in_both_languages(catalog_world, q, expected):
+    assert expected in product_names(q)
+
+
+def test_search_by_kecamatan(catalog_world):
+    kecamatan = catalog_world.other.desa.kecamatan.name
+    assert "Kacang Mede Goreng" in product_names(kecamatan)
+    assert "Kacang Mede Makmur" in business_names(kecamatan)
+    assert "Anyaman Rotan Sejahtera" in business_names("Cikupa")
+
+
+def test_directory_search_finds_a_business_by_its_products(catalog_world):
+    assert business_names("Goreng") == ["Kacang Mede Makmur"]
+    assert "Anyaman Rotan Sejahtera" in business_names("rattan")
+
+
+@pytest.mark.parametrize("q", ["rotan", "keranjang", "secret", "usaha", *HIDDEN_MARKERS])
+def test_search_never_returns_hidden_data(catalog_world, q):
+    hidden = {p.pk for p in catalog_world.hidden.values()}
+    hidden_businesses = {b.pk for b in catalog_world.hidden_businesses}
+    assert not hidden & {p.pk for p in Product.objects.public().search(q)}
+    assert not hidden_businesses & {b.pk for b in Business.objects.verified().search(q)}
+
+
+def test_empty_or_blank_query_returns_everything_unranked(catalog_world):
+    assert Product.objects.public().search("   ").count() == Product.objects.public().count()
+
+
+def test_search_page_lists_matches_and_says_how_many(client, catalog_world):
+    body = client.get("/katalog/?q=mede").content.decode()
+    assert "Kacang Mede Goreng</a></h2>" in body
+    assert "Keranjang Rotan Bundar</a></h2>" not in body
+    assert "1 produk ditemukan" in body
+    english = client.get("/en/katalog/?q=cashew").content.decode()
+    assert "Fried Cashew Nuts</a></h2>" in english
+
+
+def test_odd_queries_do_not_break_the_page(client, catalog_world):
+    for q in ["'", "\\", "a & b | !c", "x" * 500, "%", "<script>", "  "]:
+        response = client.get("/katalog/", {"q": q})
+        assert response.status_code == 200, q
+        assert "<script>" not in response.content.decode().split("</header>", 1)[1]
+    assert client.get("/ikm-direktori/", {"q": "':*"}).status_code == 200
