@@ -37,7 +37,9 @@ def public_products():
 
 
 def _page(request, qs):
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)  # one query, whatever reads it first
+    return page
 
 
 def product_list(request):

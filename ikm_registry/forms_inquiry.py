@@ -19,6 +19,8 @@ from ikm_registry import inquiries
 from ikm_registry.models import Inquiry
 
 SIGNING_SALT = "ikm_registry.inquiry.started"
+# A form shown more than a day ago must be sent again (with what was typed kept).
+MAX_AGE = 60 * 60 * 24
 
 
 def new_timestamp():
@@ -83,16 +85,18 @@ class InquiryForm(forms.ModelForm):
             )
         min_seconds = getattr(settings, "INQUIRY_MIN_FILL_SECONDS", 3)
         try:
-            started = signing.loads(
-                cleaned.get("started") or "", salt=SIGNING_SALT, max_age=60 * 60 * 24
+            started = float(
+                signing.loads(cleaned.get("started") or "", salt=SIGNING_SALT, max_age=MAX_AGE)
             )
-        except signing.BadSignature:
+            if time.time() - started > MAX_AGE:
+                raise signing.SignatureExpired
+        except (signing.BadSignature, TypeError, ValueError):
             self._renew_timestamp()
             raise forms.ValidationError(
                 _("Formulir ini sudah kedaluwarsa. Periksa isinya lalu kirim lagi."),
                 code="expired",
             ) from None
-        if time.time() - float(started) < min_seconds:
+        if time.time() - started < min_seconds:
             raise forms.ValidationError(
                 _("Formulir dikirim terlalu cepat. Periksa isinya sebentar, lalu kirim lagi."),
                 code="too_fast",

@@ -1,0 +1,61 @@
+"""Public pages run a fixed number of queries however large the catalog grows (10x here)."""
+
+import pytest
+
+from tests.ikm_registry import catalog_fixtures
+from tests.ikm_registry.catalog_fixtures import grow_catalog
+from tests.queries import assert_fixed_queries
+
+catalog_world = catalog_fixtures.catalog_world
+
+pytestmark = pytest.mark.django_db
+
+# (url, exact query count). Each count is itemised so that a change is a decision.
+PAGES = [
+    # commodity + kecamatan choices of the filter form, count, page, photos
+    ("/katalog/", 5),
+    ("/en/katalog/?q=rotan&sort=name", 5),
+    # ... plus the lookup of the chosen commodity
+    ("/katalog/?commodity=kerajinan-rotan&certificate=svlk&export_ready=on&size=", 6),
+    # choices (2), count, page, commodities of the page's businesses
+    ("/ikm-direktori/", 5),
+    ("/en/ikm-direktori/?q=rotan", 5),
+    # product, photos, certificates, exports, commodities, more products + their photos
+    ("/katalog/keranjang-rotan-bundar/", 7),
+    ("/en/katalog/keranjang-rotan-bundar/", 7),
+    # business, certificates, exports, commodities, product count, products, photos
+    ("/ikm-direktori/anyaman-rotan-sejahtera/", 7),
+    # featured products and their photos
+    ("/", 2),
+]
+
+
+def grow_everything(world):
+    """Ten times the data: more businesses and products everywhere, and on the pages shown."""
+
+    def grow():
+        grow_catalog(20)
+        for n in range(20):
+            product = catalog_fixtures.ProductFactory(
+                business=world.business, category=world.rotan, name=f"Tikar Rotan {n}"
+            )
+            catalog_fixtures.add_photo(product)
+
+    return grow
+
+
+@pytest.mark.parametrize(("address", "expected"), PAGES)
+def test_public_pages_run_a_fixed_number_of_queries(client, catalog_world, address, expected):
+    grow_catalog(2)
+    queries = assert_fixed_queries(client, address, grow_everything(catalog_world))
+    assert queries == expected
+
+
+@pytest.mark.parametrize(("address", "expected"), PAGES[:1] + PAGES[5:6])
+def test_signed_in_owner_adds_only_session_and_user(
+    client, catalog_world, owner, address, expected
+):
+    client.force_login(owner)
+    grow_catalog(2)
+    queries = assert_fixed_queries(client, address, grow_everything(catalog_world))
+    assert queries == expected + 2

@@ -1,0 +1,356 @@
+"""Buyer inquiries: the form, its anti-spam, the e-mails, the owner's side and the admin."""
+
+import re
+import time
+
+import pytest
+from django.core import mail, signing
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+
+from ikm_registry.forms_inquiry import SIGNING_SALT
+from ikm_registry.models import Inquiry
+from tests.ikm_registry import catalog_fixtures
+
+catalog_world = catalog_fixtures.catalog_world
+
+pytestmark = pytest.mark.django_db
+
+PRODUCT_URL = "/katalog/keranjang-rotan-bundar/"
+BUSINESS_URL = "/ikm-direktori/anyaman-rotan-sejahtera/"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def started(seconds_ago=60):
+    return signing.dumps(time.time() - seconds_ago, salt=SIGNING_SALT)
+
+
+def typed(**overrides):
+    """What a human buyer types, with a form shown a minute ago."""
+    data = {
+        "name": "Hiroshi Tanaka",
+        "company": "Tanaka Trading K.K.",
+        "country": "JP",
+        "email": "hiroshi@tanaka-trading.example",
+        "phone": "+81 3 1234 5678",
+        "quantity": "2 x 40ft container per quarter",
+        "message": "We would like samples of the round baskets in natural colour.",
+        "website": "",
+        "started": started(),
+    }
+    data.update(overrides)
+    return data
+
+
+def assert_everything_typed_is_reshown(body, data):
+    for field in ("name", "company", "email", "phone", "quantity"):
+        assert f'value="{data[field]}"' in body, field
+    assert data["message"] in body
+    assert re.search(r'<option value="JP" selected>', body)
+
+
+def test_a_buyer_inquiry_is_stored_and_mailed_to_owner_and_office(client, catalog_world, owner):
+    response = client.post(PRODUCT_URL, typed())
+    assert response.status_code == 302
+    assert response["Location"] == PRODUCT_URL + "#permintaan"
+    inquiry = Inquiry.objects.get()
+    assert inquiry.business == catalog_world.business
+    assert inquiry.product == catalog_world.basket
+    assert (inquiry.name, inquiry.country.code, inquiry.status) == ("Hiroshi Tanaka", "JP", "new")
+    assert inquiry.language == "id"
+
+    assert len(mail.outbox) == 2
+    to_owner, to_office = mail.outbox
+    assert to_owner.to == [owner.email]
+    assert to_owner.reply_to == ["hiroshi@tanaka-trading.example"]
+    assert "Keranjang Rotan Bundar" in to_owner.subject
+    assert "samples of the round baskets" in to_owner.body
+    assert "Tanaka Trading K.K." in to_owner.body
+    assert "/permintaan-pembeli/" in to_owner.body
+    assert to_office.to == ["disperindag@tangerangkab.go.id"]
+    assert "Anyaman Rotan Sejahtera" in to_office.subject
+    assert f"/admin/ikm_registry/inquiry/{inquiry.pk}/change/" in to_office.body
+
+    page = client.get(PRODUCT_URL).content.decode()
+    assert "Terima kasih. Permintaan Anda sudah dikirim" in page
+
+
+def test_owner_gets_the_mail_in_their_own_language(client, catalog_world, owner):
+    owner.language = "en"
+    owner.save()
+    client.post("/en" + PRODUCT_URL, typed())
+    to_owner = mail.outbox[0]
+    assert to_owner.subject.startswith("Buyer inquiry from Hiroshi Tanaka")
+    assert "Round Rattan Basket" in to_owner.subject
+    assert Inquiry.objects.get().language == "en"
+    assert mail.outbox[1].subject.startswith("[Permintaan pembeli]")  # the office reads Indonesian
+
+
+def test_business_page_inquiry_has_no_product(client, catalog_world):
+    assert client.post(BUSINESS_URL, typed()).status_code == 302
+    inquiry = Inquiry.objects.get()
+    assert inquiry.product is None and inquiry.business == catalog_world.business
+    assert len(mail.outbox) == 2
+
+
+def test_business_without_owner_account_mails_its_business_address(client, catalog_world):
+    business = catalog_world.business
+    business.owner = None
+    business.save()
+    client.post(BUSINESS_URL, typed())
+    assert mail.outbox[0].to == ["usaha-rahasia@example.com"]
+    assert mail.outbox[1].to == ["disperindag@tangerangkab.go.id"]
+
+
+def test_the_form_is_on_every_product_and_business_page_without_owner_email(client, catalog_world):
+    for address in (PRODUCT_URL, BUSINESS_URL, "/en" + PRODUCT_URL, "/en" + BUSINESS_URL):
+        body = client.get(address).content.decode()
+        for field in ("name", "company", "country", "email", "phone", "quantity", "message"):
+            assert f'name="{field}"' in body, (address, field)
+        assert 'name="website"' in body and 'class="hp"' in body  # the honeypot
+        assert catalog_world.business.email not in body
+        assert catalog_world.business.owner.email not in body
+
+
+def test_honeypot_refuses_bots_and_keeps_what_was_typed(client, catalog_world):
+    data = typed(website="http://spam.example")
+    response = client.post(PRODUCT_URL, data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Pesan ditolak: kolom tersembunyi" in body
+    assert_everything_typed_is_reshown(body, data)
+    assert not Inquiry.objects.exists() and not mail.outbox
+
+
+def test_too_fast_submission_is_refused_then_accepted_when_resent(client, catalog_world):
+    data = typed(started=started(seconds_ago=0.5))
+    response = client.post(PRODUCT_URL, data)
+    body = response.content.decode()
+    assert "Formulir dikirim terlalu cepat" in body
+    assert_everything_typed_is_reshown(body, data)
+    assert not Inquiry.objects.exists()
+    # The re-shown form keeps the original timestamp, so the human's second try passes.
+    token = re.search(r'name="started" value="([^"]+)"', body).group(1)
+    assert token == data["started"]
+    data["started"] = started(seconds_ago=5)
+    assert client.post(PRODUCT_URL, data).status_code == 302
+
+
+def test_forged_or_missing_timestamp_is_refused_with_a_fresh_one(client, catalog_world):
+    for bad in ("", "12345", started(seconds_ago=60 * 60 * 25)):
+        data = typed(started=bad)
+        response = client.post(PRODUCT_URL, data)
+        body = response.content.decode()
+        assert "Formulir ini sudah kedaluwarsa" in body
+        assert_everything_typed_is_reshown(body, data)
+        fresh = re.search(r'name="started" value="([^"]+)"', body).group(1)
+        assert signing.loads(fresh, salt=SIGNING_SALT) <= time.time()
+    assert not Inquiry.objects.exists()
+
+
+def test_rate_limit_per_ip_address(client, catalog_world, settings):
+    settings.INQUIRY_RATE_LIMIT_IP = (2, 3600)
+    for n in range(2):
+        assert client.post(PRODUCT_URL, typed(email=f"buyer{n}@example.org")).status_code == 302
+    data = typed(email="buyer3@example.org")
+    response = client.post(PRODUCT_URL, data)
+    assert response.status_code == 429
+    body = response.content.decode()
+    assert "Terlalu banyak permintaan dari jaringan Anda" in body
+    assert_everything_typed_is_reshown(body, data)
+    assert Inquiry.objects.count() == 2
+    # Another address is not affected.
+    assert client.post(PRODUCT_URL, data, REMOTE_ADDR="10.1.2.3").status_code == 302
+
+
+def test_rate_limit_per_email_address(client, catalog_world, settings):
+    settings.INQUIRY_RATE_LIMIT_EMAIL = (1, 3600)
+    assert client.post(PRODUCT_URL, typed(), REMOTE_ADDR="10.0.0.1").status_code == 302
+    data = typed(email="HIROSHI@tanaka-trading.example")  # the same address, other case
+    response = client.post(BUSINESS_URL, data, REMOTE_ADDR="10.0.0.2")
+    assert response.status_code == 429
+    body = response.content.decode()
+    assert "Alamat e-mail ini sudah mengirim terlalu banyak permintaan" in body
+    assert_everything_typed_is_reshown(body, data)
+    assert Inquiry.objects.count() == 1
+
+
+def test_rate_limits_are_counted_in_the_shared_cache(client, catalog_world, settings):
+    settings.INQUIRY_RATE_LIMIT_IP = (1, 3600)
+    client.post(PRODUCT_URL, typed())
+    assert client.post(PRODUCT_URL, typed(email="x@example.org")).status_code == 429
+    cache.clear()  # what another process sees is what the cache holds
+    assert client.post(PRODUCT_URL, typed(email="x@example.org")).status_code == 302
+
+
+def test_client_ip_behind_trusted_proxies(rf, settings):
+    from ikm_registry.inquiries import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9", REMOTE_ADDR="10.0.0.1")
+    assert client_ip(request) == "10.0.0.1"  # no proxy trusted: the header is ignored
+    settings.INQUIRY_TRUSTED_PROXIES = 1
+    assert client_ip(request) == "203.0.113.9"  # the spoofable left part is ignored
+
+
+def test_invalid_fields_are_reported_and_the_rest_is_kept(client, catalog_world):
+    data = typed(email="not-an-email", message="")
+    response = client.post(PRODUCT_URL, data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Mohon perbaiki kesalahan di bawah ini." in body
+    assert 'value="not-an-email"' in body and 'value="Tanaka Trading K.K."' in body
+    assert not Inquiry.objects.exists()
+
+
+@pytest.mark.parametrize("marker", ["DraftSecret", "ReturnedSecret", "ArchivedSecret"])
+def test_no_inquiry_to_hidden_businesses(client, catalog_world, marker):
+    product = catalog_world.hidden[marker]
+    assert client.post(f"/katalog/{product.slug}/", typed()).status_code == 404
+    assert client.post(f"/ikm-direktori/{product.business.slug}/", typed()).status_code == 404
+    assert not Inquiry.objects.exists() and not mail.outbox
+
+
+# --- The owner's side --------------------------------------------------------
+
+
+@pytest.fixture
+def inquiry(client, catalog_world):
+    client.post(PRODUCT_URL, typed())
+    client.logout()
+    return Inquiry.objects.get()
+
+
+@pytest.fixture
+def other_inquiry(catalog_world):
+    return Inquiry.objects.create(
+        business=catalog_world.other,
+        name="Buyer For Other",
+        country="SG",
+        email="b@example.sg",
+        message="Cashew price?",
+    )
+
+
+def test_owner_sees_their_inquiries_and_nobody_else_does(
+    client, inquiry, other_inquiry, owner, other_owner, admin_staff
+):
+    client.force_login(owner)
+    body = client.get("/permintaan-pembeli/").content.decode()
+    assert "Hiroshi Tanaka" in body and "hiroshi@tanaka-trading.example" in body
+    assert "Buyer For Other" not in body
+    client.force_login(other_owner)
+    body = client.get("/permintaan-pembeli/").content.decode()
+    assert "Buyer For Other" in body and "Hiroshi Tanaka" not in body
+    client.force_login(admin_staff)  # staff use the admin; they own no business
+    body = client.get("/permintaan-pembeli/").content.decode()
+    assert "Belum ada permintaan pembeli." in body
+    client.logout()
+    response = client.get("/permintaan-pembeli/")
+    assert response.status_code == 302 and "/akun/masuk/" in response["Location"]
+
+
+def test_owner_marks_an_inquiry_answered(client, inquiry, owner):
+    client.force_login(owner)
+    response = client.post(f"/permintaan-pembeli/{inquiry.pk}/dijawab/")
+    assert response.status_code == 302
+    inquiry.refresh_from_db()
+    assert inquiry.status == Inquiry.Status.ANSWERED and inquiry.answered_at is not None
+    body = client.get("/permintaan-pembeli/?status=answered").content.decode()
+    assert "Hiroshi Tanaka" in body
+    assert "Hiroshi Tanaka" not in client.get("/permintaan-pembeli/?status=new").content.decode()
+
+
+def test_mark_answered_returns_to_a_safe_next_page_only(client, inquiry, owner):
+    client.force_login(owner)
+    ok = client.post(f"/permintaan-pembeli/{inquiry.pk}/dijawab/", {"next": "/ikm/"})
+    assert ok["Location"] == "/ikm/"
+    evil = client.post(
+        f"/permintaan-pembeli/{inquiry.pk}/dijawab/", {"next": "https://evil.example/"}
+    )
+    assert evil["Location"] == "/permintaan-pembeli/"
+
+
+def test_other_owner_and_staff_cannot_mark_someone_elses_inquiry(
+    client, inquiry, other_owner, admin_staff
+):
+    for user in (other_owner, admin_staff):
+        client.force_login(user)
+        assert client.post(f"/permintaan-pembeli/{inquiry.pk}/dijawab/").status_code == 404
+    client.logout()
+    assert client.post(f"/permintaan-pembeli/{inquiry.pk}/dijawab/").status_code == 302
+    inquiry.refresh_from_db()
+    assert inquiry.status == Inquiry.Status.NEW
+
+
+def test_mark_answered_needs_post(client, inquiry, owner):
+    client.force_login(owner)
+    assert client.get(f"/permintaan-pembeli/{inquiry.pk}/dijawab/").status_code == 405
+
+
+def test_dashboard_partial_shows_the_owners_inquiries(inquiry, other_inquiry, owner, other_owner):
+    def render_for(user):
+        request = RequestFactory().get("/ikm/")
+        request.user = user
+        return render_to_string(
+            "ikm_registry/_dashboard_inquiries.html", {"request": request}, request=request
+        )
+
+    mine = render_for(owner)
+    assert "Hiroshi Tanaka" in mine and "Buyer For Other" not in mine
+    assert "1 permintaan belum dijawab." in mine
+    assert f"/permintaan-pembeli/{inquiry.pk}/dijawab/" in mine
+    theirs = render_for(other_owner)
+    assert "Buyer For Other" in theirs and "Hiroshi Tanaka" not in theirs
+
+
+# --- Staff: the admin --------------------------------------------------------
+
+
+def test_staff_see_every_inquiry_in_the_admin(
+    client, inquiry, other_inquiry, admin_staff, coordinator, leadership, venue_manager
+):
+    for user in (admin_staff, coordinator, leadership):
+        client.force_login(user)
+        body = client.get("/admin/ikm_registry/inquiry/").content.decode()
+        assert "Hiroshi Tanaka" in body and "Buyer For Other" in body, user
+        change = client.get(f"/admin/ikm_registry/inquiry/{inquiry.pk}/change/")
+        assert change.status_code == 200
+        assert "samples of the round baskets" in change.content.decode()
+    client.force_login(venue_manager)
+    assert client.get("/admin/ikm_registry/inquiry/").status_code == 403
+
+
+def test_admin_action_marks_inquiries_answered(client, inquiry, other_inquiry, admin_staff):
+    client.force_login(admin_staff)
+    response = client.post(
+        "/admin/ikm_registry/inquiry/",
+        {"action": "mark_answered", "_selected_action": [inquiry.pk, other_inquiry.pk]},
+    )
+    assert response.status_code == 302
+    assert set(Inquiry.objects.values_list("status", flat=True)) == {"answered"}
+
+
+def test_admin_list_query_count_is_fixed(client, catalog_world, admin_staff):
+    from tests.queries import assert_fixed_queries
+
+    def grow():
+        for n in range(10):
+            Inquiry.objects.create(
+                business=catalog_world.other,
+                product=catalog_world.cashew,
+                name=f"Buyer {n}",
+                country="SG",
+                email=f"b{n}@example.sg",
+                message="Price?",
+            )
+
+    grow()
+    client.force_login(admin_staff)
+    assert_fixed_queries(client, "/admin/ikm_registry/inquiry/", grow)
