@@ -71,9 +71,16 @@ class CatalogFilterForm(forms.Form):
 
     def __init__(self, data=None, **kwargs):
         # Drop empty parameters so that an empty GET form is not "bound with errors".
+        self.implicit_sort = False
         if data is not None:
             data = data.copy()
             data.pop("page", None)
+            if not data.get("sort"):
+                # Show the order actually used: relevance when searching, else by name.
+                data["sort"] = "relevance" if data.get("q", "").strip() else "name"
+                self.implicit_sort = True
+        else:
+            kwargs.setdefault("initial", {"sort": "name"})
         super().__init__(data, **kwargs)
         self.valid = self.is_valid() if self.is_bound else True
 
@@ -149,7 +156,7 @@ class CatalogFilterForm(forms.Form):
             return ""
         params = self.data.copy()
         for key in list(params):
-            if not params.get(key):
+            if not params.get(key) or (key == "sort" and self.implicit_sort):
                 del params[key]
         return params.urlencode()
 

@@ -42,9 +42,9 @@ def is_postgresql():
 
 
 def normalize(q):
-    """Trim, collapse spaces, cap the length; '' when nothing searchable is left."""
-    q = re.sub(r"\s+", " ", (q or "").strip())[:MAX_QUERY_LENGTH]
-    return q
+    """Drop NULs, trim, collapse spaces, cap the length."""
+    q = (q or "").replace("\x00", "")  # PostgreSQL refuses NUL in text
+    return re.sub(r"\s+", " ", q.strip())[:MAX_QUERY_LENGTH]
 
 
 def words(q):

@@ -8,6 +8,9 @@ from django.core import mail, signing
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from ikm_registry.forms_inquiry import SIGNING_SALT
 from ikm_registry.models import Inquiry
@@ -354,3 +357,22 @@ def test_admin_list_query_count_is_fixed(client, catalog_world, admin_staff):
     grow()
     client.force_login(admin_staff)
     assert_fixed_queries(client, "/admin/ikm_registry/inquiry/", grow)
+
+
+@given(
+    values=st.fixed_dictionaries(
+        {
+            field: st.text(max_size=300)
+            for field in ("name", "company", "country", "email", "phone", "quantity", "message")
+        }
+    )
+)
+@hypothesis_settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_any_inquiry_input_gets_an_answer_never_an_error(client, catalog_world, values):
+    cache.clear()
+    response = client.post(PRODUCT_URL, typed(**values))
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert "alert-error" in response.content.decode()

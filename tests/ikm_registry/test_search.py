@@ -2,6 +2,9 @@
 
 import pytest
 from django.db import connection
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from ikm_registry import search
 from ikm_registry.models import Business, Product
@@ -152,3 +155,31 @@ def test_odd_queries_do_not_break_the_page(client, catalog_world):
         assert response.status_code == 200, q
         assert "<script>" not in response.content.decode().split("</header>", 1)[1]
     assert client.get("/ikm-direktori/", {"q": "':*"}).status_code == 200
+
+
+@given(q=st.text(max_size=150))
+@hypothesis_settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_any_text_is_a_safe_query(catalog_world, q):
+    hidden = {p.pk for p in catalog_world.hidden.values()}
+    found = {p.pk for p in Product.objects.public().search(q)}
+    assert not hidden & found
+    list(Business.objects.verified().search(q))
+
+
+@given(q=st.text(max_size=150), sort=st.sampled_from(["", "name", "newest", "relevance", "x"]))
+@hypothesis_settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_any_search_form_input_answers_without_error(client, catalog_world, q, sort):
+    for address in ("/katalog/", "/en/ikm-direktori/"):
+        assert client.get(address, {"q": q, "sort": sort}).status_code == 200
+
+
+def test_the_sort_shown_is_the_sort_used(client, catalog_world):
+    body = client.get("/katalog/?q=rotan").content.decode()
+    assert '<option value="relevance" selected>' in body
+    body = client.get("/katalog/?commodity=kerajinan-rotan").content.decode()
+    assert '<option value="name" selected>' in body
+    assert "sort=" not in body.split('class="pagination"')[-1]
