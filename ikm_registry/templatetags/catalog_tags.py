@@ -1,6 +1,7 @@
 """Template helpers for the public catalog: English texts with Indonesian fallback, SEO."""
 
 from django import template
+from django.core.files.storage import default_storage
 from django.urls import translate_url
 from django.utils.translation import get_language
 
@@ -41,10 +42,20 @@ def absolute(context, url):
 
 @register.simple_tag
 def featured_products(count=6):
-    """Verified products for the home page, export-ready first: two queries at any size."""
+    """Verified products for the home page, export-ready first.
+
+    Exactly one query, with or without products: the cover photo comes as annotations,
+    so the home page's query count does not depend on the catalog.
+    """
     from ikm_registry.catalog import public_products
 
     return list(public_products().order_by("-export_ready", "-created_at", "-pk")[:count])
+
+
+@register.filter
+def media_url(name):
+    """The public URL of a stored file name (as annotated, without its FieldFile)."""
+    return default_storage.url(name) if name else ""
 
 
 @register.simple_tag
