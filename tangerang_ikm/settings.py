@@ -230,3 +230,6 @@ LOGGING = {
 
 # IKM enrolled in the trade-mission program, the target shown on the dashboard.
 PROGRAM_TARGET_IKM = env.int("PROGRAM_TARGET_IKM", default=200)
+# Buyer inquiries: how many reverse proxies in front of the portal append to
+# X-Forwarded-For. Per-IP rate limits read the client address from there; 0 = REMOTE_ADDR.
+INQUIRY_TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
