@@ -376,3 +376,41 @@ def test_any_inquiry_input_gets_an_answer_never_an_error(client, catalog_world, 
     assert response.status_code in (200, 302)
     if response.status_code == 200:
         assert "alert-error" in response.content.decode()
+
+
+def make_inquiries(business, product, n):
+    for i in range(n):
+        Inquiry.objects.create(
+            business=business,
+            product=product,
+            name=f"Buyer {i}",
+            country="SG",
+            email=f"b{i}@example.sg",
+            message="Price?",
+        )
+
+
+def test_owner_inquiry_list_query_count_is_fixed(client, catalog_world, owner):
+    from tests.queries import assert_fixed_queries
+
+    make_inquiries(catalog_world.business, catalog_world.basket, 3)
+    client.force_login(owner)
+    queries = assert_fixed_queries(
+        client,
+        "/permintaan-pembeli/",
+        lambda: make_inquiries(catalog_world.business, catalog_world.basket, 30),
+    )
+    # session, user, counts, page count, page rows
+    assert queries == 5
+
+
+def test_dashboard_partial_query_count_is_fixed(catalog_world, owner, django_assert_num_queries):
+    request = RequestFactory().get("/ikm/")
+    request.user = owner
+    make_inquiries(catalog_world.business, catalog_world.basket, 2)
+    for _ in range(2):
+        with django_assert_num_queries(2):  # the newest five, and how many are new
+            render_to_string(
+                "ikm_registry/_dashboard_inquiries.html", {"request": request}, request=request
+            )
+        make_inquiries(catalog_world.business, catalog_world.basket, 20)
