@@ -1,6 +1,7 @@
 """Public pages run a fixed number of queries however large the catalog grows (10x here)."""
 
 import pytest
+from django.db import connection
 
 from tests.ikm_registry import catalog_fixtures
 from tests.ikm_registry.catalog_fixtures import grow_catalog
@@ -14,12 +15,13 @@ pytestmark = pytest.mark.django_db
 PAGES = [
     # commodity + kecamatan choices of the filter form, count, page (cover photos annotated)
     ("/katalog/", 4),
-    ("/en/katalog/?q=rotan&sort=name", 4),
+    # ... PostgreSQL first looks up matching product and business ids through its indexes
+    ("/en/katalog/?q=rotan&sort=name", "4 + 2 on PostgreSQL"),
     # ... plus the lookup of the chosen commodity
     ("/katalog/?commodity=kerajinan-rotan&certificate=svlk&export_ready=on&size=", 5),
     # choices (2), count, page, commodities of the page's businesses
     ("/ikm-direktori/", 5),
-    ("/en/ikm-direktori/?q=rotan", 5),
+    ("/en/ikm-direktori/?q=rotan", "5 + 2 on PostgreSQL"),
     # product, photos, certificates, exports, commodities, more products
     ("/katalog/keranjang-rotan-bundar/", 6),
     ("/en/katalog/keranjang-rotan-bundar/", 6),
@@ -44,11 +46,18 @@ def grow_everything(world):
     return grow
 
 
+def expected_count(expected):
+    if isinstance(expected, int):
+        return expected
+    base, _, extra = expected.partition(" + ")
+    return int(base) + (int(extra.split()[0]) if connection.vendor == "postgresql" else 0)
+
+
 @pytest.mark.parametrize(("address", "expected"), PAGES)
 def test_public_pages_run_a_fixed_number_of_queries(client, catalog_world, address, expected):
     grow_catalog(2)
     queries = assert_fixed_queries(client, address, grow_everything(catalog_world))
-    assert queries == expected
+    assert queries == expected_count(expected)
 
 
 @pytest.mark.parametrize(("address", "expected"), PAGES[:1] + PAGES[5:6])
