@@ -228,5 +228,8 @@ LOGGING = {
 
 # --- The portal -------------------------------------------------------------
 
+# Serve /bench/floor, the trivial view benchmarks compare pages against (bench/run.py).
+BENCHMARK_FLOOR = env.bool("BENCHMARK_FLOOR", default=False)
+
 # IKM enrolled in the trade-mission program, the target shown on the dashboard.
 PROGRAM_TARGET_IKM = env.int("PROGRAM_TARGET_IKM", default=200)
