@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "tangerang_ikm.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "tangerang_ikm.urls"
