@@ -56,6 +56,7 @@ class Route:
     public: bool = False  # also checked in the browser: axe, 375 px layout, no-JS
     owner_page: bool = False  # checked in the browser as owner A
     content: dict = field(default_factory=dict)  # kind -> text the page must contain
+    fuzz_as: str | None = None  # the page has a form: fuzz its POST as this kind of user
 
 
 ROUTES = [
@@ -63,17 +64,21 @@ ROUTES = [
     Route("home", lambda w: "/", everyone(), public=True, content={ANON: "Katalog IKM"}),
     Route("healthz", lambda w: "/healthz", everyone()),
     Route("set_language", lambda w: "/i18n/setlang/", everyone(302)),
-    Route("signup", lambda w: "/akun/daftar/", anonymous_only(), public=True),
+    Route("signup", lambda w: "/akun/daftar/", anonymous_only(), public=True, fuzz_as=ANON),
     Route("signup_done", lambda w: "/akun/daftar/selesai/", everyone(), public=True),
     Route(
         "confirm_email", lambda w: "/akun/konfirmasi/MQ/invalid-token/", everyone(400), public=True
     ),
     Route(
-        "resend_confirmation", lambda w: "/akun/konfirmasi/kirim-ulang/", everyone(), public=True
+        "resend_confirmation",
+        lambda w: "/akun/konfirmasi/kirim-ulang/",
+        everyone(),
+        public=True,
+        fuzz_as=ANON,
     ),
-    Route("login", lambda w: "/akun/masuk/", anonymous_only(), public=True),
+    Route("login", lambda w: "/akun/masuk/", anonymous_only(), public=True, fuzz_as=ANON),
     Route("logout", lambda w: "/akun/keluar/", everyone(405)),
-    Route("password_reset", lambda w: "/akun/sandi/lupa/", everyone(), public=True),
+    Route("password_reset", lambda w: "/akun/sandi/lupa/", everyone(), public=True, fuzz_as=ANON),
     Route("password_reset_done", lambda w: "/akun/sandi/lupa/terkirim/", everyone(), public=True),
     Route(
         "password_reset_confirm",
@@ -84,7 +89,13 @@ ROUTES = [
     Route(
         "password_reset_complete", lambda w: "/akun/sandi/atur/selesai/", everyone(), public=True
     ),
-    Route("password_change", lambda w: "/akun/sandi/ubah/", logged_in(), owner_page=True),
+    Route(
+        "password_change",
+        lambda w: "/akun/sandi/ubah/",
+        logged_in(),
+        owner_page=True,
+        fuzz_as=OWNER_A,
+    ),
     Route("password_change_done", lambda w: "/akun/sandi/ubah/selesai/", logged_in()),
     # ikm_registry
     Route(
