@@ -31,7 +31,7 @@ class BusinessSitemap(_Bilingual):
         return Business.objects.verified().order_by("pk").only("slug", "updated_at")
 
     def location(self, business):
-        return reverse("ikm_registry:business_detail", args=[business.slug])
+        return reverse("ikm_registry:directory_business", args=[business.slug])
 
     def lastmod(self, business):
         return business.updated_at
@@ -45,7 +45,7 @@ class ProductSitemap(_Bilingual):
         return Product.objects.public().order_by("pk").only("slug", "updated_at")
 
     def location(self, product):
-        return reverse("ikm_registry:product_detail", args=[product.slug])
+        return reverse("ikm_registry:catalog_product", args=[product.slug])
 
     def lastmod(self, product):
         return product.updated_at

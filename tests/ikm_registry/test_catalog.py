@@ -30,8 +30,8 @@ def public_urls(world):
             url("catalog", lang=lang) + f"?commodity={world.rotan.slug}",
             url("directory", lang=lang),
             url("directory", lang=lang) + "?q=rotan",
-            url("product_detail", world.basket.slug, lang=lang),
-            url("business_detail", world.business.slug, lang=lang),
+            url("catalog_product", world.basket.slug, lang=lang),
+            url("directory_business", world.business.slug, lang=lang),
         ]
     return [*urls, "/", "/en/", "/sitemap.xml", "/robots.txt"]
 
@@ -48,9 +48,9 @@ def test_hidden_data_never_reaches_any_public_page(client, catalog_world):
 @pytest.mark.parametrize("marker", HIDDEN_MARKERS)
 def test_hidden_product_and_business_pages_are_404(client, catalog_world, marker):
     product = catalog_world.hidden[marker]
-    assert client.get(url("product_detail", product.slug)).status_code == 404
+    assert client.get(url("catalog_product", product.slug)).status_code == 404
     if product.business != catalog_world.business:
-        assert client.get(url("business_detail", product.business.slug)).status_code == 404
+        assert client.get(url("directory_business", product.business.slug)).status_code == 404
 
 
 def test_hidden_pages_stay_hidden_from_their_own_owner_and_staff(
@@ -60,16 +60,16 @@ def test_hidden_pages_stay_hidden_from_their_own_owner_and_staff(
     draft = catalog_world.hidden["DraftSecret"]
     for user in (other_owner, admin_staff):
         client.force_login(user)
-        assert client.get(url("product_detail", draft.slug)).status_code == 404
+        assert client.get(url("catalog_product", draft.slug)).status_code == 404
         assert "DraftSecret" not in client.get(url("catalog")).content.decode()
 
 
 def test_business_that_loses_verification_disappears(client, catalog_world):
     business = catalog_world.business
-    assert client.get(url("business_detail", business.slug)).status_code == 200
+    assert client.get(url("directory_business", business.slug)).status_code == 200
     Business.objects.filter(pk=business.pk).update(status=Business.Status.RETURNED)
-    assert client.get(url("business_detail", business.slug)).status_code == 404
-    assert client.get(url("product_detail", catalog_world.basket.slug)).status_code == 404
+    assert client.get(url("directory_business", business.slug)).status_code == 404
+    assert client.get(url("catalog_product", catalog_world.basket.slug)).status_code == 404
     body = client.get(url("catalog")).content.decode()
     assert "Keranjang Rotan Bundar" not in body
     assert "Kacang Mede Goreng" in body
@@ -84,10 +84,10 @@ def test_every_public_page_shows_the_same_public_content_to_everyone(
     pages = {
         url("catalog"): ["Keranjang Rotan Bundar", "Kacang Mede Goreng"],
         url("directory"): ["Anyaman Rotan Sejahtera", "Kacang Mede Makmur"],
-        url("product_detail", "keranjang-rotan-bundar"): ["Round Rattan Basket", "SVLK"],
-        url("business_detail", "anyaman-rotan-sejahtera"): ["Kursi Rotan Teras"],
+        url("catalog_product", "keranjang-rotan-bundar"): ["Round Rattan Basket", "SVLK"],
+        url("directory_business", "anyaman-rotan-sejahtera"): ["Kursi Rotan Teras"],
     }
-    pages[url("product_detail", "keranjang-rotan-bundar")] = ["Keranjang Rotan Bundar", "SVLK"]
+    pages[url("catalog_product", "keranjang-rotan-bundar")] = ["Keranjang Rotan Bundar", "SVLK"]
     for address, expected in pages.items():
         response = client.get(address)
         assert response.status_code == 200, address
@@ -97,7 +97,7 @@ def test_every_public_page_shows_the_same_public_content_to_everyone(
 
 
 def test_product_page_shows_the_facts_a_buyer_needs(client, catalog_world):
-    body = client.get(url("product_detail", "keranjang-rotan-bundar")).content.decode()
+    body = client.get(url("catalog_product", "keranjang-rotan-bundar")).content.decode()
     assert "Keranjang anyaman rotan alami" in body
     assert "Pesanan minimum" in body and "100 pcs" in body
     assert "2.000 pcs per bulan" in body
@@ -112,8 +112,8 @@ def test_product_page_shows_the_facts_a_buyer_needs(client, catalog_world):
 
 def test_certificates_show_their_type_only_and_only_while_valid(client, catalog_world):
     for address in (
-        url("product_detail", "keranjang-rotan-bundar"),
-        url("business_detail", "anyaman-rotan-sejahtera"),
+        url("catalog_product", "keranjang-rotan-bundar"),
+        url("directory_business", "anyaman-rotan-sejahtera"),
     ):
         body = client.get(address).content.decode()
         assert "SVLK/V-Legal" in body
@@ -140,13 +140,13 @@ def test_no_owner_email_or_private_data_on_any_page(client, catalog_world):
 
 def test_whatsapp_link_only_where_the_owner_allowed_it(client, catalog_world):
     Business.objects.filter(pk=catalog_world.business.pk).update(whatsapp_public=False)
-    body = client.get(url("business_detail", "anyaman-rotan-sejahtera")).content.decode()
+    body = client.get(url("directory_business", "anyaman-rotan-sejahtera")).content.decode()
     assert "wa.me" not in body
     assert "81234567890" not in body
 
 
 def test_english_pages_show_english_text_with_indonesian_fallback(client, catalog_world):
-    body = client.get(url("product_detail", "keranjang-rotan-bundar", lang="en")).content.decode()
+    body = client.get(url("catalog_product", "keranjang-rotan-bundar", lang="en")).content.decode()
     assert body.startswith("<!DOCTYPE html>") and '<html lang="en">' in body
     assert "<h1>Round Rattan Basket</h1>" in body
     assert "Handwoven natural rattan basket." in body
@@ -154,7 +154,7 @@ def test_english_pages_show_english_text_with_indonesian_fallback(client, catalo
     assert "Rattan Crafts" in body  # the commodity's English name
     assert "Minimum order" in body
 
-    fallback = client.get(url("product_detail", "kursi-rotan-teras", lang="en")).content.decode()
+    fallback = client.get(url("catalog_product", "kursi-rotan-teras", lang="en")).content.decode()
     assert "<h1>Kursi Rotan Teras</h1>" in fallback  # no English name given
     assert "Kursi rotan untuk teras." in fallback
 
@@ -163,18 +163,18 @@ def test_english_pages_show_english_text_with_indonesian_fallback(client, catalo
     assert "Fried Cashew Nuts" in catalog
     assert 'href="/en/katalog/keranjang-rotan-bundar/"' in catalog
 
-    indonesian = client.get(url("product_detail", "keranjang-rotan-bundar")).content.decode()
+    indonesian = client.get(url("catalog_product", "keranjang-rotan-bundar")).content.decode()
     assert "<h1>Keranjang Rotan Bundar</h1>" in indonesian
     assert "Round Rattan Basket" not in indonesian
 
 
 def test_urls_are_readable_slugs_in_both_languages(catalog_world):
-    assert url("product_detail", "keranjang-rotan-bundar") == "/katalog/keranjang-rotan-bundar/"
+    assert url("catalog_product", "keranjang-rotan-bundar") == "/katalog/keranjang-rotan-bundar/"
     assert (
-        url("product_detail", "keranjang-rotan-bundar", lang="en")
+        url("catalog_product", "keranjang-rotan-bundar", lang="en")
         == "/en/katalog/keranjang-rotan-bundar/"
     )
-    assert url("business_detail", "anyaman-rotan-sejahtera", lang="en") == (
+    assert url("directory_business", "anyaman-rotan-sejahtera", lang="en") == (
         "/en/ikm-direktori/anyaman-rotan-sejahtera/"
     )
 
@@ -245,7 +245,7 @@ def test_pagination_keeps_the_filters(client, catalog_world, settings):
 
 
 def test_seo_titles_descriptions_and_open_graph(client, catalog_world):
-    body = client.get(url("product_detail", "keranjang-rotan-bundar")).content.decode()
+    body = client.get(url("catalog_product", "keranjang-rotan-bundar")).content.decode()
     assert "<title>Keranjang Rotan Bundar — Anyaman Rotan Sejahtera" in body
     assert '<meta name="description" content="Keranjang anyaman rotan alami' in body
     assert '<meta property="og:title" content="Keranjang Rotan Bundar">' in body
@@ -258,7 +258,7 @@ def test_seo_titles_descriptions_and_open_graph(client, catalog_world):
         '<link rel="alternate" hreflang="en" '
         'href="http://testserver/en/katalog/keranjang-rotan-bundar/">' in body
     )
-    english = client.get(url("product_detail", "keranjang-rotan-bundar", lang="en"))
+    english = client.get(url("catalog_product", "keranjang-rotan-bundar", lang="en"))
     assert '<meta property="og:title" content="Round Rattan Basket">' in english.content.decode()
     listing = client.get(url("catalog") + "?q=rotan").content.decode()
     assert "<title>Produk untuk “rotan”" in listing
