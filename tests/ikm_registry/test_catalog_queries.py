@@ -15,13 +15,15 @@ pytestmark = pytest.mark.django_db
 PAGES = [
     # commodity + kecamatan choices of the filter form, count, page (cover photos annotated)
     ("/katalog/", 4),
-    # ... PostgreSQL first looks up matching product and business ids through its indexes
-    ("/en/katalog/?q=rotan&sort=name", "4 + 2 on PostgreSQL"),
+    # ... PostgreSQL first looks up matching ids through its indexes: products by full
+    # text, products by trigram, businesses by trigram
+    ("/en/katalog/?q=rotan&sort=name", "4 + 3 on PostgreSQL"),
     # ... plus the lookup of the chosen commodity
     ("/katalog/?commodity=kerajinan-rotan&certificate=svlk&export_ready=on&size=", 5),
     # choices (2), count, page, commodities of the page's businesses
     ("/ikm-direktori/", 5),
-    ("/en/ikm-direktori/?q=rotan", "5 + 2 on PostgreSQL"),
+    # ... businesses by full text and by trigram, products by text
+    ("/en/ikm-direktori/?q=rotan", "5 + 3 on PostgreSQL"),
     # product, photos, certificates, exports, commodities, more products
     ("/katalog/keranjang-rotan-bundar/", 6),
     ("/en/katalog/keranjang-rotan-bundar/", 6),
