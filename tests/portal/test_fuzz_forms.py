@@ -52,7 +52,11 @@ def test_form_survives_fuzzing(client, world, route):
     @settings(
         max_examples=25,
         deadline=None,
-        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,  # huge strings on purpose; forms with many fields
+        ],
     )
     @given(data=st.dictionaries(st.sampled_from(names), VALUES, max_size=len(names)))
     def fuzz(data):
