@@ -37,7 +37,7 @@ def _version(area):
     version = cache.get(key)
     if version is None:
         # A fresh, time-based start: it can never meet entries of an evicted older version.
-        cache.add(key, int(time.time() * 1000), timeout=None)
+        cache.add(key, time.time_ns(), timeout=None)
         version = cache.get(key)
     return version
 
@@ -67,4 +67,4 @@ def bump(area):
     try:
         cache.incr(key)
     except ValueError:  # no version yet (or evicted): start a fresh one
-        cache.set(key, int(time.time() * 1000), timeout=None)
+        cache.set(key, time.time_ns(), timeout=None)

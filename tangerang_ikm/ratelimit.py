@@ -39,6 +39,15 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
+def login_username(request, credentials=None):
+    """The account a login attempt targets, for django-axes: the e-mail, lower-cased."""
+    if credentials:
+        value = credentials.get("username") or credentials.get("email")
+    else:
+        value = request.POST.get("username")
+    return (value or "").strip().lower() or None
+
+
 def hit(scope, ident, *, window):
     """Count one request for (scope, ident) in the current fixed window; return the count."""
     bucket = int(time.time() // window)

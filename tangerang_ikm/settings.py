@@ -317,6 +317,9 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# Our login form posts the e-mail as "username"; case and spaces do not make a new account.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "tangerang_ikm.ratelimit.login_username"
 AXES_LOCKOUT_CALLABLE = "tangerang_ikm.views.login_locked_out"
 AXES_CLIENT_IP_CALLABLE = "tangerang_ikm.ratelimit.client_ip"
 # How many reverse proxies (load balancers) stand in front of the app and append to
@@ -331,7 +334,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Failed logins and lock-outs are warnings; axes' chatter below that is noise.
+        "axes": {"level": env.str("AXES_LOG_LEVEL", default="WARNING")},
+    },
 }
 
 # --- The portal -------------------------------------------------------------
