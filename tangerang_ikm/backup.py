@@ -87,7 +87,7 @@ def dump_database(target):
     vendor = connection.vendor
     if vendor == "postgresql":
         settings_dict = connection.settings_dict
-        subprocess.run(
+        subprocess.run(  # noqa: S603 - fixed argument list, no shell
             [
                 _tool("pg_dump"),
                 "--format=custom",
@@ -119,7 +119,7 @@ def restore_database(source, member):
             raise BackupError("this archive holds an SQLite database; the portal runs PostgreSQL")
         settings_dict = connection.settings_dict
         connections.close_all()
-        result = subprocess.run(
+        result = subprocess.run(  # noqa: S603 - fixed argument list, no shell
             [
                 _tool("pg_restore"),
                 "--clean",

@@ -176,9 +176,12 @@ STORAGE_BACKEND = env.str("STORAGE_BACKEND", default="filesystem")
 if STORAGE_BACKEND == "s3":
     _s3 = {
         "bucket_name": env.str("S3_BUCKET", default=env.str("AWS_STORAGE_BUCKET_NAME", default="")),
-        "endpoint_url": env.str("S3_ENDPOINT_URL", default=env.str("AWS_S3_ENDPOINT_URL", default=""))
+        "endpoint_url": env.str(
+            "S3_ENDPOINT_URL", default=env.str("AWS_S3_ENDPOINT_URL", default="")
+        )
         or None,
-        "region_name": env.str("S3_REGION", default=env.str("AWS_S3_REGION_NAME", default="")) or None,
+        "region_name": env.str("S3_REGION", default=env.str("AWS_S3_REGION_NAME", default=""))
+        or None,
         # Credentials: S3_ACCESS_KEY_ID/S3_SECRET_ACCESS_KEY, else boto3's own lookup
         # (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, instance roles).
         "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
@@ -188,7 +191,9 @@ if STORAGE_BACKEND == "s3":
         "file_overwrite": False,
     }
     if not _s3["bucket_name"]:
-        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs S3_BUCKET (or AWS_STORAGE_BUCKET_NAME).")
+        raise ImproperlyConfigured(
+            "STORAGE_BACKEND=s3 needs S3_BUCKET (or AWS_STORAGE_BUCKET_NAME)."
+        )
     _default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -220,7 +225,9 @@ elif STORAGE_BACKEND == "filesystem":
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
     }
 else:
-    raise ImproperlyConfigured(f"STORAGE_BACKEND must be 'filesystem' or 's3', not {STORAGE_BACKEND!r}.")
+    raise ImproperlyConfigured(
+        f"STORAGE_BACKEND must be 'filesystem' or 's3', not {STORAGE_BACKEND!r}."
+    )
 STORAGES = {
     "default": _default_storage,
     "private": _private_storage,
@@ -252,7 +259,9 @@ if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
     }
 elif _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
     # filemail:// writes each message to a file (used by the multi-process proof).
-    _email_options = {"file_path": env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))}
+    _email_options = {
+        "file_path": env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
+    }
 MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL",

@@ -31,7 +31,7 @@ def moto_server(port=None, log_dir=None):
     """Start `moto_server` on 127.0.0.1:<port>, yield its endpoint URL, stop it."""
     port = port or free_port()
     moto = Path(sys.executable).with_name("moto_server")
-    log = open(Path(log_dir or "/tmp") / f"moto-{port}.log", "wb")  # noqa: SIM115
+    log = open(Path(log_dir or "/tmp") / f"moto-{port}.log", "wb")
     process = subprocess.Popen(
         [str(moto), "-H", "127.0.0.1", "-p", str(port)],
         stdout=log,
@@ -70,7 +70,5 @@ def s3_client(endpoint):
 def create_buckets(endpoint, *names):
     client = s3_client(endpoint)
     for name in names:
-        client.create_bucket(
-            Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION}
-        )
+        client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
     return client

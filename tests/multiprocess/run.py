@@ -105,7 +105,7 @@ def manage(env, *args):
 
 
 def start_gunicorn(env, port, name, logs):
-    log = open(logs / f"gunicorn-{name}.log", "wb")  # noqa: SIM115
+    log = open(logs / f"gunicorn-{name}.log", "wb")
     process = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
@@ -194,7 +194,9 @@ def prove(a, b, env, mail_dir, logs):
     served = alice.get(f"{b}/_proof/file/", params={"name": name}, timeout=10)
     check(
         "the same photo is served by B from S3",
-        served.status_code == 200 and served.content == photo and served.headers["X-Served-By"] == "B",
+        served.status_code == 200
+        and served.content == photo
+        and served.headers["X-Served-By"] == "B",
         served.status_code,
     )
     private = post(
@@ -256,7 +258,7 @@ def prove(a, b, env, mail_dir, logs):
     )
     time.sleep(2)
     check("nothing is sent while the worker is down", not any(mail_dir.iterdir()))
-    worker_log = open(logs / "worker.log", "wb")  # noqa: SIM115
+    worker_log = open(logs / "worker.log", "wb")
     worker = subprocess.Popen(
         [
             str(BIN / "python"),

@@ -97,7 +97,7 @@ def test_restore_refuses_something_that_is_not_a_backup(tmp_path):
     bogus = tmp_path / "bogus.tar.gz"
     with tarfile.open(bogus, "w:gz") as tar:
         tar.add(__file__, arcname="hello.py")
-    with pytest.raises(CommandError, match="manifest.json is missing"):
+    with pytest.raises(CommandError, match=r"manifest\.json is missing"):
         call_command("restore", str(bogus), interactive=False)
     with pytest.raises(CommandError, match="no such archive"):
         call_command("restore", str(tmp_path / "missing.tar.gz"), interactive=False)

@@ -172,7 +172,5 @@ def test_private_document_on_s3_is_a_short_lived_presigned_redirect(s3, s3_stora
     assert fetched.content == PDF
     assert fetched.headers["Content-Disposition"].startswith("attachment;")
     assert fetched.headers["Content-Type"] == "application/pdf"
-    acl = s3_client(s3).get_object_acl(
-        Bucket="ikm-private", Key=f"private/{name}"
-    )
+    acl = s3_client(s3).get_object_acl(Bucket="ikm-private", Key=f"private/{name}")
     assert all("AllUsers" not in str(grant["Grantee"]) for grant in acl["Grants"])

@@ -66,7 +66,9 @@ def test_success_before_the_limit_resets_the_count(client, owner, limit):
         attempt(client, owner.email, ip="10.0.4.1")
     ok = attempt(client, owner.email, password="password-123", ip="10.0.4.1")
     assert ok.status_code == 302
-    assert not AccessAttempt.objects.filter(username=owner.email, failures_since_start__gt=0).exists()
+    assert not AccessAttempt.objects.filter(
+        username=owner.email, failures_since_start__gt=0
+    ).exists()
 
 
 def test_staff_unlock_in_the_admin(client, owner, superuser, limit):
