@@ -209,7 +209,18 @@ def restore_backup(source, *, stdout=None):
             raise BackupError("not a portal backup: manifest.json is missing") from exc
         if manifest.get("format") != FORMAT:
             raise BackupError(f"unknown backup format {manifest.get('format')!r}")
-        member = manifest["database"]
+        member = manifest.get("database")
+        if member not in ("database.dump", "database.sqlite3"):
+            raise BackupError("not a portal backup: the manifest names no database")
+        # Check every name before anything is replaced: a bad archive changes nothing.
+        files = []
+        for info in archive.getmembers():
+            if not info.isfile() or not info.name.startswith("files/"):
+                continue
+            path = _safe_member_name(info.name)
+            if len(path.parts) < 3 or path.parts[1] not in STORAGE_ALIASES:
+                raise BackupError(f"unknown storage in archive: {info.name}")
+            files.append((info, path.parts[1], str(PurePosixPath(*path.parts[2:]))))
         with tempfile.TemporaryDirectory() as scratch:
             dump = Path(scratch) / "database"
             with archive.extractfile(member) as handle, open(dump, "wb") as out:
@@ -222,13 +233,7 @@ def restore_backup(source, *, stdout=None):
             for name in list(walk(storage)):
                 storage.delete(name)
             restored[alias] = 0
-        for info in archive.getmembers():
-            if not info.isfile() or not info.name.startswith("files/"):
-                continue
-            path = _safe_member_name(info.name)
-            alias, name = path.parts[1], str(PurePosixPath(*path.parts[2:]))
-            if alias not in STORAGE_ALIASES:
-                raise BackupError(f"unknown storage {alias!r} in archive")
+        for info, alias, name in files:
             with archive.extractfile(info) as handle:
                 saved = storages[alias].save(name, ContentFile(handle.read()))
             if saved != name:

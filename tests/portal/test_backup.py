@@ -101,3 +101,40 @@ def test_restore_refuses_something_that_is_not_a_backup(tmp_path):
         call_command("restore", str(bogus), interactive=False)
     with pytest.raises(CommandError, match="no such archive"):
         call_command("restore", str(tmp_path / "missing.tar.gz"), interactive=False)
+
+
+def _archive(path, manifest, members):
+    import io
+    import json
+
+    with tarfile.open(path, "w:gz") as tar:
+        for name, data in {"manifest.json": json.dumps(manifest).encode(), **members}.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return path
+
+
+def test_restore_refuses_the_other_databases_dump(tmp_path):
+    other = "database.sqlite3" if connection.vendor == "postgresql" else "database.dump"
+    archive = _archive(
+        tmp_path / "other.tar.gz", {"format": 1, "created": "x", "database": other}, {other: b"x"}
+    )
+    with pytest.raises(CommandError, match="this archive holds"):
+        call_command("restore", str(archive), interactive=False)
+
+
+def test_restore_refuses_names_that_climb_out_of_the_storage(tmp_path):
+    call_command("backup", output=str(tmp_path / "good.tar.gz"))
+    with tarfile.open(tmp_path / "good.tar.gz") as tar:
+        members = {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
+    manifest = members.pop("manifest.json")
+    import json
+
+    members["files/default/../../etc/evil"] = b"x"
+    archive = _archive(tmp_path / "evil.tar.gz", json.loads(manifest), members)
+    storages["default"].save("products/still-here.jpg", ContentFile(b"kept"))
+    with pytest.raises(CommandError, match="unsafe name"):
+        call_command("restore", str(archive), interactive=False)
+    # Refused before anything was replaced.
+    assert every_file() == {("default", "products/still-here.jpg"): b"kept"}
