@@ -71,13 +71,13 @@ def test_success_before_the_limit_resets_the_count(client, owner, limit):
     ).exists()
 
 
-def test_staff_unlock_in_the_admin(client, owner, superuser, limit):
+def test_admin_staff_unlock_in_the_admin(client, owner, admin_staff, limit):
     for _ in range(limit):
         attempt(client, owner.email, ip="10.0.5.1")
     assert attempt(Client(), owner.email, password="password-123", ip="10.0.5.2").status_code == 429
 
     staff = Client()
-    staff.force_login(superuser)
+    staff.force_login(admin_staff)
     listing = staff.get("/admin/axes/accessattempt/")
     assert listing.status_code == 200
     assert owner.email in listing.content.decode()
@@ -96,3 +96,20 @@ def test_failures_are_counted_in_the_database_not_in_process_memory(settings):
     # Every app server must see the same count.
     assert settings.AXES_HANDLER == "axes.handlers.database.AxesDatabaseHandler"
     assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+
+
+def test_only_the_admin_role_may_unlock(client, owner, coordinator, leadership, limit):
+    for _ in range(limit):
+        attempt(client, owner.email, ip="10.0.6.1")
+    for user in (coordinator, leadership):
+        staff = Client()
+        staff.force_login(user)
+        assert staff.get("/admin/axes/accessattempt/").status_code == 403
+    assert AccessAttempt.objects.filter(username=owner.email).exists()
+
+
+def test_admin_role_sees_the_task_queue(admin_staff):
+    staff = Client()
+    staff.force_login(admin_staff)
+    assert admin_staff.has_perm("django_tasks_database.view_dbtaskresult")
+    assert staff.get("/admin/django_tasks_database/dbtaskresult/").status_code == 200
