@@ -63,7 +63,7 @@ def make_data():
     storages["private"].save("certificates/halal-0001.pdf", ContentFile(b"%PDF-1.7 halal"))
 
 
-def test_backup_wipe_restore_gives_back_every_row_and_file(tmp_path):
+def test_backup_wipe_restore_gives_back_every_row_and_file(tmp_path, reference_data):
     make_data()
     rows_before, files_before = every_row(), every_file()
     assert len(files_before) == 3
