@@ -249,6 +249,15 @@ def prove(a, b, env, mail_dir, logs):
         f"{failures} then {locked.status_code}",
     )
 
+    # Sessions are written to the database: losing the whole cache logs nobody out.
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    after_flush = alice.get(f"{a}/_proof/whoami/", timeout=10).json()
+    check(
+        "the login survives a flush of Redis (sessions are in the database)",
+        after_flush["user"] == "proof-owner@example.com",
+        after_flush,
+    )
+
     # 4. An e-mail queued while the worker is down is sent once it starts.
     queued = post(alice, f"{a}/_proof/mail/")
     check(
