@@ -118,3 +118,54 @@ def test_login_username_is_normalised():
     request = RequestFactory().post("/", {"username": "  Owner@Example.COM "})
     assert login_username(request) == "owner@example.com"
     assert login_username(request, {"username": "X@Y.id"}) == "x@y.id"
+
+
+def test_redis_urls_select_djangos_builtin_redis_backend():
+    import environ
+
+    for url in ("redis://cache.internal:6379/0", "rediss://cache.internal:6380/1"):
+        config = environ.Env.cache_url_config(url)
+        assert config["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+
+
+REDIS_TEST_URL = "redis://127.0.0.1:6379/6"
+
+
+@pytest.fixture
+def redis_cache(settings):
+    import os
+
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
+    except redis.ConnectionError:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_TEST_URL,
+            "KEY_PREFIX": "ikm-pytest",
+        }
+    }
+    from django.core.cache import cache as redis_backed
+
+    redis_backed.clear()
+    yield redis_backed
+    redis_backed.clear()
+
+
+def test_helpers_work_on_redis(redis_cache):
+    compute, calls = counter()
+    fragments.cached("catalog", "facets", compute)
+    fragments.cached("catalog", "facets", compute)
+    fragments.bump("catalog")
+    fragments.cached("catalog", "facets", compute)
+    assert len(calls) == 2
+    assert [is_limited("redis", "1.1.1.1", limit=2, window=60) for _ in range(3)] == [
+        False,
+        False,
+        True,
+    ]
