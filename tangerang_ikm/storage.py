@@ -31,6 +31,7 @@ Never put ``{{ certificate.document.url }}`` in a template: the private storage 
 import mimetypes
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.utils.encoding import iri_to_uri
@@ -48,6 +49,8 @@ class PrivateFileSystemStorage(FileSystemStorage):
 
     def __init__(self, location=None, **kwargs):
         kwargs.pop("base_url", None)
+        # Never fall back to MEDIA_ROOT, which the web server may publish.
+        location = location or settings.PRIVATE_MEDIA_ROOT
         super().__init__(location=location, base_url="/private-files-have-no-url/", **kwargs)
 
     def url(self, name):

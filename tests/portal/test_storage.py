@@ -68,6 +68,13 @@ def test_private_files_live_outside_media_root_and_have_no_url(settings, private
         storage.url(name)
 
 
+def test_private_storage_without_a_location_uses_private_media_root(settings, tmp_path):
+    from tangerang_ikm.storage import PrivateFileSystemStorage
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "elsewhere"
+    assert Path(PrivateFileSystemStorage().location) == tmp_path / "elsewhere"
+
+
 def test_default_settings_keep_private_out_of_media():
     from django.conf import settings
 
