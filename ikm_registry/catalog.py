@@ -19,6 +19,7 @@ from ikm_registry import inquiries
 from ikm_registry.forms_catalog import CatalogFilterForm, valid_certificates
 from ikm_registry.forms_inquiry import InquiryForm
 from ikm_registry.models import Business, Certificate, Product, ProductPhoto
+from tangerang_ikm.ratelimit import client_ip
 
 PAGE_SIZE = 24
 
@@ -95,7 +96,7 @@ def _inquiry_form(request, business, product=None):
     """The inquiry form on a product or business page: (form, redirect or None)."""
     if request.method != "POST":
         return InquiryForm(), None
-    ip = inquiries.client_ip(request)
+    ip = client_ip(request)
     form = InquiryForm(request.POST, ip=ip)
     if form.is_valid():
         inquiries.submit_inquiry(

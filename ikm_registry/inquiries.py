@@ -15,24 +15,6 @@ DEFAULT_IP_LIMIT = (10, 60 * 60)
 DEFAULT_EMAIL_LIMIT = (5, 60 * 60)
 
 
-def client_ip(request):
-    """The client's address: REMOTE_ADDR, or the right entry of X-Forwarded-For.
-
-    Behind N trusted proxies (settings.INQUIRY_TRUSTED_PROXIES = N), the client is the
-    N-th address from the right of X-Forwarded-For; anything left of it is client-made.
-    """
-    proxies = getattr(settings, "INQUIRY_TRUSTED_PROXIES", 0)
-    if proxies:
-        chain = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(chain) >= proxies:
-            return chain[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _key(kind, value):
     digest = hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
     return f"inquiry-rate:{kind}:{digest}"
