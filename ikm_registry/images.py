@@ -43,7 +43,7 @@ def _open_checked(upload):
             image = Image.open(upload)
             if image.format not in ALLOWED_FORMATS:
                 raise ValidationError(
-                    _("Hanya foto JPEG, PNG, atau WebP yang diterima."), code="format"
+                    _("Hanya foto JPEG, PNG, atau WebP yang diterima."), code="image_format"
                 )
             width, height = image.size
             if width * height > MAX_PIXELS:
@@ -59,7 +59,8 @@ def _open_checked(upload):
         ) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ValidationError(
-            _("Berkas ini bukan foto yang dapat dibaca (JPEG, PNG, atau WebP)."), code="invalid"
+            _("Berkas ini bukan foto yang dapat dibaca (JPEG, PNG, atau WebP)."),
+            code="not_an_image",
         ) from exc
     finally:
         upload.seek(0)
