@@ -172,6 +172,14 @@ class BusinessResource(resources.ModelResource):
         "status": "draft",
     }
 
+    def get_instance(self, instance_loader, row):
+        # A malformed NIB cannot match anything: treat the row as new, so that the
+        # NIB field reports its error and the row shows as invalid, not as a crash.
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValueError:
+            return None
+
     def before_save_instance(self, instance, row, **kwargs):
         if not instance.slug:
             from ikm_registry.views import unique_slug
