@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, Exists, OuterRef
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -17,7 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from ikm_registry import services
 from ikm_registry.forms import ReturnNotesForm
-from ikm_registry.images import process_photo, validate_image
+from ikm_registry.images import process_logo, process_photo, validate_image
 from ikm_registry.models import (
     Business,
     Certificate,
@@ -183,6 +184,16 @@ def certificate_link(obj):
     )
 
 
+class PrivateDocumentMixin:
+    """View-only staff get the checked download link instead of the file field."""
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if not self.has_change_permission(request, obj):
+            fields = [f for f in fields if f != "document"]
+        return fields
+
+
 class ProductInline(admin.TabularInline):
     model = Product
     fields = ["name", "category", "hs_code", "export_ready", "is_active", "photo_count"]
@@ -202,7 +213,7 @@ class ProductInline(admin.TabularInline):
         return False
 
 
-class CertificateInline(admin.TabularInline):
+class CertificateInline(PrivateDocumentMixin, admin.TabularInline):
     model = Certificate
     form = CertificateAdminForm
     fields = ["kind", "number", "issuer", "valid_until", "document", "document_link"]
@@ -281,6 +292,13 @@ class BusinessAdminForm(forms.ModelForm):
 
     def clean_phone(self):
         return normalize_phone(self.cleaned_data.get("phone"))
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if isinstance(logo, UploadedFile):
+            # Like owners' uploads: checked, re-encoded without EXIF, never kept as sent.
+            return process_logo(logo, stem=f"logo-{self.data.get('nib', 'ikm')}"[:60])
+        return logo
 
     def clean_npwp15(self):
         return digits(self.cleaned_data.get("npwp15"))
@@ -420,6 +438,14 @@ class BusinessAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
             ]
             out.append((name, {**opts, "fields": fields}))
         return out
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm("tangerang_ikm.view_user"):
+            # Without access to accounts the owner picker cannot search; staff use
+            # the "transfer ownership" action instead.
+            fields.append("owner")
+        return fields
 
     def get_prepopulated_fields(self, request, obj=None):
         return self.prepopulated_fields if self.has_change_permission(request, obj) else {}
@@ -630,8 +656,9 @@ class ProductAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(SimpleHistoryAdmin):
+class CertificateAdmin(PrivateDocumentMixin, SimpleHistoryAdmin):
     form = CertificateAdminForm
+    fields = ["business", "kind", "number", "issuer", "valid_until", "document", "document_link"]
     list_display = ["business", "kind", "number", "issuer", "valid_until", "document_link"]
     list_select_related = ["business"]
     list_filter = ["kind", CertificateExpiryFilter]
