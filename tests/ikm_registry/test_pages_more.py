@@ -59,8 +59,9 @@ def test_my_data_page(client, owner, other_owner):
 
 
 def test_owner_pages_need_login(client, owner):
-    business, product, photo, certificate = business_with_everything(owner)
+    business, product, _photo, certificate = business_with_everything(owner)
     for url in [
+        reverse("ikm_registry:certificate_edit", args=[certificate.pk]),
         reverse("ikm_registry:business_create"),
         reverse("ikm_registry:business_detail", args=[business.pk]),
         reverse("ikm_registry:product_edit", args=[product.pk]),
