@@ -195,6 +195,8 @@ def seed(*, owners, stdout):
             legal_form=legal_form,
             nib=nib,
             owner_name=owner.full_name.removesuffix(" (demo)") if owner else "Pemilik Demo",
+            # A fictional NIK shaped like Kabupaten Tangerang's (3603 + kecamatan + date).
+            nik=f"3603{desa_code[6:8]}550682{index + 1:04d}" if owner else "",
             address=f"Jl. Demo Raya No. {index + 3}",
             desa=Desa.objects.get(code=desa_code),
             phone=f"+62812999000{index:02d}",

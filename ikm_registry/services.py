@@ -132,6 +132,21 @@ def owner_saved(*, business):
             )
 
 
+def owner_changed_products(*, business):
+    """Products and photos are public too: flag a verified business for review.
+
+    Staff see what changed in the product's history (admin "Riwayat").
+    """
+    if business.status == Status.VERIFIED and not business.changed_since_verification:
+        Business.objects.filter(pk=business.pk).update(changed_since_verification=True)
+        business.changed_since_verification = True
+        send_templated_mail(
+            to=[settings.OFFICE_EMAIL],
+            template="ikm_registry/email/changed_staff",
+            context={"business": business, "changes": []},
+        )
+
+
 @transaction.atomic
 def transfer_ownership(*, business, new_owner, by):
     previous = business.owner

@@ -202,6 +202,7 @@ def product_create(request, pk):
         product.business = business
         product.slug = unique_slug(Product, f"{product.name} {business.name}")
         product.save()
+        services.owner_changed_products(business=business)
         messages.success(request, _("Produk tersimpan. Tambahkan fotonya."))
         return redirect("ikm_registry:product_edit", pk=product.pk)
     return render(request, "ikm_registry/product_form.html", {"form": form, "business": business})
@@ -219,6 +220,8 @@ def product_edit(request, pk):
     form = ProductForm(request.POST or None, instance=product)
     if request.method == "POST" and form.is_valid():
         form.save()
+        if form.has_changed():
+            services.owner_changed_products(business=product.business)
         messages.success(request, _("Produk tersimpan."))
         return redirect("ikm_registry:product_edit", pk=product.pk)
     context = {
@@ -240,6 +243,7 @@ def product_delete(request, pk):
     for photo in product.photos.all():
         services.delete_photo(photo=photo)
     product.delete()
+    services.owner_changed_products(business=Business.objects.get(pk=business_pk))
     messages.success(request, _("Produk dihapus."))
     return redirect("ikm_registry:business_detail", pk=business_pk)
 
@@ -258,6 +262,7 @@ def photo_add(request, pk):
         except ValidationError as exc:
             form.add_error("image", exc)
         else:
+            services.owner_changed_products(business=product.business)
             messages.success(request, _("Foto ditambahkan."))
             return redirect("ikm_registry:product_edit", pk=product.pk)
     return render(
@@ -271,9 +276,13 @@ def photo_add(request, pk):
 @login_required
 @require_POST
 def photo_delete(request, pk):
-    photo = get_object_or_404(ProductPhoto.objects.owned_by(request.user), pk=pk)
+    photo = get_object_or_404(
+        ProductPhoto.objects.owned_by(request.user).select_related("product__business"), pk=pk
+    )
     product_pk = photo.product_id
+    business = photo.product.business
     services.delete_photo(photo=photo)
+    services.owner_changed_products(business=business)
     messages.success(request, _("Foto dihapus."))
     return redirect("ikm_registry:product_edit", pk=product_pk)
 

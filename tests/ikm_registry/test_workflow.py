@@ -116,3 +116,22 @@ def test_transfer_ownership_emails_the_new_owner(owner, other_owner, draft, admi
     draft.refresh_from_db()
     assert draft.owner == other_owner
     assert mail.outbox[-1].to == [other_owner.email]
+
+
+def test_owner_adding_a_photo_to_a_verified_business_flags_it_once(client, owner, coordinator):
+    from tests.ikm_registry.helpers import image_bytes, upload
+
+    business = BusinessFactory(owner=owner, status=Status.SUBMITTED)
+    product = ProductFactory(business=business)
+    services.verify(business=business, by=coordinator)
+    mail.outbox.clear()
+    client.force_login(owner)
+    url = reverse("ikm_registry:photo_add", args=[product.pk])
+    client.post(url, {"image": upload(image_bytes())})
+    client.post(url, {"image": upload(image_bytes())})
+    business.refresh_from_db()
+    assert business.changed_since_verification
+    assert business.status == Status.VERIFIED
+    assert len(mail.outbox) == 1
+    assert "lihat riwayat produk" in mail.outbox[0].body
+    assert business in Business.objects.awaiting_review()
