@@ -15,6 +15,8 @@ plus the full simple-history log). Verifying again takes a new snapshot and clea
 returning it with notes takes it out of the catalog until it is submitted and verified again.
 """
 
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -166,7 +168,8 @@ def add_photo(*, product, upload, alt_text=""):
         raise ValidationError(
             _("Satu produk paling banyak %(n)d foto.") % {"n": Product.MAX_PHOTOS}
         )
-    processed = process_photo(upload, stem=product.slug[:60])
+    # An unguessable name: photos of unverified businesses are not listed anywhere.
+    processed = process_photo(upload, stem=f"{product.slug[:50]}-{secrets.token_urlsafe(9)}")
     photo = ProductPhoto(product=product, alt_text=alt_text or product.name, position=count)
     photo.image.save(processed.display.name, processed.display, save=False)
     photo.thumbnail.save(processed.thumbnail.name, processed.thumbnail, save=False)

@@ -17,6 +17,24 @@ def image_bytes(fmt="JPEG", size=(800, 600), colour=(200, 120, 40), **save_kwarg
     return out.getvalue()
 
 
+def png_claiming(width, height):
+    """A tiny PNG whose header claims width x height pixels: the shape of a
+    decompression bomb (a few bytes that would decode to gigabytes)."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    # A few rows of zeros; the decoder would keep asking for width x height pixels.
+    pixels = zlib.compress(b"\x00" * (width * 3 + 1) * 4, 9)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
 def upload(data, name="foto.jpg", content_type="image/jpeg"):
     return SimpleUploadedFile(name, data, content_type=content_type)
 

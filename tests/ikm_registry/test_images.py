@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from PIL import Image
 
 from ikm_registry import images
-from tests.ikm_registry.helpers import image_bytes, jpeg_with_gps, upload
+from tests.ikm_registry.helpers import image_bytes, jpeg_with_gps, png_claiming, upload
 
 
 def test_a_sound_jpeg_gives_display_and_thumbnail_sizes():
@@ -46,16 +46,22 @@ def test_a_file_over_ten_megabytes_is_refused():
 
 
 def test_more_than_forty_megapixels_is_refused():
-    # 7000 x 6000 = 42 MP of one colour: a small file, but too many pixels.
-    data = image_bytes("PNG", size=(7000, 6000), colour=(0, 0, 0, 0))
-    assert len(data) < 10 * 1024 * 1024
+    # 7000 x 6000 = 42 MP: below Pillow's own bomb limit, above ours.
+    data = png_claiming(7000, 6000)
+    assert Image.open(io.BytesIO(data)).size == (7000, 6000)
     with pytest.raises(ValidationError, match="40 megapiksel"):
         images.validate_image(upload(data, name="luas.png"))
 
 
-def test_a_decompression_bomb_is_refused(monkeypatch):
-    # A PNG whose header claims far more pixels than Pillow's bomb limit.
-    data = image_bytes("PNG", size=(12000, 12000), colour=(0, 0, 0, 0))
+def test_exactly_forty_megapixels_passes_the_size_check():
+    data = image_bytes("JPEG", size=(8000, 5000))
+    images.validate_image(upload(data))
+
+
+def test_a_decompression_bomb_is_refused():
+    # 30000 x 30000 = 900 MP (2.7 GB decoded) in a file of a few hundred bytes.
+    data = png_claiming(30000, 30000)
+    assert len(data) < 2000
     with pytest.raises(ValidationError, match="40 megapiksel"):
         images.validate_image(upload(data, name="bom.png"))
 
