@@ -659,7 +659,15 @@ class ProductAdmin(SimpleHistoryAdmin):
 class CertificateAdmin(PrivateDocumentMixin, SimpleHistoryAdmin):
     form = CertificateAdminForm
     fields = ["business", "kind", "number", "issuer", "valid_until", "document", "document_link"]
-    list_display = ["business", "kind", "number", "issuer", "valid_until", "document_link"]
+    list_display = [
+        "business",
+        "kind",
+        "number",
+        "issuer",
+        "valid_until",
+        "validity",
+        "document_link",
+    ]
     list_select_related = ["business"]
     list_filter = ["kind", CertificateExpiryFilter]
     search_fields = ["number", "business__name", "business__nib"]
@@ -671,6 +679,17 @@ class CertificateAdmin(PrivateDocumentMixin, SimpleHistoryAdmin):
     @admin.display(description=_("dokumen"))
     def document_link(self, obj):
         return certificate_link(obj)
+
+    @admin.display(description=_("masa berlaku"))
+    def validity(self, obj):
+        if obj.valid_until is None:
+            return _("tanpa batas")
+        days = (obj.valid_until - timezone.localdate()).days
+        if days < 0:
+            return _("kedaluwarsa %(n)d hari lalu") % {"n": -days}
+        if days <= 90:
+            return _("habis dalam %(n)d hari") % {"n": days}
+        return _("berlaku")
 
 
 @admin.register(NikAccessLog)

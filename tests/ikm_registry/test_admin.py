@@ -293,3 +293,28 @@ class TestImportExport:
         text = response.content.decode("utf-8-sig")
         assert text.count("Ekspor ") == 120
         assert "Draf Saja" not in text
+
+
+def test_certificate_list_shows_what_is_expiring(client, coordinator):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    business = BusinessFactory()
+    Certificate.objects.create(
+        business=business, kind="pirt", number="P-OLD", valid_until=today - timedelta(days=3)
+    )
+    Certificate.objects.create(
+        business=business, kind="halal", number="H-SOON", valid_until=today + timedelta(days=20)
+    )
+    Certificate.objects.create(
+        business=business, kind="sni", number="S-LATER", valid_until=today + timedelta(days=400)
+    )
+    client.force_login(coordinator)
+    url = reverse("admin:ikm_registry_certificate_changelist")
+    html = client.get(url, {"expiry": "30"}).content.decode()
+    assert "H-SOON" in html and "habis dalam 20 hari" in html
+    assert "P-OLD" not in html and "S-LATER" not in html
+    html = client.get(url, {"expiry": "expired"}).content.decode()
+    assert "P-OLD" in html and "kedaluwarsa 3 hari lalu" in html
