@@ -318,3 +318,17 @@ def test_certificate_list_shows_what_is_expiring(client, coordinator):
     assert "P-OLD" not in html and "S-LATER" not in html
     html = client.get(url, {"expiry": "expired"}).content.decode()
     assert "P-OLD" in html and "kedaluwarsa 3 hari lalu" in html
+
+
+def test_product_count_is_not_multiplied_by_the_commodity_filter(client, admin_staff):
+    from ikm_registry.models import Commodity
+
+    business = BusinessFactory(name="Dua Sektor")
+    business.commodities.add(*Commodity.objects.filter(slug__in=["kacang-mede", "gula-semut"]))
+    ProductFactory(business=business)
+    ProductFactory(business=business)
+    client.force_login(admin_staff)
+    ids = ",".join(str(c.pk) for c in business.commodities.all())
+    response = client.get(CHANGELIST, {"commodities__id__in": ids})
+    [row] = response.context["cl"].result_list
+    assert row.n_products == 2
