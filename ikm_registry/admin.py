@@ -27,7 +27,6 @@ from ikm_registry.models import (
     Desa,
     ExportRecord,
     Kecamatan,
-    NikAccessLog,
     Product,
     ProductPhoto,
 )
@@ -525,7 +524,9 @@ class BusinessAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     def nik_access_display(self, obj):
         if not obj or not obj.pk:
             return "—"
-        logs = obj.nik_views.select_related("user")[:10]
+        # The NIK access log lives here, read-only; it has no admin of its own so
+        # that nobody, superusers included, can add or edit entries.
+        logs = obj.nik_views.select_related("user")[:20]
         return (
             format_html_join(
                 "",
@@ -699,19 +700,3 @@ class CertificateAdmin(PrivateDocumentMixin, SimpleHistoryAdmin):
         if days <= 90:
             return _("habis dalam %(n)d hari") % {"n": days}
         return _("berlaku")
-
-
-@admin.register(NikAccessLog)
-class NikAccessLogAdmin(admin.ModelAdmin):
-    list_display = ["viewed_at", "user", "business", "context"]
-    list_select_related = ["user", "business"]
-    search_fields = ["business__name", "user__email"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
