@@ -10,13 +10,14 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from ikm_registry.crypto import EncryptedCharField
-from ikm_registry.storage import private_storage
 from ikm_registry.validators import (
     e164_validator,
     nik_validator,
     npwp15_validator,
     npwp16_validator,
 )
+from tangerang_ikm.storage import private_storage
+from tangerang_ikm.uploads import validate_document
 
 nib_validator = RegexValidator(r"^\d{13}$", _("NIB terdiri dari tepat 13 digit."))
 
@@ -581,6 +582,7 @@ class Certificate(models.Model):
         _("dokumen pindaian"),
         upload_to=certificate_upload_to,
         storage=private_storage,
+        validators=[validate_document],
         blank=True,
         help_text=_("PDF atau gambar. Tidak pernah dapat diunduh publik."),
     )

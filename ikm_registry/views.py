@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -25,6 +25,7 @@ from ikm_registry.forms import (
     ProductForm,
 )
 from ikm_registry.models import Business, Certificate, ExportRecord, Product, ProductPhoto
+from tangerang_ikm.storage import serve_private
 
 
 def catalog(request):
@@ -339,18 +340,7 @@ def certificate_document(request, pk):
     else:
         certificates = Certificate.objects.owned_by(request.user)
     certificate = get_object_or_404(certificates, pk=pk)
-    if not certificate.document:
-        raise Http404
-    try:
-        handle = certificate.document.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=certificate.document.name.rsplit("/", 1)[-1]
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_private(request, certificate.document)
 
 
 @login_required

@@ -68,7 +68,7 @@ class TestChangelistPerRole:
                 ProductFactory(business=b)
 
         count = assert_fixed_queries(client, CHANGELIST, grow)
-        assert count == 9
+        assert count == 8
 
     def test_certificate_changelist_query_count_is_fixed(self, client, admin_staff, listed):
         Certificate.objects.create(business=listed, kind="halal", number="A")
@@ -80,7 +80,7 @@ class TestChangelistPerRole:
                 Certificate.objects.create(business=BusinessFactory(), kind="sni", number=str(n))
 
         count = assert_fixed_queries(client, url, grow)
-        assert count == 9
+        assert count == 8
 
 
 class TestFiltersAndSearch:

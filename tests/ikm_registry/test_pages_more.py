@@ -28,7 +28,7 @@ def test_business_detail_query_count_is_fixed(client, owner):
             business.exports.create(country="JP", year=2020 + n)
 
     count = assert_fixed_queries(client, url, grow)
-    assert count == 7
+    assert count == 6
     html = client.get(url).content.decode()
     assert "Detail Rotan" in html and "Produk Pertama" in html and "S2" in html
 
@@ -44,7 +44,7 @@ def test_product_page_query_count_is_fixed(client, owner):
             services.add_photo(product=product, upload=upload(image_bytes()))
 
     count = assert_fixed_queries(client, url, grow)
-    assert count == 5
+    assert count == 4
     html = client.get(url).content.decode()
     assert "(4/8)" in html and 'alt="foto satu"' in html
 
@@ -105,7 +105,7 @@ def test_product_changelist_query_count_is_fixed(client, request, role):
     client.force_login(request.getfixturevalue(role))
     url = reverse("admin:ikm_registry_product_changelist")
     count = assert_fixed_queries(client, url, lambda: [ProductFactory() for _ in range(4)])
-    assert count == 8
+    assert count == 7
 
 
 def test_history_never_stores_the_nik_in_clear():
