@@ -1,1 +1,705 @@
-from ikm_registry import admin_inquiry  # noqa: F401 - registers InquiryAdmin (catalog issue #4)
+import io
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from ikm_registry import services
+from ikm_registry.forms import ReturnNotesForm
+from ikm_registry.images import process_logo, process_photo, validate_image
+from ikm_registry.models import (
+    Business,
+    Certificate,
+    Commodity,
+    Desa,
+    ExportRecord,
+    Kecamatan,
+    Product,
+    ProductPhoto,
+)
+from ikm_registry.resources import BusinessResource
+from ikm_registry.validators import clean_nib, clean_nik, digits, normalize_phone
+
+# --- Reference data ----------------------------------------------------------
+
+
+@admin.register(Kecamatan)
+class KecamatanAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Desa)
+class DesaAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "kecamatan", "postal_code"]
+    list_select_related = ["kecamatan"]
+    list_filter = ["kind", "kecamatan"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Commodity)
+class CommodityAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "hs_code", "kbli_code", "kbli_version", "is_flagship"]
+    list_editable = []
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name", "name_en"]
+
+
+# --- Filters -----------------------------------------------------------------
+
+
+class KecamatanFilter(admin.SimpleListFilter):
+    title = _("kecamatan")
+    parameter_name = "kecamatan"
+
+    def lookups(self, request, model_admin):
+        return list(Kecamatan.objects.values_list("code", "name"))
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(desa__kecamatan_id=self.value())
+        return queryset
+
+
+class ExportReadyFilter(admin.SimpleListFilter):
+    title = _("siap ekspor")
+    parameter_name = "export_ready"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("punya produk siap ekspor")), ("no", _("belum"))]
+
+    def queryset(self, request, queryset):
+        ready = Exists(Product.objects.filter(business=OuterRef("pk"), export_ready=True))
+        if self.value() == "yes":
+            return queryset.filter(ready)
+        if self.value() == "no":
+            return queryset.exclude(ready)
+        return queryset
+
+
+class CertificateKindFilter(admin.SimpleListFilter):
+    title = _("jenis sertifikat")
+    parameter_name = "certificate"
+
+    def lookups(self, request, model_admin):
+        return Certificate.Kind.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(
+                Exists(Certificate.objects.filter(business=OuterRef("pk"), kind=self.value()))
+            )
+        return queryset
+
+
+EXPIRY_CHOICES = [
+    ("expired", _("sudah kedaluwarsa")),
+    ("30", _("habis dalam 30 hari")),
+    ("90", _("habis dalam 90 hari")),
+    ("valid", _("masih berlaku > 90 hari atau tanpa batas")),
+]
+
+
+def _expiry_q(value, prefix=""):
+    from django.db.models import Q
+
+    today = timezone.localdate()
+    if value == "expired":
+        return Q(**{f"{prefix}valid_until__lt": today})
+    if value in ("30", "90"):
+        return Q(
+            **{
+                f"{prefix}valid_until__gte": today,
+                f"{prefix}valid_until__lte": today + timedelta(days=int(value)),
+            }
+        )
+    if value == "valid":
+        return Q(**{f"{prefix}valid_until__isnull": True}) | Q(
+            **{f"{prefix}valid_until__gt": today + timedelta(days=90)}
+        )
+    return Q()
+
+
+class CertificateExpiryFilter(admin.SimpleListFilter):
+    title = _("masa berlaku sertifikat")
+    parameter_name = "expiry"
+
+    def lookups(self, request, model_admin):
+        return EXPIRY_CHOICES
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        if queryset.model is Certificate:
+            return queryset.filter(_expiry_q(self.value()))
+        return queryset.filter(
+            Exists(Certificate.objects.filter(_expiry_q(self.value()), business=OuterRef("pk")))
+        )
+
+
+# --- Inlines -----------------------------------------------------------------
+
+
+class PrivateFileInput(forms.ClearableFileInput):
+    """No link to the file: private files have no URL (see certificate_link)."""
+
+    def is_initial(self, value):
+        return False
+
+
+class CertificateAdminForm(forms.ModelForm):
+    class Meta:
+        model = Certificate
+        fields = ["business", "kind", "number", "issuer", "valid_until", "document"]
+        widgets = {"document": PrivateFileInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "document" in self.fields:
+            from ikm_registry.images import validate_document
+
+            self.fields["document"].validators.append(validate_document)
+
+
+def certificate_link(obj):
+    if not obj or not obj.pk or not obj.document:
+        return "—"
+    return format_html(
+        '<a href="{}">{}</a>',
+        reverse("ikm_registry:certificate_document", args=[obj.pk]),
+        _("unduh dokumen"),
+    )
+
+
+class PrivateDocumentMixin:
+    """View-only staff get the checked download link instead of the file field."""
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if not self.has_change_permission(request, obj):
+            fields = [f for f in fields if f != "document"]
+        return fields
+
+
+class ProductInline(admin.TabularInline):
+    model = Product
+    fields = ["name", "category", "hs_code", "export_ready", "is_active", "photo_count"]
+    readonly_fields = ["photo_count"]
+    show_change_link = True
+    extra = 0
+    prepopulated_fields = {}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("category").annotate(n=Count("photos"))
+
+    @admin.display(description=_("foto"))
+    def photo_count(self, obj):
+        return getattr(obj, "n", 0)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class CertificateInline(PrivateDocumentMixin, admin.TabularInline):
+    model = Certificate
+    form = CertificateAdminForm
+    fields = ["kind", "number", "issuer", "valid_until", "document", "document_link"]
+    readonly_fields = ["document_link"]
+    extra = 0
+
+    @admin.display(description=_("dokumen"))
+    def document_link(self, obj):
+        return certificate_link(obj)
+
+
+class ExportRecordInline(admin.TabularInline):
+    model = ExportRecord
+    extra = 0
+
+
+class PhotoAdminForm(forms.ModelForm):
+    upload = forms.FileField(
+        label=_("unggah foto"),
+        required=False,
+        validators=[validate_image],
+        help_text=_("JPEG, PNG, atau WebP; diproses ulang tanpa EXIF."),
+    )
+
+    class Meta:
+        model = ProductPhoto
+        fields = ["upload", "alt_text", "position"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk and not cleaned.get("upload"):
+            raise ValidationError(_("Pilih foto untuk diunggah."))
+        return cleaned
+
+    def save(self, commit=True):
+        photo = super().save(commit=False)
+        upload = self.cleaned_data.get("upload")
+        if upload:
+            processed = process_photo(upload, stem=f"produk-{photo.product_id}")
+            photo.image.save(processed.display.name, processed.display, save=False)
+            photo.thumbnail.save(processed.thumbnail.name, processed.thumbnail, save=False)
+        if commit:
+            photo.save()
+        return photo
+
+
+class ProductPhotoInline(admin.TabularInline):
+    model = ProductPhoto
+    form = PhotoAdminForm
+    fields = ["preview", "upload", "alt_text", "position"]
+    readonly_fields = ["preview"]
+    extra = 0
+    max_num = Product.MAX_PHOTOS
+
+    @admin.display(description=_("foto"))
+    def preview(self, obj):
+        if obj and obj.thumbnail:
+            return format_html('<img src="{}" alt="" width="80">', obj.thumbnail.url)
+        return "—"
+
+
+# --- Business ----------------------------------------------------------------
+
+
+class BusinessAdminForm(forms.ModelForm):
+    class Meta:
+        model = Business
+        exclude = []  # noqa: DJ006 - the admin's fieldsets choose the fields
+        widgets = {"nik": forms.TextInput(attrs={"autocomplete": "off"})}
+
+    def clean_nib(self):
+        return clean_nib(self.cleaned_data["nib"])
+
+    def clean_nik(self):
+        return clean_nik(self.cleaned_data.get("nik"))
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data.get("phone"))
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if isinstance(logo, UploadedFile):
+            # Like owners' uploads: checked, re-encoded without EXIF, never kept as sent.
+            return process_logo(logo, stem=f"logo-{self.data.get('nib', 'ikm')}"[:60])
+        return logo
+
+    def clean_npwp15(self):
+        return digits(self.cleaned_data.get("npwp15"))
+
+    def clean_npwp16(self):
+        return digits(self.cleaned_data.get("npwp16"))
+
+
+class TransferForm(forms.Form):
+    email = forms.EmailField(label=_("e-mail akun pemilik baru"))
+
+    def clean_email(self):
+        User = get_user_model()
+        try:
+            return User.objects.get(email__iexact=self.cleaned_data["email"], is_staff=False)
+        except User.DoesNotExist as exc:
+            raise ValidationError(_("Tidak ada akun pemilik IKM dengan e-mail ini.")) from exc
+
+
+@admin.register(Business)
+class BusinessAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    form = BusinessAdminForm
+    resource_classes = [BusinessResource]
+    change_list_template = "admin/ikm_registry/business/change_list.html"
+    list_display = [
+        "name",
+        "nib",
+        "owner_name",
+        "nik_display",
+        "phone_display",
+        "kecamatan",
+        "status",
+        "changed_since_verification",
+        "size_class",
+        "product_count",
+    ]
+    list_select_related = ["desa__kecamatan", "owner"]
+    list_filter = [
+        "status",
+        "changed_since_verification",
+        KecamatanFilter,
+        "commodities",
+        "size_class",
+        "ikm_scale",
+        ExportReadyFilter,
+        CertificateKindFilter,
+        CertificateExpiryFilter,
+        ("deletion_requested_at", admin.EmptyFieldListFilter),
+    ]
+    search_fields = ["name", "nib", "owner_name", "owner__email", "phone", "email"]
+    autocomplete_fields = ["desa", "owner"]
+    filter_horizontal = ["commodities"]
+    readonly_fields = [
+        "size_class",
+        "ikm_scale",
+        "nik_masked_display",
+        "changes_display",
+        "submitted_at",
+        "verified_at",
+        "created_at",
+        "updated_at",
+        "nik_access_display",
+    ]
+    inlines = [ProductInline, CertificateInline, ExportRecordInline]
+    actions = ["verify", "return_with_notes", "transfer_ownership"]
+    list_per_page = 50
+    fieldsets = [
+        (
+            None,
+            {"fields": ["name", "slug", "legal_form", "nib", "npwp15", "npwp16", "owner"]},
+        ),
+        (
+            _("status"),
+            {
+                "fields": [
+                    "status",
+                    "staff_notes",
+                    "changes_display",
+                    "submitted_at",
+                    "verified_at",
+                    "archived_at",
+                    "deletion_requested_at",
+                ]
+            },
+        ),
+        (_("pemilik"), {"fields": ["owner_name", "nik", "nik_access_display"]}),
+        (
+            _("alamat dan kontak"),
+            {
+                "fields": [
+                    "address",
+                    "desa",
+                    "phone",
+                    "whatsapp_public",
+                    "email",
+                    "website",
+                    "marketplace_links",
+                ]
+            },
+        ),
+        (
+            _("skala dan sektor"),
+            {
+                "fields": [
+                    "founded_year",
+                    "workers_female",
+                    "workers_male",
+                    "capital",
+                    "annual_sales",
+                    "investment",
+                    "size_class",
+                    "ikm_scale",
+                    "commodities",
+                    "kbli_code",
+                    "kbli_version",
+                ]
+            },
+        ),
+        (_("profil"), {"fields": ["description", "description_en", "logo"]}),
+    ]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        # A subquery, not Count("products"): filters that join (commodities) would
+        # multiply a joined count.
+        products = (
+            Product.objects.filter(business=OuterRef("pk"))
+            .values("business")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(n_products=Coalesce(Subquery(products), 0))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        # View-only staff never see the full NIK.
+        out = []
+        for name, opts in fieldsets:
+            fields = [
+                "nik_masked_display" if f == "nik" else f
+                for f in opts["fields"]
+                if f != "nik_access_display"
+            ]
+            out.append((name, {**opts, "fields": fields}))
+        return out
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm("tangerang_ikm.view_user"):
+            # Without access to accounts the owner picker cannot search; staff use
+            # the "transfer ownership" action instead.
+            fields.append("owner")
+        return fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if self.has_change_permission(request, obj) else {}
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # Staff type phones the local way (0812-3456-7890); they are stored as +62….
+        if sum(c.isdigit() for c in search_term) >= 8:
+            try:
+                e164 = normalize_phone(search_term)
+            except ValidationError:
+                e164 = ""
+            if e164:
+                queryset |= self.model.objects.filter(phone=e164)
+        return queryset, may_have_duplicates
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            obj = self.get_object(request, object_id)
+            if obj is not None and obj.nik and self.has_change_permission(request, obj):
+                services.log_nik_view(business=obj, user=request.user, context="admin")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if not obj.slug:
+            from ikm_registry.views import unique_slug
+
+            obj.slug = unique_slug(Business, obj.name)
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("NIK"))
+    def nik_display(self, obj):
+        return obj.nik_masked or "—"
+
+    @admin.display(description=_("NIK (disamarkan)"))
+    def nik_masked_display(self, obj):
+        return obj.nik_masked or "—"
+
+    @admin.display(description=_("telepon"))
+    def phone_display(self, obj):
+        from tangerang_ikm.templatetags.portal import phone_local
+
+        return phone_local(obj.phone) or "—"
+
+    @admin.display(description=_("kecamatan"), ordering="desa__kecamatan__name")
+    def kecamatan(self, obj):
+        return obj.desa.kecamatan.name
+
+    @admin.display(description=_("produk"), ordering="n_products")
+    def product_count(self, obj):
+        return obj.n_products
+
+    @admin.display(description=_("perubahan sejak verifikasi"))
+    def changes_display(self, obj):
+        changes = obj.changes_since_verification() if obj and obj.pk else []
+        if not changes:
+            return "—"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li><strong>{}</strong>: {} → {}</li>",
+                ((a, b or "∅", c or "∅") for a, b, c in changes),
+            ),
+        )
+
+    @admin.display(description=_("riwayat akses NIK"))
+    def nik_access_display(self, obj):
+        if not obj or not obj.pk:
+            return "—"
+        # The NIK access log lives here, read-only; it has no admin of its own so
+        # that nobody, superusers included, can add or edit entries.
+        logs = obj.nik_views.select_related("user")[:20]
+        return (
+            format_html_join(
+                "",
+                "<div>{} · {}</div>",
+                ((log.viewed_at.strftime("%d/%m/%Y %H.%M"), log.user) for log in logs),
+            )
+            or "—"
+        )
+
+    # --- Actions ---
+
+    def has_verify_permission(self, request):
+        return request.user.has_perm("ikm_registry.verify_business")
+
+    @admin.action(description=_("Verifikasi usaha terpilih"), permissions=["verify"])
+    def verify(self, request, queryset):
+        done = 0
+        for business in queryset.select_related("owner"):
+            try:
+                services.verify(business=business, by=request.user)
+                done += 1
+            except ValidationError as exc:
+                self.message_user(request, f"{business}: {exc.messages[0]}", messages.WARNING)
+        if done:
+            self.message_user(request, _("%(n)d usaha diverifikasi.") % {"n": done})
+
+    @admin.action(description=_("Kembalikan dengan catatan"), permissions=["verify"])
+    def return_with_notes(self, request, queryset):
+        form = ReturnNotesForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            done = 0
+            for business in queryset.select_related("owner"):
+                try:
+                    services.return_with_notes(
+                        business=business, by=request.user, notes=form.cleaned_data["notes"]
+                    )
+                    done += 1
+                except ValidationError as exc:
+                    self.message_user(request, f"{business}: {exc.messages[0]}", messages.WARNING)
+            if done:
+                self.message_user(request, _("%(n)d usaha dikembalikan ke pemilik.") % {"n": done})
+            return None
+        return TemplateResponse(
+            request,
+            "admin/ikm_registry/business/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Kembalikan dengan catatan"),
+                "form": form,
+                "queryset": queryset,
+                "action": "return_with_notes",
+                "opts": self.model._meta,
+            },
+        )
+
+    def has_transfer_permission(self, request):
+        return request.user.has_perm("ikm_registry.change_business")
+
+    @admin.action(description=_("Pindahkan kepemilikan"), permissions=["transfer"])
+    def transfer_ownership(self, request, queryset):
+        form = TransferForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            new_owner = form.cleaned_data["email"]
+            for business in queryset:
+                services.transfer_ownership(business=business, new_owner=new_owner, by=request.user)
+            self.message_user(
+                request,
+                _("%(n)d usaha dipindahkan ke %(email)s.")
+                % {"n": queryset.count(), "email": new_owner.email},
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/ikm_registry/business/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Pindahkan kepemilikan"),
+                "form": form,
+                "queryset": queryset,
+                "action": "transfer_ownership",
+                "opts": self.model._meta,
+            },
+        )
+
+    # --- Import / export ---
+
+    def has_import_permission(self, request):
+        return request.user.has_perm("ikm_registry.add_business") and request.user.has_perm(
+            "ikm_registry.change_business"
+        )
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("ikm_registry.view_business")
+
+    def get_urls(self):
+        return [
+            path(
+                "import-template/",
+                self.admin_site.admin_view(self.import_template_view),
+                name="ikm_registry_business_import_template",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_template_view(self, request):
+        """An XLSX with the import columns and one example row."""
+        from django.core.exceptions import PermissionDenied
+        from openpyxl import Workbook
+
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        example = BusinessResource.TEMPLATE_EXAMPLE
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "ikm"
+        sheet.append(list(example))
+        sheet.append(list(example.values()))
+        buffer = io.BytesIO()
+        book.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="templat-impor-ikm.xlsx"'
+        return response
+
+
+@admin.register(Product)
+class ProductAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "business", "category", "hs_code", "export_ready", "is_active"]
+    list_select_related = ["business", "category"]
+    list_filter = ["export_ready", "is_active", "category"]
+    search_fields = ["name", "name_en", "business__name", "business__nib"]
+    autocomplete_fields = ["business"]
+    inlines = [ProductPhotoInline]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Certificate)
+class CertificateAdmin(PrivateDocumentMixin, SimpleHistoryAdmin):
+    form = CertificateAdminForm
+    fields = ["business", "kind", "number", "issuer", "valid_until", "document", "document_link"]
+    list_display = [
+        "business",
+        "kind",
+        "number",
+        "issuer",
+        "valid_until",
+        "validity",
+        "document_link",
+    ]
+    list_select_related = ["business"]
+    list_filter = ["kind", CertificateExpiryFilter]
+    search_fields = ["number", "business__name", "business__nib"]
+    autocomplete_fields = ["business"]
+    readonly_fields = ["document_link"]
+    ordering = ["valid_until"]
+    date_hierarchy = "valid_until"
+
+    @admin.display(description=_("dokumen"))
+    def document_link(self, obj):
+        return certificate_link(obj)
+
+    @admin.display(description=_("masa berlaku"))
+    def validity(self, obj):
+        if obj.valid_until is None:
+            return _("tanpa batas")
+        days = (obj.valid_until - timezone.localdate()).days
+        if days < 0:
+            return _("kedaluwarsa %(n)d hari lalu") % {"n": -days}
+        if days <= 90:
+            return _("habis dalam %(n)d hari") % {"n": days}
+        return _("berlaku")
+
+
+from ikm_registry import admin_inquiry  # noqa: E402, F401 - registers InquiryAdmin (catalog issue #4)

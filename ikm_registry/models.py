@@ -1,10 +1,62 @@
+from datetime import timedelta
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from ikm_registry.crypto import EncryptedCharField
+from ikm_registry.validators import (
+    e164_validator,
+    nik_validator,
+    npwp15_validator,
+    npwp16_validator,
+)
+from tangerang_ikm.storage import private_storage
+from tangerang_ikm.uploads import validate_document
 
 nib_validator = RegexValidator(r"^\d{13}$", _("NIB terdiri dari tepat 13 digit."))
+
+MILIAR = Decimal(1_000_000_000)
+
+
+def size_class_pp7(*, capital=None, annual_sales=None):
+    """MSME class by PP 7/2021 Pasal 35: by capital when known, else by annual sales.
+
+    Capital (excluding land and buildings): mikro <= Rp1 M, kecil <= Rp5 M,
+    menengah <= Rp10 M. Annual sales: mikro <= Rp2 M, kecil <= Rp15 M, menengah <= Rp50 M.
+    Above both: besar. '' when neither is known.
+    """
+    if capital is not None:
+        value, limits = Decimal(capital), (1, 5, 10)
+    elif annual_sales is not None:
+        value, limits = Decimal(annual_sales), (2, 15, 50)
+    else:
+        return ""
+    for limit, cls in zip(limits, ("mikro", "kecil", "menengah"), strict=True):
+        if value <= limit * MILIAR:
+            return cls
+    return "besar"
+
+
+def ikm_scale_permenperin(*, workers=None, investment=None):
+    """IKM scale by Permenperin 64/2016: kecil, menengah, or besar (not an IKM).
+
+    kecil: <= 19 workers and investment < Rp1 M; menengah: <= 19 workers with
+    investment >= Rp1 M, or >= 20 workers with investment <= Rp15 M.
+    """
+    if investment is None or workers is None:
+        return ""
+    investment = Decimal(investment)
+    if workers <= 19:
+        if investment < MILIAR:
+            return "kecil"
+        return "menengah" if investment <= 15 * MILIAR else "besar"
+    return "menengah" if investment <= 15 * MILIAR else "besar"
 
 
 class Kecamatan(models.Model):
@@ -99,6 +151,13 @@ class BusinessQuerySet(models.QuerySet):
 
         return search_businesses(self, q)
 
+    def awaiting_review(self):
+        """Submitted, or verified with public changes staff have not looked at yet."""
+        return self.filter(
+            models.Q(status=Business.Status.SUBMITTED)
+            | models.Q(status=Business.Status.VERIFIED, changed_since_verification=True)
+        )
+
 
 class Business(models.Model):
     """An IKM (industri kecil dan menengah) in the registry."""
@@ -125,6 +184,32 @@ class Business(models.Model):
         MENENGAH = "menengah", _("menengah")
         BESAR = "besar", _("besar")
 
+    class IkmScale(models.TextChoices):
+        KECIL = "kecil", _("industri kecil")
+        MENENGAH = "menengah", _("industri menengah")
+        BESAR = "besar", _("industri besar (bukan IKM)")
+
+    # What the public catalog shows: edits to these on a verified business are
+    # flagged for staff review, with a diff against the last verified snapshot.
+    PUBLIC_FIELDS = (
+        "name",
+        "legal_form",
+        "nib",
+        "address",
+        "desa_id",
+        "phone",
+        "whatsapp_public",
+        "email",
+        "website",
+        "marketplace_links",
+        "founded_year",
+        "kbli_code",
+        "kbli_version",
+        "description",
+        "description_en",
+        "logo",
+    )
+
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -149,13 +234,18 @@ class Business(models.Model):
         validators=[nib_validator],
         help_text=_("Nomor Induk Berusaha dari OSS: 13 digit."),
     )
-    npwp15 = models.CharField(_("NPWP (15 digit)"), max_length=15, blank=True)
-    npwp16 = models.CharField(_("NPWP (16 digit)"), max_length=16, blank=True)
+    npwp15 = models.CharField(
+        _("NPWP (15 digit)"), max_length=15, blank=True, validators=[npwp15_validator]
+    )
+    npwp16 = models.CharField(
+        _("NPWP (16 digit)"), max_length=16, blank=True, validators=[npwp16_validator]
+    )
     owner_name = models.CharField(_("nama pemilik"), max_length=150)
-    nik = models.CharField(
+    nik = EncryptedCharField(
         _("NIK pemilik"),
         max_length=255,
         blank=True,
+        validators=[nik_validator],
         help_text=_(
             "16 digit. Data pribadi: tidak pernah dipublikasikan, disamarkan dalam daftar."
         ),
@@ -165,7 +255,11 @@ class Business(models.Model):
         Desa, on_delete=models.PROTECT, related_name="businesses", verbose_name=_("desa/kelurahan")
     )
     phone = models.CharField(
-        _("telepon/WhatsApp"), max_length=16, blank=True, help_text=_("Disimpan sebagai +62…")
+        _("telepon/WhatsApp"),
+        max_length=16,
+        blank=True,
+        validators=[e164_validator],
+        help_text=_("Disimpan sebagai +62…"),
     )
     whatsapp_public = models.BooleanField(
         _("tampilkan tautan WhatsApp kepada pembeli"), default=False
@@ -195,10 +289,29 @@ class Business(models.Model):
         blank=True,
         validators=[MinValueValidator(0)],
     )
+    investment = models.DecimalField(
+        _("nilai investasi (Rp)"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_(
+            "Untuk skala IKM (Permenperin 64/2016), tidak termasuk tanah dan bangunan. "
+            "Jika kosong, modal usaha dipakai."
+        ),
+    )
     size_class = models.CharField(
         _("skala usaha (PP 7/2021)"),
         max_length=10,
         choices=SizeClass.choices,
+        blank=True,
+        editable=False,
+    )
+    ikm_scale = models.CharField(
+        _("skala IKM (Permenperin 64/2016)"),
+        max_length=10,
+        choices=IkmScale.choices,
         blank=True,
         editable=False,
     )
@@ -223,10 +336,22 @@ class Business(models.Model):
         blank=True,
         help_text=_("Usaha yang diarsipkan disembunyikan di semua halaman."),
     )
+    verified_snapshot = models.JSONField(
+        _("data publik saat diverifikasi"), default=dict, blank=True, editable=False
+    )
+    changed_since_verification = models.BooleanField(
+        _("berubah sejak verifikasi"),
+        default=False,
+        help_text=_("Pemilik mengubah data publik usaha terverifikasi; periksa perubahannya."),
+    )
+    deletion_requested_at = models.DateTimeField(
+        _("penghapusan diminta pada"), null=True, blank=True
+    )
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diperbarui pada"), auto_now=True)
 
     objects = BusinessQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["verified_snapshot"])
 
     class Meta:
         verbose_name = _("usaha IKM")
@@ -237,6 +362,55 @@ class Business(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Derived columns only; the status flow lives in services.py.
+        self.refresh_classes()
+        super().save(*args, **kwargs)
+
+    def refresh_classes(self):
+        self.size_class = size_class_pp7(capital=self.capital, annual_sales=self.annual_sales)
+        investment = self.investment if self.investment is not None else self.capital
+        self.ikm_scale = ikm_scale_permenperin(workers=self.workers_total, investment=investment)
+
+    @property
+    def workers_total(self):
+        return (self.workers_female or 0) + (self.workers_male or 0)
+
+    @property
+    def nik_masked(self):
+        """3603••••••••1234: enough to recognise, never enough to use."""
+        if not self.nik:
+            return ""
+        return self.nik[:4] + "•" * (len(self.nik) - 8) + self.nik[-4:]
+
+    @property
+    def npwp(self):
+        return self.npwp16 or self.npwp15
+
+    @property
+    def is_editable_by_owner(self):
+        return self.status != self.Status.SUBMITTED
+
+    def public_snapshot(self):
+        data = {}
+        for field in self.PUBLIC_FIELDS:
+            value = getattr(self, field)
+            data[field] = value.name if hasattr(value, "name") and field == "logo" else value
+        return {k: ("" if v is None else str(v)) for k, v in data.items()}
+
+    def changes_since_verification(self):
+        """[(field verbose name, verified value, current value)] for public fields."""
+        if not self.verified_snapshot:
+            return []
+        now = self.public_snapshot()
+        out = []
+        for field in self.PUBLIC_FIELDS:
+            before, after = self.verified_snapshot.get(field, ""), now.get(field, "")
+            if before != after:
+                name = self._meta.get_field(field.removesuffix("_id")).verbose_name
+                out.append((str(name), before, after))
+        return out
 
 
 class ProductQuerySet(models.QuerySet):
@@ -322,6 +496,9 @@ class Product(models.Model):
     updated_at = models.DateTimeField(_("diperbarui pada"), auto_now=True)
 
     objects = ProductQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    MAX_PHOTOS = 8
 
     class Meta:
         verbose_name = _("produk")
@@ -340,6 +517,13 @@ class Product(models.Model):
         return self.name
 
 
+class PhotoQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(product__business__owner=user)
+
+
 class ProductPhoto(models.Model):
     """A product photo, re-encoded at upload without EXIF; the original is never kept."""
 
@@ -354,6 +538,8 @@ class ProductPhoto(models.Model):
     position = models.PositiveSmallIntegerField(_("urutan"), default=0)
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
 
+    objects = PhotoQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("foto produk")
         verbose_name_plural = _("foto produk")
@@ -361,6 +547,26 @@ class ProductPhoto(models.Model):
 
     def __str__(self):
         return self.alt_text or f"{self.product} #{self.pk}"
+
+
+class CertificateQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(business__owner=user)
+
+    def expiring(self, days=90):
+        """Valid until within `days` from today, or already expired."""
+        limit = timezone.localdate() + timedelta(days=days)
+        return self.filter(valid_until__isnull=False, valid_until__lte=limit)
+
+    def expired(self):
+        return self.filter(valid_until__lt=timezone.localdate())
+
+
+def certificate_upload_to(instance, filename):
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"certificates/{instance.business_id}/{timezone.now():%Y%m%d%H%M%S}.{ext}"
 
 
 class Certificate(models.Model):
@@ -386,11 +592,16 @@ class Certificate(models.Model):
     )
     document = models.FileField(
         _("dokumen pindaian"),
-        upload_to="private/certificates/",
+        upload_to=certificate_upload_to,
+        storage=private_storage,
+        validators=[validate_document],
         blank=True,
         help_text=_("PDF atau gambar. Tidak pernah dapat diunduh publik."),
     )
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+
+    objects = CertificateQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("sertifikat")
@@ -399,6 +610,10 @@ class Certificate(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.number}"
+
+    @property
+    def is_expired(self):
+        return self.valid_until is not None and self.valid_until < timezone.localdate()
 
 
 class ExportRecord(models.Model):
@@ -464,3 +679,28 @@ class Inquiry(models.Model):
 
     def __str__(self):
         return f"{self.name} → {self.business}"
+
+
+class NikAccessLog(models.Model):
+    """Who saw an owner's full NIK, when and where (UU 27/2022 accountability)."""
+
+    business = models.ForeignKey(
+        Business, on_delete=models.CASCADE, related_name="nik_views", verbose_name=_("usaha")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("dilihat oleh"),
+    )
+    context = models.CharField(_("tempat"), max_length=60)
+    viewed_at = models.DateTimeField(_("dilihat pada"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("akses NIK")
+        verbose_name_plural = _("akses NIK")
+        ordering = ["-viewed_at"]
+
+    def __str__(self):
+        return f"{self.user} → {self.business} ({self.viewed_at:%Y-%m-%d %H:%M})"

@@ -100,6 +100,8 @@ def seed(*, ikm, products, batch, progress):
                     kbli_code="10722",
                 )
             )
+        for row in rows:
+            row.refresh_classes()  # bulk_create skips save(), which derives the size classes
         with transaction.atomic():
             created = Business.objects.bulk_create(rows, batch_size=batch)
             Business.commodities.through.objects.bulk_create(

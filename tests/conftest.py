@@ -86,7 +86,9 @@ def world(db, owner, other_owner, admin_staff, coordinator, venue_manager, leade
     business_a = BusinessFactory(owner=owner, name="Rotan Jaya Cikupa", slug="rotan-jaya-cikupa")
     product_a = ProductFactory(business=business_a, slug="keranjang-rotan-cikupa")
     business_b = BusinessFactory(owner=other_owner, name="Mede Sentosa", slug="mede-sentosa")
+    registry = _registry_world(business_a, product_a)
     return {
+        **registry,
         "users": {
             "owner_a": owner,
             "owner_b": other_owner,
@@ -100,6 +102,28 @@ def world(db, owner, other_owner, admin_staff, coordinator, venue_manager, leade
         "product_a": product_a,
         "business_b": business_b,
     }
+
+
+def _registry_world(business, product):
+    """Owner A's certificate (with a private scan), product photo and export record."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from ikm_registry import services
+    from ikm_registry.models import Certificate, ExportRecord
+
+    certificate = Certificate(business=business, kind="halal", number="ID-WORLD-1")
+    certificate.document.save("scan.pdf", SimpleUploadedFile("scan.pdf", b"%PDF-1.4"), save=False)
+    certificate.save()
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (180, 120, 60)).save(buffer, "JPEG")
+    photo = services.add_photo(
+        product=product, upload=SimpleUploadedFile("f.jpg", buffer.getvalue()), alt_text="foto"
+    )
+    export = ExportRecord.objects.create(business=business, country="JP", year=2023)
+    return {"certificate_a": certificate, "photo_a": photo, "export_a": export}
 
 
 # Data migrations that fill reference tables. Transactional tests (the browser tests)

@@ -2,6 +2,7 @@
 
 from django import template
 from django.core.files.storage import default_storage
+from django.db.models import Case, Sum, Value, When, Window
 from django.urls import translate_url
 from django.utils.translation import get_language
 
@@ -60,9 +61,12 @@ def media_url(name):
 
 @register.simple_tag
 def dashboard_inquiries(user, count=5):
-    """The owner's newest inquiries, with how many are unanswered."""
-    qs = inquiries.inquiries_for_owner(user).select_related("business", "product")
-    return {
-        "recent": list(qs[:count]),
-        "new_count": qs.filter(status=Inquiry.Status.NEW).count(),
-    }
+    """The owner's newest inquiries and how many are unanswered, in one query."""
+    new = Case(When(status=Inquiry.Status.NEW, then=Value(1)), default=Value(0))
+    qs = (
+        inquiries.inquiries_for_owner(user)
+        .select_related("business", "product")
+        .annotate(new_total=Window(Sum(new)))
+    )
+    recent = list(qs[:count])
+    return {"recent": recent, "new_count": recent[0].new_total if recent else 0}

@@ -70,7 +70,7 @@ def catalog_world(owner, other_owner):
         address="Jl. Kenanga Rahasia No. 7",
         phone="+6281234567890",
         whatsapp_public=True,
-        size_class=Business.SizeClass.KECIL,
+        capital=3_000_000_000,  # kecil by PP 7/2021 (derived on save)
         verified_at=timezone.now(),
         founded_year=1998,
     )
@@ -114,7 +114,7 @@ def catalog_world(owner, other_owner):
         slug="kacang-mede-makmur",
         description="Pengolah kacang mede goreng.",
         desa=elsewhere,
-        size_class=Business.SizeClass.MIKRO,
+        capital=500_000_000,  # mikro
         verified_at=timezone.now(),
     )
     other.commodities.add(mede)

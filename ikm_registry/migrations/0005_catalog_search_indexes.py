@@ -75,7 +75,7 @@ INDEXES = {
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ikm_registry", "0003_seed_commodities"),
+        ("ikm_registry", "0004_business_validation_history_private_documents"),
     ]
 
     operations = [

@@ -1,0 +1,289 @@
+import difflib
+import re
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ikm_registry.images import process_logo, validate_document, validate_image
+from ikm_registry.models import Business, Certificate, Commodity, Desa, ExportRecord, Product
+from ikm_registry.validators import clean_nib, clean_nik, normalize_phone, split_npwp
+
+LEGAL_WORDS = re.compile(r"\b(cv|pt|ud|koperasi|kop|firma|tbk)\b\.?", re.IGNORECASE)
+
+
+def comparable_name(name):
+    """'CV. Rotan Jaya Abadi' → 'rotan jaya abadi' for near-duplicate checks."""
+    name = LEGAL_WORDS.sub(" ", name.lower())
+    return " ".join(re.sub(r"[^a-z0-9 ]", " ", name).split())
+
+
+def similar_names(name, *, desa, exclude_pk=None):
+    """Businesses in the same desa whose name is near-identical to `name`."""
+    target = comparable_name(name)
+    if not target or desa is None:
+        return []
+    others = Business.objects.filter(desa=desa).exclude(pk=exclude_pk).only("name")
+    return [
+        b
+        for b in others
+        if difflib.SequenceMatcher(None, target, comparable_name(b.name)).ratio() >= 0.85
+    ]
+
+
+class DesaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.kecamatan.name} — {obj.name}"
+
+
+class BusinessForm(forms.ModelForm):
+    npwp = forms.CharField(
+        label=_("NPWP"),
+        required=False,
+        max_length=25,
+        help_text=_("15 digit (format lama) atau 16 digit. Tanda baca boleh ditulis."),
+    )
+    desa = DesaChoiceField(
+        label=_("kecamatan — desa/kelurahan"),
+        queryset=Desa.objects.select_related("kecamatan").order_by("kecamatan__name", "name"),
+    )
+    commodities = forms.ModelMultipleChoiceField(
+        label=_("sektor komoditas"),
+        queryset=Commodity.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    logo_upload = forms.FileField(
+        label=_("logo"),
+        required=False,
+        help_text=_("JPEG, PNG, atau WebP, maksimal 10 MB."),
+        validators=[validate_image],
+    )
+
+    class Meta:
+        model = Business
+        fields = [
+            "name",
+            "legal_form",
+            "nib",
+            "npwp",
+            "owner_name",
+            "nik",
+            "address",
+            "desa",
+            "phone",
+            "whatsapp_public",
+            "email",
+            "website",
+            "marketplace_links",
+            "founded_year",
+            "workers_female",
+            "workers_male",
+            "capital",
+            "annual_sales",
+            "investment",
+            "commodities",
+            "kbli_code",
+            "kbli_version",
+            "description",
+            "description_en",
+        ]
+        widgets = {
+            "nib": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "nik": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "description_en": forms.Textarea(attrs={"rows": 4}),
+            "marketplace_links": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.warnings = []
+        self.fields["nib"].validators = []
+        self.fields["nik"].validators = []
+        self.fields["phone"].validators = []
+        self.fields["nib"].max_length = 20
+        self.fields["nib"].widget.attrs["maxlength"] = 20
+        self.fields["phone"].max_length = 25
+        self.fields["phone"].widget.attrs["maxlength"] = 25
+        self.fields["nik"].max_length = 25
+        self.fields["nik"].widget.attrs["maxlength"] = 25
+        self.fields["nik"].help_text = _(
+            "16 digit, tidak wajib. Tidak pernah dipublikasikan; disimpan terenkripsi."
+        )
+        self.fields["phone"].help_text = _("mis. 0812-3456-7890")
+        if self.instance.pk:
+            self.initial["npwp"] = self.instance.npwp
+            from ikm_registry.templatetags.registry import phone_input
+
+            self.initial["phone"] = phone_input(self.instance.phone)
+
+    def clean_nib(self):
+        nib = clean_nib(self.cleaned_data["nib"])
+        if Business.objects.filter(nib=nib).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(
+                _(
+                    "NIB %(nib)s sudah terdaftar di portal. Jika usaha ini milik Anda, "
+                    "hubungi Disperindag Kabupaten Tangerang di %(email)s agar akun Anda "
+                    "dihubungkan dengan data tersebut."
+                ),
+                params={"nib": nib, "email": settings.OFFICE_EMAIL},
+                code="duplicate_nib",
+            )
+        return nib
+
+    def clean_nik(self):
+        return clean_nik(self.cleaned_data.get("nik"))
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data.get("phone"))
+
+    def clean_npwp(self):
+        return split_npwp(self.cleaned_data.get("npwp"))
+
+    def clean_founded_year(self):
+        year = self.cleaned_data.get("founded_year")
+        if year and not 1900 <= year <= timezone.localdate().year:
+            raise ValidationError(_("Tahun berdiri tidak masuk akal."))
+        return year
+
+    def clean_kbli_code(self):
+        code = self.cleaned_data.get("kbli_code", "")
+        if code and not re.fullmatch(r"\d{5}", code):
+            raise ValidationError(_("Kode KBLI terdiri dari 5 digit."))
+        return code
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("name") and cleaned.get("desa"):
+            self.warnings = similar_names(
+                cleaned["name"], desa=cleaned["desa"], exclude_pk=self.instance.pk
+            )
+        return cleaned
+
+    def save(self, commit=True):
+        business = super().save(commit=False)
+        business.npwp15, business.npwp16 = self.cleaned_data.get("npwp") or ("", "")
+        upload = self.cleaned_data.get("logo_upload")
+        if upload:
+            business.logo.save(
+                f"logo-{business.nib}.jpg", process_logo(upload, stem=business.nib), save=False
+            )
+        if commit:
+            business.save()
+            self.save_m2m()
+        return business
+
+
+class ProductForm(forms.ModelForm):
+    class Meta:
+        model = Product
+        fields = [
+            "name",
+            "name_en",
+            "category",
+            "description",
+            "description_en",
+            "hs_code",
+            "unit",
+            "min_order",
+            "capacity_per_month",
+            "price_min",
+            "price_max",
+            "fob_price_usd",
+            "export_ready",
+            "is_active",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "description_en": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def clean_hs_code(self):
+        code = self.cleaned_data.get("hs_code", "").strip()
+        if code and not re.fullmatch(r"\d{4}(\.\d{2}){1,3}|\d{6,10}", code):
+            raise ValidationError(_("Tulis kode HS seperti 4602.12.90."))
+        return code
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("price_min"), cleaned.get("price_max")
+        if low is not None and high is not None and high < low:
+            self.add_error("price_max", _("Harga tertinggi tidak boleh di bawah harga terendah."))
+        return cleaned
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(
+        label=_("foto produk"),
+        help_text=_("JPEG, PNG, atau WebP, maksimal 10 MB dan 40 megapiksel."),
+        validators=[validate_image],
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    alt_text = forms.CharField(
+        label=_("keterangan foto"),
+        max_length=200,
+        required=False,
+        help_text=_("Apa yang terlihat di foto, untuk pembaca layar."),
+    )
+
+
+class CertificateForm(forms.ModelForm):
+    class Meta:
+        model = Certificate
+        fields = ["kind", "number", "issuer", "valid_until", "document"]
+        widgets = {"valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["valid_until"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
+        self.fields["document"].validators.append(validate_document)
+        self.fields["document"].widget = forms.FileInput(
+            attrs={"accept": "application/pdf,image/jpeg,image/png,image/webp"}
+        )
+
+
+class ExportRecordForm(forms.ModelForm):
+    class Meta:
+        model = ExportRecord
+        fields = ["country", "year"]
+
+    def __init__(self, *args, business=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.business = business
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not 1950 <= year <= timezone.localdate().year:
+            raise ValidationError(_("Tahun ekspor tidak masuk akal."))
+        return year
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            self.business
+            and cleaned.get("country")
+            and cleaned.get("year")
+            and self.business.exports.filter(
+                country=cleaned["country"], year=cleaned["year"]
+            ).exists()
+        ):
+            raise ValidationError(_("Negara dan tahun ini sudah tercatat."))
+        return cleaned
+
+
+class ReturnNotesForm(forms.Form):
+    notes = forms.CharField(
+        label=_("catatan untuk pemilik"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Apa yang harus diperbaiki. Dikirim ke pemilik lewat e-mail."),
+    )
+
+
+class DeletionRequestForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Saya meminta data usaha saya dihapus dari portal."), required=True
+    )

@@ -1,0 +1,343 @@
+"""Writes that touch several rows or send mail: the status flow, photos, ownership, privacy.
+
+Status flow (one place checks every transition):
+
+    draft ──submit──▶ submitted ──verify──▶ verified
+                        │  ▲
+            return_with_notes   submit
+                        ▼  │
+                      returned (owner edits, then submits again)
+
+Rule for a verified business whose owner changes public data: it stays verified and
+public (buyers and missions keep working), `changed_since_verification` is set, and staff
+see a diff against the snapshot taken at verification (admin "perubahan sejak verifikasi",
+plus the full simple-history log). Verifying again takes a new snapshot and clears the flag;
+returning it with notes takes it out of the catalog until it is submitted and verified again.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ikm_registry.images import process_photo
+from ikm_registry.models import Business, NikAccessLog, Product, ProductPhoto
+from tangerang_ikm.mail import send_templated_mail
+
+Status = Business.Status
+
+TRANSITIONS = {
+    "submit": ({Status.DRAFT, Status.RETURNED}, Status.SUBMITTED),
+    "verify": ({Status.SUBMITTED, Status.VERIFIED}, Status.VERIFIED),
+    "return": ({Status.SUBMITTED, Status.VERIFIED}, Status.RETURNED),
+}
+
+
+class TransitionError(ValidationError):
+    pass
+
+
+def _check(business, action):
+    allowed, target = TRANSITIONS[action]
+    if business.status not in allowed:
+        raise TransitionError(
+            _("Usaha berstatus “%(status)s” tidak dapat di-%(action)s.")
+            % {"status": business.get_status_display(), "action": action}
+        )
+    return target
+
+
+def submission_problems(business):
+    """What an owner must still fill in before submitting: a list of messages."""
+    problems = []
+    if not business.products.exists():
+        problems.append(_("Tambahkan sedikitnya satu produk."))
+    if not business.phone and not business.email:
+        problems.append(_("Isi nomor telepon atau e-mail usaha."))
+    if not business.commodities.exists():
+        problems.append(_("Pilih sedikitnya satu sektor komoditas."))
+    return problems
+
+
+def _mail_owner(business, template, **context):
+    if business.owner and business.owner.email:
+        send_templated_mail(
+            to=[business.owner.email],
+            template=f"ikm_registry/email/{template}",
+            context={"business": business, **context},
+            language=business.owner.language,
+        )
+
+
+@transaction.atomic
+def submit(*, business, by):
+    business = Business.objects.select_for_update().get(pk=business.pk)
+    target = _check(business, "submit")
+    problems = submission_problems(business)
+    if problems:
+        raise ValidationError(problems)
+    business.status = target
+    business.submitted_at = timezone.now()
+    business._change_reason = "submitted"
+    business.save()
+    send_templated_mail(
+        to=[settings.OFFICE_EMAIL],
+        template="ikm_registry/email/submitted_staff",
+        context={"business": business, "by": by},
+    )
+    return business
+
+
+@transaction.atomic
+def verify(*, business, by):
+    business = Business.objects.select_for_update().get(pk=business.pk)
+    target = _check(business, "verify")
+    business.status = target
+    business.verified_at = timezone.now()
+    business.staff_notes = ""
+    business.changed_since_verification = False
+    business.verified_snapshot = business.public_snapshot()
+    business._change_reason = f"verified by {by}"
+    business.save()
+    _mail_owner(business, "verified")
+    return business
+
+
+@transaction.atomic
+def return_with_notes(*, business, by, notes):
+    notes = (notes or "").strip()
+    if not notes:
+        raise ValidationError(_("Tulis catatan untuk pemilik: apa yang harus diperbaiki."))
+    business = Business.objects.select_for_update().get(pk=business.pk)
+    target = _check(business, "return")
+    business.status = target
+    business.staff_notes = notes
+    business._change_reason = f"returned by {by}"
+    business.save()
+    _mail_owner(business, "returned", notes=notes)
+    return business
+
+
+def owner_saved(*, business):
+    """Called after an owner saves the profile: flag public changes of a verified business."""
+    if business.status == Status.VERIFIED and business.changes_since_verification():
+        if not business.changed_since_verification:
+            Business.objects.filter(pk=business.pk).update(changed_since_verification=True)
+            business.changed_since_verification = True
+            send_templated_mail(
+                to=[settings.OFFICE_EMAIL],
+                template="ikm_registry/email/changed_staff",
+                context={"business": business, "changes": business.changes_since_verification()},
+            )
+
+
+def owner_changed_products(*, business):
+    """Products and photos are public too: flag a verified business for review.
+
+    Staff see what changed in the product's history (admin "Riwayat").
+    """
+    if business.status == Status.VERIFIED and not business.changed_since_verification:
+        Business.objects.filter(pk=business.pk).update(changed_since_verification=True)
+        business.changed_since_verification = True
+        send_templated_mail(
+            to=[settings.OFFICE_EMAIL],
+            template="ikm_registry/email/changed_staff",
+            context={"business": business, "changes": []},
+        )
+
+
+@transaction.atomic
+def transfer_ownership(*, business, new_owner, by):
+    previous = business.owner
+    business.owner = new_owner
+    business._change_reason = f"ownership transferred by {by}"
+    business.save()
+    _mail_owner(business, "transferred", previous=previous)
+    return business
+
+
+@transaction.atomic
+def add_photo(*, product, upload, alt_text=""):
+    """Check, re-encode and store one photo; at most Product.MAX_PHOTOS per product."""
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    count = product.photos.count()
+    if count >= Product.MAX_PHOTOS:
+        raise ValidationError(
+            _("Satu produk paling banyak %(n)d foto.") % {"n": Product.MAX_PHOTOS}
+        )
+    # An unguessable name: photos of unverified businesses are not listed anywhere.
+    processed = process_photo(upload, stem=f"{product.slug[:50]}-{secrets.token_urlsafe(9)}")
+    photo = ProductPhoto(product=product, alt_text=alt_text or product.name, position=count)
+    photo.image.save(processed.display.name, processed.display, save=False)
+    photo.thumbnail.save(processed.thumbnail.name, processed.thumbnail, save=False)
+    photo.save()
+    return photo
+
+
+def delete_photo(*, photo):
+    photo.image.delete(save=False)
+    photo.thumbnail.delete(save=False)
+    photo.delete()
+
+
+def log_nik_view(*, business, user, context):
+    if business.nik:
+        NikAccessLog.objects.create(business=business, user=user, context=context)
+
+
+@transaction.atomic
+def request_deletion(*, user, business=None):
+    """Record an owner's deletion request (UU 27/2022 Pasal 8) and tell the office."""
+    businesses = Business.objects.owned_by(user)
+    if business is not None:
+        if business.owner_id != user.pk:
+            raise PermissionDenied
+        businesses = businesses.filter(pk=business.pk)
+    now = timezone.now()
+    businesses.filter(deletion_requested_at__isnull=True).update(deletion_requested_at=now)
+    send_templated_mail(
+        to=[settings.OFFICE_EMAIL],
+        template="ikm_registry/email/deletion_requested",
+        context={"user": user, "businesses": list(businesses)},
+    )
+
+
+BUSINESS_EXPORT_FIELDS = [
+    "name",
+    "legal_form",
+    "nib",
+    "npwp15",
+    "npwp16",
+    "owner_name",
+    "nik",
+    "address",
+    "phone",
+    "whatsapp_public",
+    "email",
+    "website",
+    "marketplace_links",
+    "founded_year",
+    "workers_female",
+    "workers_male",
+    "capital",
+    "annual_sales",
+    "investment",
+    "size_class",
+    "ikm_scale",
+    "kbli_code",
+    "kbli_version",
+    "description",
+    "description_en",
+    "status",
+    "staff_notes",
+    "created_at",
+    "updated_at",
+]
+PRODUCT_EXPORT_FIELDS = [
+    "name",
+    "name_en",
+    "description",
+    "description_en",
+    "hs_code",
+    "unit",
+    "min_order",
+    "capacity_per_month",
+    "price_min",
+    "price_max",
+    "fob_price_usd",
+    "export_ready",
+    "is_active",
+]
+
+
+def _plain(value):
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    return str(value)
+
+
+def owner_data(user):
+    """Everything the portal holds about `user` and their businesses (UU 27/2022 Pasal 7)."""
+    businesses = (
+        Business.objects.owned_by(user)
+        .select_related("desa__kecamatan")
+        .prefetch_related("commodities", "products__photos", "certificates", "exports")
+        .order_by("pk")
+    )
+    out = {
+        "account": {
+            "email": user.email,
+            "full_name": user.full_name,
+            "language": user.language,
+            "date_joined": _plain(user.date_joined),
+            "privacy_consent_at": _plain(user.privacy_consent_at),
+        },
+        "businesses": [],
+    }
+    for b in businesses:
+        row = {f: _plain(getattr(b, f)) for f in BUSINESS_EXPORT_FIELDS}
+        row["desa"] = str(b.desa)
+        row["commodities"] = [c.name for c in b.commodities.all()]
+        row["exports"] = [{"country": e.country.code, "year": e.year} for e in b.exports.all()]
+        row["products"] = [
+            {
+                **{f: _plain(getattr(p, f)) for f in PRODUCT_EXPORT_FIELDS},
+                "photos": [ph.image.name for ph in p.photos.all()],
+            }
+            for p in b.products.all()
+        ]
+        row["certificates"] = [
+            {
+                "kind": c.kind,
+                "number": c.number,
+                "issuer": c.issuer,
+                "valid_until": _plain(c.valid_until),
+                "document": bool(c.document),
+            }
+            for c in b.certificates.all()
+        ]
+        out["businesses"].append(row)
+    return out
+
+
+def owner_data_xlsx(user):
+    """The same data as owner_data, one sheet per kind, as XLSX bytes."""
+    import io
+
+    from openpyxl import Workbook
+
+    data = owner_data(user)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "akun"
+    for key, value in data["account"].items():
+        sheet.append([key, value])
+    sheets = {
+        "usaha": ["business", *BUSINESS_EXPORT_FIELDS, "desa", "commodities"],
+        "produk": ["business", *PRODUCT_EXPORT_FIELDS],
+        "sertifikat": ["business", "kind", "number", "issuer", "valid_until"],
+        "ekspor": ["business", "country", "year"],
+    }
+    for title, header in sheets.items():
+        ws = book.create_sheet(title)
+        ws.append(header)
+    for b in data["businesses"]:
+        book["usaha"].append(
+            [b["nib"]]
+            + [b[f] for f in BUSINESS_EXPORT_FIELDS]
+            + [b["desa"], ", ".join(b["commodities"])]
+        )
+        for p in b["products"]:
+            book["produk"].append([b["nib"]] + [p[f] for f in PRODUCT_EXPORT_FIELDS])
+        for c in b["certificates"]:
+            book["sertifikat"].append(
+                [b["nib"], c["kind"], c["number"], c["issuer"], c["valid_until"]]
+            )
+        for e in b["exports"]:
+            book["ekspor"].append([b["nib"], e["country"], e["year"]])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
