@@ -467,7 +467,7 @@ class Event(models.Model):
         # An invariant of the data, not business flow: whatever path changes what a
         # calendar shows (admin, services, shell), SEQUENCE rises with it (RFC 5545 3.8.7.4).
         snapshot = getattr(self, "_calendar_snapshot", None)
-        if self.pk and snapshot is not None and snapshot != self._calendar_values():
+        if self.pk and snapshot and any(self.__dict__.get(f, v) != v for f, v in snapshot.items()):
             self.sequence = models.F("sequence") + 1
             update_fields = kwargs.get("update_fields")
             if update_fields is not None:
@@ -481,13 +481,14 @@ class Event(models.Model):
         return reverse("gerai:event_detail", kwargs={"slug": self.slug})
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        instance = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
         instance._calendar_snapshot = instance._calendar_values()
         return instance
 
     def _calendar_values(self):
-        return tuple(getattr(self, f, None) for f in self.CALENDAR_FIELDS)
+        # Loaded fields only: reading a deferred field here would cost a query.
+        return {f: self.__dict__[f] for f in self.CALENDAR_FIELDS if f in self.__dict__}
 
     def bump_sequence(self):
         """For changes outside the row itself (the spaces used, i.e. the LOCATION)."""
