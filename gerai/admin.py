@@ -1,5 +1,7 @@
 """The venue manager's workplace: spaces, events, series, bookings and booth allocation."""
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -126,6 +128,27 @@ class EventAdmin(admin.ModelAdmin):
     @admin.display(description=_("daftar tunggu"), ordering="n_waiting")
     def waiting_count(self, obj):
         return obj.n_waiting
+
+    actions = ["book_spaces"]
+
+    @admin.action(description=_("Pesan ruangnya (persiapan 2 jam, bongkar 1 jam)"))
+    def book_spaces(self, request, queryset):
+        for event in queryset.exclude(status__in=[Event.Status.DRAFT, Event.Status.CANCELLED]):
+            try:
+                bookings = services.book_event_spaces(
+                    event=event,
+                    setup=timedelta(hours=2),
+                    teardown=timedelta(hours=1),
+                    booked_by=request.user,
+                )
+            except ValidationError as exc:
+                self.message_user(request, f"{event}: {' '.join(exc.messages)}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(event)s: %(n)s ruang dipesan.") % {"event": event, "n": len(bookings)},
+                    messages.SUCCESS,
+                )
 
     def save_related(self, request, form, formsets, change):
         before = set(form.instance.spaces.values_list("pk", flat=True)) if change else None

@@ -173,3 +173,29 @@ def test_admin_event_list_runs_a_fixed_number_of_queries(client, venue_manager, 
 
     assert_fixed_queries(client, "/admin/gerai/event/", grow)
     assert_fixed_queries(client, "/admin/gerai/boothapplication/", grow)
+
+
+def test_book_spaces_action_books_every_space_or_reports_the_clash(client, venue_manager):
+    from tests.gerai.factories import EventFactory
+
+    event = EventFactory(
+        start=wib(2026, 12, 5, 9), end=wib(2026, 12, 5, 17), spaces=[space("aula")]
+    )
+    SpaceBooking.objects.create(
+        space=space("aula"),
+        purpose="Rapat lain",
+        start=wib(2026, 12, 5, 17, 30),
+        end=wib(2026, 12, 5, 19),
+    )
+    client.force_login(venue_manager)
+    response = client.post(
+        "/admin/gerai/event/",
+        {"action": "book_spaces", "_selected_action": [event.pk]},
+        follow=True,
+    )
+    assert "Rapat lain" in response.content.decode()  # teardown until 18.00 clashes
+    assert not event.bookings.exists()
+    SpaceBooking.objects.filter(purpose="Rapat lain").delete()
+    client.post("/admin/gerai/event/", {"action": "book_spaces", "_selected_action": [event.pk]})
+    booking = event.bookings.get()
+    assert (booking.start, booking.end) == (wib(2026, 12, 5, 7), wib(2026, 12, 5, 18))

@@ -299,3 +299,11 @@ def test_event_page_runs_a_fixed_number_of_queries(client):
         event.spaces.add(space("halaman-depan"))
 
     assert assert_fixed_queries(client, event.get_absolute_url(), grow) == 4
+
+
+def test_sitemap_items_exclude_drafts(draft):
+    from gerai.sitemaps import EventSitemap
+
+    shown = EventFactory(title="Bazar Sitemap")
+    items = list(EventSitemap().items())
+    assert shown in items and draft not in items
