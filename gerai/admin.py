@@ -150,6 +150,17 @@ class EventAdmin(admin.ModelAdmin):
                     messages.SUCCESS,
                 )
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "status" in form.changed_data and obj.is_cancelled:
+            released = services.release_event_spaces(event=obj)
+            if released:
+                self.message_user(
+                    request,
+                    _("Acara dibatalkan: %(n)s pemesanan ruangnya dilepas.") % {"n": released},
+                    messages.INFO,
+                )
+
     def save_related(self, request, form, formsets, change):
         before = set(form.instance.spaces.values_list("pk", flat=True)) if change else None
         super().save_related(request, form, formsets, change)

@@ -75,6 +75,11 @@ def book_event_spaces(*, event, setup=timedelta(0), teardown=timedelta(0), booke
     return bookings
 
 
+def release_event_spaces(*, event):
+    """A cancelled event frees its spaces (it stays in the feeds as CANCELLED)."""
+    return event.bookings.all().delete()[0]
+
+
 # --- Event series -----------------------------------------------------------
 
 
@@ -132,7 +137,7 @@ def generate_series_events(*, series, today=None, booked_by=None):
                     event.status = Event.Status.CANCELLED
                     event.status_reason = exception.reason or _("Tanggal ini ditiadakan.")
                     event.save()
-                    event.bookings.all().delete()
+                    release_event_spaces(event=event)
                     cancelled += 1
                 continue
             values = _series_event_values(series, day, exception)

@@ -16,6 +16,7 @@ from gerai import feeds, services
 from gerai.calendar import month_grid, parse_month, shift_month
 from gerai.forms import BoothApplicationForm, EventFilterForm
 from gerai.models import BoothApplication, Event, EventKind, ShowroomItem, Space, Venue
+from ikm_registry.models import Product
 
 PAGE_SIZE = 20
 
@@ -184,7 +185,7 @@ def venue(request):
     spaces = Space.objects.filter(is_active=True).prefetch_related("photos").order_by("position")
     showroom = (
         ShowroomItem.objects.on_display()
-        .filter(product__in=_public_products())
+        .filter(product__in=Product.objects.public())
         .select_related("product__business", "space")
     )
     upcoming = Event.objects.published().upcoming()[:3]
@@ -193,12 +194,6 @@ def venue(request):
         "gerai/venue.html",
         {"venue": place, "spaces": spaces, "showroom": showroom, "upcoming": upcoming},
     )
-
-
-def _public_products():
-    from ikm_registry.models import Product
-
-    return Product.objects.public()
 
 
 # --- Owner pages -------------------------------------------------------------

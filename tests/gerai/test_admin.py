@@ -199,3 +199,41 @@ def test_book_spaces_action_books_every_space_or_reports_the_clash(client, venue
     client.post("/admin/gerai/event/", {"action": "book_spaces", "_selected_action": [event.pk]})
     booking = event.bookings.get()
     assert (booking.start, booking.end) == (wib(2026, 12, 5, 7), wib(2026, 12, 5, 18))
+
+
+def test_cancelling_an_event_in_the_admin_releases_its_spaces_and_raises_sequence(
+    client, venue_manager
+):
+    from gerai import services
+    from gerai.models import Event
+    from tests.gerai.factories import EventFactory
+
+    event = EventFactory(
+        start=wib(2026, 12, 5, 9), end=wib(2026, 12, 5, 17), spaces=[space("aula")]
+    )
+    services.book_event_spaces(event=event)
+    client.force_login(venue_manager)
+    url = f"/admin/gerai/event/{event.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(
+        {
+            "start_0": "05/12/2026",
+            "start_1": "09:00:00",
+            "end_0": "05/12/2026",
+            "end_1": "17:00:00",
+            "spaces": [space("aula").pk],
+            "status": "cancelled",
+            "status_reason": "",
+            "poster": "",
+        }
+    )
+    data.pop("applications_open_at", None)
+    data.pop("applications_close_at", None)
+    response = client.post(url, data)
+    assert "Beri alasan yang dapat dibaca publik." in response.content.decode()
+    data["status_reason"] = "Banjir."
+    assert client.post(url, data).status_code == 302
+    event.refresh_from_db()
+    assert (event.status, event.sequence) == (Event.Status.CANCELLED, 1)
+    assert not event.bookings.exists()

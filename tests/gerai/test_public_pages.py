@@ -307,3 +307,14 @@ def test_sitemap_items_exclude_drafts(draft):
     shown = EventFactory(title="Bazar Sitemap")
     items = list(EventSitemap().items())
     assert shown in items and draft not in items
+
+
+@pytest.mark.parametrize("who", ["owner", "other_owner", "venue_manager", "leadership"])
+def test_public_pages_show_the_same_to_every_logged_in_role(client, request, who, draft):
+    EventFactory(title="Bazar Untuk Semua")
+    client.force_login(request.getfixturevalue(who))
+    for url in ["/gerai/acara/", "/gerai/acara/kalender/", "/gerai/"]:
+        content = client.get(url).content.decode()
+        assert "Draf Rahasia" not in content, (who, url)
+    assert "Bazar Untuk Semua" in client.get("/gerai/acara/").content.decode()
+    assert client.get(f"/gerai/acara/{draft.slug}/").status_code == 404
