@@ -34,12 +34,17 @@ DEMO_BUSINESSES = [
 
 def _poster(title, colour):
     """A simple generated poster (no network, no stock photo)."""
-    from PIL import Image, ImageDraw
+    import textwrap
+
+    from PIL import Image, ImageDraw, ImageFont
 
     image = Image.new("RGB", (800, 1000), colour)
     draw = ImageDraw.Draw(image)
     draw.rectangle((40, 40, 760, 960), outline="white", width=8)
-    draw.text((80, 460), title, fill="white")
+    font = ImageFont.load_default(size=64)
+    draw.multiline_text((90, 360), textwrap.fill(title, 18), fill="white", font=font, spacing=20)
+    small = ImageFont.load_default(size=32)
+    draw.text((90, 860), "Gerai Tangerang Gemilang", fill="white", font=small)
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     return ContentFile(buffer.getvalue(), name="poster.png")

@@ -79,7 +79,8 @@ def event_calendar(request, year=None, month=None):
     events = Event.objects.published().in_month(year, month)
     if kind:
         events = events.filter(kind=kind)
-    weeks = month_grid(year, month, list(events), today)
+    events = list(events)
+    weeks = month_grid(year, month, events, today)
     prev_year, prev_month = shift_month(year, month, -1)
     next_year, next_month = shift_month(year, month, 1)
     suffix = f"?kind={kind}" if kind else ""
@@ -88,6 +89,7 @@ def event_calendar(request, year=None, month=None):
         "gerai/event_calendar.html",
         {
             "weeks": weeks,
+            "month_events": events,
             "month_start": weeks[0][0].date.replace(year=year, month=month, day=1),
             "prev_url": reverse("gerai:event_calendar", args=[prev_year, prev_month]) + suffix,
             "next_url": reverse("gerai:event_calendar", args=[next_year, next_month]) + suffix,
