@@ -363,6 +363,7 @@ class Event(models.Model):
 
     # Changing any of these must raise SEQUENCE so calendar clients pick the change up.
     CALENDAR_FIELDS = (
+        "kind",
         "title",
         "title_en",
         "description",

@@ -116,3 +116,28 @@ def test_a_time_change_raises_the_sequence(series):
     series.save()
     services.generate_series_events(series=series, today=TODAY)
     assert set(series.events.values_list("sequence", flat=True)) == {1}
+
+
+def test_management_command_generates_every_series_and_is_repeatable(series):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("generate_gerai_series", stdout=out)
+    assert "bazar-sabtu-kedua:" in out.getvalue() and " created" in out.getvalue()
+    count = series.events.count()
+    assert count >= 3
+    out = io.StringIO()
+    call_command("generate_gerai_series", stdout=out)
+    assert "bazar-sabtu-kedua: 0 created, 0 updated, 0 cancelled" in out.getvalue()
+    assert series.events.count() == count
+
+
+def test_changing_the_type_raises_sequence(series):
+    services.generate_series_events(series=series, today=TODAY)
+    event = series.events.first()
+    event.kind = EventKind.CULINARY
+    event.save()
+    event.refresh_from_db()
+    assert event.sequence == 1
