@@ -31,7 +31,7 @@ VENUE = {
 # slug, name, name_en, kind, floor, capacity, booth_capacity, position
 SPACES = [
     ("halaman-depan", "Halaman depan", "Front grounds", "halaman", 0, 1500, 60, 10),
-    ("panggung-utama", "Panggung pertunjukan", "Performance stage", "panggung", 0, 800, 0, 20),
+    ("panggung-utama", "Panggung pertunjukan", "Performance stage", "panggung", 1, 800, 0, 20),
     (
         "ruang-pamer-1",
         "Ruang pamer lantai 1",
