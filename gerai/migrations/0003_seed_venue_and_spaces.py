@@ -67,7 +67,7 @@ SPACES = [
 ]
 
 
-def seed(apps, schema_editor):
+def load(apps, schema_editor):
     Venue = apps.get_model("gerai", "Venue")
     Space = apps.get_model("gerai", "Space")
     Desa = apps.get_model("ikm_registry", "Desa")
@@ -97,4 +97,4 @@ class Migration(migrations.Migration):
         ("ikm_registry", "0002_load_wilayah"),
     ]
 
-    operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
