@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "tangerang_ikm.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "tangerang_ikm.urls"
@@ -227,6 +228,9 @@ LOGGING = {
 }
 
 # --- The portal -------------------------------------------------------------
+
+# Serve /bench/floor, the trivial view benchmarks compare pages against (bench/run.py).
+BENCHMARK_FLOOR = env.bool("BENCHMARK_FLOOR", default=False)
 
 # IKM enrolled in the trade-mission program, the target shown on the dashboard.
 PROGRAM_TARGET_IKM = env.int("PROGRAM_TARGET_IKM", default=200)

@@ -36,6 +36,10 @@ def healthz(request):
     return HttpResponse("ok\n", content_type="text/plain")
 
 
+def floor(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
 def send_confirmation(request, user):
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = email_confirmation_token.make_token(user)
