@@ -76,6 +76,10 @@ def world(db, owner, other_owner, admin_staff, coordinator, venue_manager, leade
     business_a = BusinessFactory(owner=owner, name="Rotan Jaya Cikupa", slug="rotan-jaya-cikupa")
     product_a = ProductFactory(business=business_a, slug="keranjang-rotan-cikupa")
     business_b = BusinessFactory(owner=other_owner, name="Mede Sentosa", slug="mede-sentosa")
+    from tests.gerai.factories import BoothApplicationFactory, BoothEventFactory
+
+    gerai_event = BoothEventFactory(title="Bazar Matriks", slug="bazar-matriks")
+    gerai_application_a = BoothApplicationFactory(event=gerai_event, business=business_a)
     return {
         "users": {
             "owner_a": owner,
@@ -89,6 +93,8 @@ def world(db, owner, other_owner, admin_staff, coordinator, venue_manager, leade
         "business_a": business_a,
         "product_a": product_a,
         "business_b": business_b,
+        "gerai_event": gerai_event,
+        "gerai_application_a": gerai_application_a,
     }
 
 
@@ -98,6 +104,7 @@ def world(db, owner, other_owner, admin_staff, coordinator, venue_manager, leade
 REFERENCE_DATA_MIGRATIONS = [
     "ikm_registry.migrations.0002_load_wilayah",
     "ikm_registry.migrations.0003_seed_commodities",
+    "gerai.migrations.0003_seed_venue_and_spaces",
 ]
 
 

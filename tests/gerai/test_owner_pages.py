@@ -146,3 +146,15 @@ def test_my_applications_runs_a_fixed_number_of_queries(client, owner, business_
             application.products.set([ProductFactory(business=business_a)])
 
     assert assert_fixed_queries(client, "/gerai/stan/", grow) == 5
+
+
+def test_absurd_ids_are_refused_politely(client, owner, event, business_a):
+    client.force_login(owner)
+    response = client.post(
+        "/gerai/acara/bazar-terbuka/daftar-stan/",
+        {"business": "9" * 40, "products": ["-1", "1e309", "9" * 30]},
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "business" in errors and "products" in errors
+    assert not BoothApplication.objects.exists()
