@@ -103,8 +103,8 @@ def test_applying_needs_an_open_window_and_once_per_business(
 
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_concurrent_accepts_never_exceed_the_booths():
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_accepts_never_exceed_the_booths(reference_data):
     """Six staff accept six applications at the same moment, for two booths."""
     event = BoothEventFactory(booths=2)
     pending = applications(event, 6)
@@ -135,8 +135,8 @@ def test_concurrent_accepts_never_exceed_the_booths():
 
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_concurrent_withdrawals_promote_each_waiting_application_once():
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_withdrawals_promote_each_waiting_application_once(reference_data):
     event = BoothEventFactory(booths=2)
     a, b, w1, w2, w3 = applications(event, 5)
     for app in (a, b):
