@@ -17,6 +17,16 @@ def pytest_report_header(config):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Private documents too: each test gets its own, empty private storage.
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    if settings.STORAGES["private"]["BACKEND"].endswith("PrivateFileSystemStorage"):
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "private": {
+                **settings.STORAGES["private"],
+                "OPTIONS": {"location": tmp_path / "private"},
+            },
+        }
 
 
 @pytest.fixture

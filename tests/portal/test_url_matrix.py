@@ -47,7 +47,8 @@ def admin_urls():
     for model, model_admin in admin.site._registry.items():
         meta = model._meta
         yield model, f"admin:{meta.app_label}_{meta.model_name}_changelist", "view"
-        if model_admin.has_add_permission.__func__ is type(model_admin).has_add_permission:
+        # Admins that refuse adding outright (axes' attempt logs, task results) have no add page.
+        if type(model_admin).has_add_permission is admin.ModelAdmin.has_add_permission:
             yield model, f"admin:{meta.app_label}_{meta.model_name}_add", "add"
 
 
