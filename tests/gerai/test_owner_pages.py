@@ -145,7 +145,7 @@ def test_my_applications_runs_a_fixed_number_of_queries(client, owner, business_
             application = BoothApplicationFactory(business=business_a)
             application.products.set([ProductFactory(business=business_a)])
 
-    assert assert_fixed_queries(client, "/gerai/stan/", grow) == 5
+    assert assert_fixed_queries(client, "/gerai/stan/", grow) == 4
 
 
 def test_absurd_ids_are_refused_politely(client, owner, event, business_a):
