@@ -87,6 +87,10 @@ def world(db, owner, other_owner, admin_staff, coordinator, venue_manager, leade
     product_a = ProductFactory(business=business_a, slug="keranjang-rotan-cikupa")
     business_b = BusinessFactory(owner=other_owner, name="Mede Sentosa", slug="mede-sentosa")
     registry = _registry_world(business_a, product_a)
+    from tests.gerai.factories import BoothApplicationFactory, BoothEventFactory
+
+    gerai_event = BoothEventFactory(title="Bazar Matriks", slug="bazar-matriks")
+    gerai_application_a = BoothApplicationFactory(event=gerai_event, business=business_a)
     return {
         **registry,
         "users": {
@@ -101,6 +105,8 @@ def world(db, owner, other_owner, admin_staff, coordinator, venue_manager, leade
         "business_a": business_a,
         "product_a": product_a,
         "business_b": business_b,
+        "gerai_event": gerai_event,
+        "gerai_application_a": gerai_application_a,
     }
 
 
@@ -132,6 +138,7 @@ def _registry_world(business, product):
 REFERENCE_DATA_MIGRATIONS = [
     "ikm_registry.migrations.0002_load_wilayah",
     "ikm_registry.migrations.0003_seed_commodities",
+    "gerai.migrations.0003_seed_venue_and_spaces",
 ]
 
 

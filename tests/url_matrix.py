@@ -217,7 +217,59 @@ ROUTES = [
     # missions
     Route("missions:list", lambda w: "/misi-dagang/", everyone(), public=True),
     # gerai
-    Route("gerai:event_list", lambda w: "/gerai/acara/", everyone(), public=True),
+    Route(
+        "gerai:event_list",
+        lambda w: "/gerai/acara/",
+        everyone(),
+        public=True,
+        content={ANON: "Bazar Matriks"},
+    ),
+    Route("gerai:venue", lambda w: "/gerai/", everyone(), public=True, content={ANON: "Aula"}),
+    Route("gerai:event_archive", lambda w: "/gerai/acara/arsip/", everyone(), public=True),
+    Route("gerai:event_calendar_current", lambda w: "/gerai/acara/kalender/", everyone()),
+    Route(
+        "gerai:event_calendar",
+        lambda w: "/gerai/acara/kalender/{0:%Y}/{0.month}/".format(w["gerai_event"].start),
+        everyone(),
+        public=True,
+        content={ANON: "Bazar Matriks"},
+    ),
+    Route(
+        "gerai:event_detail",
+        lambda w: f"/gerai/acara/{w['gerai_event'].slug}/",
+        everyone(),
+        public=True,
+        content={ANON: "Bazar Matriks"},
+    ),
+    Route(
+        "gerai:event_ics",
+        lambda w: f"/gerai/acara/{w['gerai_event'].slug}.ics",
+        everyone(),
+        content={ANON: "BEGIN:VCALENDAR"},
+    ),
+    Route(
+        "gerai:apply",
+        lambda w: f"/gerai/acara/{w['gerai_event'].slug}/daftar-stan/",
+        logged_in(),
+        owner_page=True,
+        content={OWNER_A: "Rotan Jaya Cikupa", OWNER_B: "Mede Sentosa"},
+        fuzz_as=OWNER_A,
+    ),
+    Route("gerai:feeds", lambda w: "/gerai/kalender/", everyone(), public=True),
+    Route("gerai:calendar_feed", lambda w: "/gerai/kalender.ics", everyone()),
+    Route("gerai:kind_feed", lambda w: "/gerai/kalender/bazar.ics", everyone()),
+    Route(
+        "gerai:my_applications",
+        lambda w: "/gerai/stan/",
+        logged_in(),
+        owner_page=True,
+        content={OWNER_A: "Rotan Jaya Cikupa"},
+    ),
+    Route(
+        "gerai:withdraw",
+        lambda w: f"/gerai/stan/{w['gerai_application_a'].pk}/tarik/",
+        {ANON: 302, **dict.fromkeys(USERS[1:], 405)},  # POST only; see tests/gerai
+    ),
 ]
 
 # Served by Django itself, covered by its own tests or by the admin matrix.

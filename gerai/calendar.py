@@ -1,0 +1,45 @@
+"""The month grid behind the calendar table: weeks of days, each with its events."""
+
+import calendar as pycalendar
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass
+class Day:
+    date: date
+    in_month: bool
+    is_today: bool
+    events: list = field(default_factory=list)
+
+
+def parse_month(value, today):
+    """'2026-12' → (2026, 12); anything invalid → None."""
+    try:
+        year, month = (int(part) for part in value.split("-"))
+    except (AttributeError, ValueError):
+        return None
+    if 1 <= month <= 12 and today.year - 20 <= year <= today.year + 20:
+        return year, month
+    return None
+
+
+def shift_month(year, month, delta):
+    index = year * 12 + (month - 1) + delta
+    return index // 12, index % 12 + 1
+
+
+def month_grid(year, month, events, today):
+    """Weeks (Monday first) of Day objects; an event appears on every day it touches."""
+    weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    by_day = {}
+    for event in events:
+        for day in event.days():
+            by_day.setdefault(day, []).append(event)
+    return [
+        [
+            Day(date=d, in_month=d.month == month, is_today=d == today, events=by_day.get(d, []))
+            for d in week
+        ]
+        for week in weeks
+    ]

@@ -1,0 +1,170 @@
+"""Machine-readable views of events: iCalendar (RFC 5545), Google Calendar links, JSON-LD.
+
+The `icalendar` package folds lines at 75 octets, ends them with CRLF and escapes
+text; we never write iCalendar by hand.
+"""
+
+import json
+from datetime import UTC, date, timedelta
+from functools import lru_cache
+from urllib.parse import urlencode
+
+import icalendar
+from django.conf import settings
+from django.utils import timezone
+from django.utils.html import _json_script_escapes
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from gerai.models import WIB, Event
+
+PRODID = "-//Disperindag Kabupaten Tangerang//Gerai Tangerang Gemilang//ID"
+UID_DOMAIN = "gerai.ikm.tangerangkab.go.id"
+
+ICS_STATUS = {
+    Event.Status.PUBLISHED: "CONFIRMED",
+    Event.Status.POSTPONED: "TENTATIVE",
+    Event.Status.CANCELLED: "CANCELLED",
+}
+SCHEMA_STATUS = {
+    Event.Status.PUBLISHED: "https://schema.org/EventScheduled",
+    Event.Status.POSTPONED: "https://schema.org/EventPostponed",
+    Event.Status.CANCELLED: "https://schema.org/EventCancelled",
+}
+
+
+def event_uid(event):
+    """Stable for the life of the event: its UUID, never its slug or times."""
+    return f"{event.uid}@{UID_DOMAIN}"
+
+
+def absolute(request, path):
+    return request.build_absolute_uri(path) if request else settings.SITE_URL + path
+
+
+def webcal_url(request, path):
+    url = absolute(request, path)
+    return "webcal://" + url.split("://", 1)[1]
+
+
+def location_text(event):
+    spaces = ", ".join(s.display_name for s in event.spaces.all())
+    place = "Gerai Tangerang Gemilang, Jl. Raya Serang Km 18,5, Talaga, Cikupa, Kabupaten Tangerang"
+    return f"{spaces} — {place}" if spaces else place
+
+
+@lru_cache(maxsize=1)
+def _vtimezone():
+    # Asia/Jakarta has had no offset change since 1964; a range around now is plenty.
+    return icalendar.Timezone.from_tzinfo(
+        WIB, tzid="Asia/Jakarta", first_date=date(1970, 1, 1), last_date=date(2100, 1, 1)
+    )
+
+
+def build_calendar(events, *, request, name):
+    """An iCalendar document (bytes) for these events, cancelled ones included."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", "Asia/Jakarta")
+    cal.add_component(_vtimezone())
+    for event in events:
+        cal.add_component(vevent(event, request=request))
+    return cal.to_ical()
+
+
+def vevent(event, *, request):
+    item = icalendar.Event()
+    item.add("uid", event_uid(event))
+    item.add("dtstamp", event.updated_at.astimezone(UTC))
+    item.add("created", event.created_at.astimezone(UTC))
+    item.add("last-modified", event.updated_at.astimezone(UTC))
+    item.add("sequence", event.sequence)
+    item.add("dtstart", event.start.astimezone(WIB))
+    item.add("dtend", event.end.astimezone(WIB))
+    title = event.display_title
+    if event.is_cancelled:
+        title = _("DIBATALKAN: %(title)s") % {"title": title}
+    elif event.is_postponed:
+        title = _("DITUNDA: %(title)s") % {"title": title}
+    item.add("summary", title)
+    description = event.display_description
+    if event.status_reason and (event.is_cancelled or event.is_postponed):
+        description = f"{event.get_status_display()}: {event.status_reason}\n\n{description}"
+    url = absolute(request, event.get_absolute_url())
+    item.add("description", f"{description}\n\n{url}".strip())
+    item.add("location", location_text(event))
+    item.add("url", url)
+    item.add("status", ICS_STATUS.get(event.status, "TENTATIVE"))
+    item.add("categories", [event.get_kind_display()])
+    item.add("transp", "OPAQUE")
+    return item
+
+
+def google_calendar_url(event, *, request):
+    fmt = "%Y%m%dT%H%M%SZ"
+    start = event.start.astimezone(UTC).strftime(fmt)
+    end = event.end.astimezone(UTC).strftime(fmt)
+    params = {
+        "action": "TEMPLATE",
+        "text": event.display_title,
+        "dates": f"{start}/{end}",
+        "details": absolute(request, event.get_absolute_url()),
+        "location": location_text(event),
+        "ctz": "Asia/Jakarta",
+    }
+    return "https://calendar.google.com/calendar/render?" + urlencode(params)
+
+
+def whatsapp_share_url(event, *, request):
+    url = absolute(request, event.get_absolute_url())
+    text = f"{event.display_title} — {event.when_text()}\n{url}"
+    return "https://wa.me/?" + urlencode({"text": text})
+
+
+def event_json_ld(event, *, request, venue=None):
+    """schema.org Event, ready to drop into <script type="application/ld+json">."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.display_title,
+        "description": event.display_description,
+        "startDate": event.start.astimezone(WIB).isoformat(),
+        "endDate": event.end.astimezone(WIB).isoformat(),
+        "eventStatus": SCHEMA_STATUS.get(event.status, "https://schema.org/EventScheduled"),
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "url": absolute(request, event.get_absolute_url()),
+        "location": {
+            "@type": "Place",
+            "name": "Gerai Tangerang Gemilang",
+            "address": {
+                "@type": "PostalAddress",
+                "streetAddress": venue.address if venue else "Jl. Raya Serang Km 18,5",
+                "addressLocality": "Cikupa",
+                "addressRegion": "Banten",
+                "postalCode": (venue.postal_code if venue else "") or "15710",
+                "addressCountry": "ID",
+            },
+        },
+        "organizer": {"@type": "Organization", "name": event.organiser},
+        "isAccessibleForFree": event.is_free,
+        "offers": {
+            "@type": "Offer",
+            "price": "0" if event.is_free else str(event.ticket_price or 0),
+            "priceCurrency": "IDR",
+            "availability": "https://schema.org/InStock",
+            "url": absolute(request, event.get_absolute_url()),
+        },
+    }
+    if event.poster:
+        data["image"] = [absolute(request, event.poster.url)]
+    text = json.dumps(data, ensure_ascii=False, indent=2).translate(_json_script_escapes)
+    return mark_safe(text)  # noqa: S308 - JSON with <, > and & escaped as \u003c etc.
+
+
+def feed_window(now=None):
+    """Feeds carry the last 90 days and everything ahead."""
+    return (now or timezone.now()) - timedelta(days=90)

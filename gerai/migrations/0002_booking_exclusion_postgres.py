@@ -1,0 +1,43 @@
+"""PostgreSQL only: two bookings of one space can never overlap, whatever writes them.
+
+The model keeps portable start/end DateTimeFields (SQLite migrates and runs too);
+here, on PostgreSQL alone, btree_gist and an EXCLUDE constraint over
+TSTZRANGE(start, "end") (half-open, so back-to-back bookings are fine) are added.
+Application code checks the same rule under a row lock on both databases.
+"""
+
+from django.db import migrations
+
+CONSTRAINT = "gerai_spacebooking_no_overlap"
+
+
+class PostgresOnlySQL(migrations.RunSQL):
+    """RunSQL that does nothing on other databases."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("gerai", "0001_initial"),
+    ]
+
+    operations = [
+        PostgresOnlySQL(
+            sql=[
+                "CREATE EXTENSION IF NOT EXISTS btree_gist",
+                f"""ALTER TABLE gerai_spacebooking ADD CONSTRAINT {CONSTRAINT}
+                    EXCLUDE USING gist (
+                        space_id WITH =,
+                        tstzrange("start", "end", '[)') WITH &&
+                    )""",
+            ],
+            reverse_sql=[f"ALTER TABLE gerai_spacebooking DROP CONSTRAINT {CONSTRAINT}"],
+        ),
+    ]
