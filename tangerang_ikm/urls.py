@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from gerai.sitemaps import EventSitemap
 from ikm_registry.sitemaps import SITEMAPS
 from tangerang_ikm import views
 from tangerang_ikm.forms import LoginForm
@@ -63,7 +64,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     # Public catalog (issue #4): both languages in one sitemap, and robots.txt.
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": {**SITEMAPS, "events": EventSitemap}}, name="sitemap"),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
