@@ -27,6 +27,7 @@ from ikm_registry.models import Business, ExportRecord
 from missions.models import Buyer, Deal, Meeting, Participation, ProgramTarget, TradeMission
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 
 
 @dataclass
@@ -71,7 +72,8 @@ def pct(part, whole):
 
 
 def _d(value):
-    return value if value is not None else ZERO
+    """A summed money value to the cent (SQLite returns long decimals), 0 for nothing."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP) if value is not None else ZERO
 
 
 # --- Shared aggregate expressions -------------------------------------------
@@ -414,22 +416,21 @@ def program_dashboard(*, year=None, scope="", commodity=None):
         .annotate(first=Min(ExtractYear("date")))
         .values("first")
     )
-    exporter_q = Q(Exists(abroad.filter(business=OuterRef("pk"))))
-    first_time_q = exporter_q & ~Q(
-        Exists(
+    # Every subquery is an annotation of the inner query; the aggregate only reads them.
+    candidates = Business.objects.annotate(
+        first_abroad_year=Subquery(first_abroad_year),
+        exported=Exists(abroad.filter(business=OuterRef("pk"))),
+        exported_before=Exists(
             ExportRecord.objects.filter(
                 business=OuterRef("pk"), year__lt=OuterRef("first_abroad_year")
             )
-        )
-    )
+        ),
+    ).filter(exported=True)
+    first_time_q = Q(exported_before=False)
     if year:
         first_time_q &= Q(first_abroad_year=year)
-    exporters = (
-        Business.objects.annotate(first_abroad_year=Subquery(first_abroad_year))
-        .aggregate(
-            exporters=Count("pk", filter=exporter_q),
-            first_time=Count("pk", filter=first_time_q),
-        )
+    exporters = candidates.aggregate(
+        exporters=Count("pk"), first_time=Count("pk", filter=first_time_q)
     )
     sums = deals.aggregate(**deal_sums())
 

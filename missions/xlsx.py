@@ -2,6 +2,7 @@
 
 from io import BytesIO
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -21,6 +22,8 @@ def _sheet_name(name, used):
 
 def _write(ws, row, values, kinds, bold=False):
     for col, (value, kind) in enumerate(zip(values, kinds, strict=False), start=1):
+        if isinstance(value, Promise):
+            value = str(value)
         cell = ws.cell(row=row, column=col, value=value if value != "" else None)
         if kind in NUMBER_FORMATS and value is not None:
             cell.number_format = NUMBER_FORMATS[kind]
