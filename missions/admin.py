@@ -210,12 +210,12 @@ class TradeMissionAdmin(SimpleHistoryAdmin):
 
     @admin.display(description=gettext_lazy("terisi/kuota"))
     def places(self, obj):
-        return f"{getattr(obj, 'places_taken', '–')}/{obj.quota}"
+        return f"{getattr(obj, 'places_taken', '\u2013')}/{obj.quota}"
 
     @admin.display(description=gettext_lazy("tautan"))
     def links(self, obj):
         if not obj.pk:
-            return "–"
+            return "\u2013"
         return format_html(
             '<a href="{}">{}</a> · <a href="{}">{}</a>',
             reverse("admin:missions_trademission_schedule", args=[obj.pk]),
@@ -241,7 +241,7 @@ class TradeMissionAdmin(SimpleHistoryAdmin):
         ]
 
     def schedule_view(self, request, object_id):
-        """A slot × table grid for one mission day; meetings are added under the grid."""
+        """A slot x table grid for one mission day; meetings are added under the grid."""
         if not request.user.has_perm("missions.view_meeting"):
             raise PermissionDenied
         mission = get_object_or_404(TradeMission, pk=object_id)
@@ -305,17 +305,23 @@ class ScheduleForm(forms.Form):
         label=gettext_lazy("IKM peserta"), queryset=Participation.objects.none()
     )
     buyer = forms.ModelChoiceField(label=gettext_lazy("pembeli"), queryset=Buyer.objects.all())
-    date = forms.DateField(label=gettext_lazy("tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
-    time = forms.TimeField(label=gettext_lazy("mulai"), widget=forms.TimeInput(attrs={"type": "time"}))
-    minutes = forms.IntegerField(label=gettext_lazy("durasi (menit)"), min_value=5, max_value=240, initial=30)
+    date = forms.DateField(
+        label=gettext_lazy("tanggal"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    time = forms.TimeField(
+        label=gettext_lazy("mulai"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    minutes = forms.IntegerField(
+        label=gettext_lazy("durasi (menit)"), min_value=5, max_value=240, initial=30
+    )
     table = forms.CharField(label=gettext_lazy("meja"), max_length=10)
 
     def __init__(self, *args, mission, **kwargs):
         super().__init__(*args, **kwargs)
         self.mission = mission
-        self.fields["participation"].queryset = (
-            mission.participations.holding_a_place().select_related("business")
-        )
+        self.fields[
+            "participation"
+        ].queryset = mission.participations.holding_a_place().select_related("business")
         self.fields["participation"].label_from_instance = lambda p: p.business.name
         params = kwargs.get("initial") or {}
         try:
@@ -382,7 +388,8 @@ def _status_action(status, description):
                 modeladmin.message_user(request, reason, messages.ERROR)
         modeladmin.message_user(
             request,
-            _("%(n)d peserta diubah menjadi “%(status)s”.") % {"n": changed, "status": status.label},
+            _("%(n)d peserta diubah menjadi “%(status)s”.")
+            % {"n": changed, "status": status.label},
             messages.SUCCESS if changed else messages.WARNING,
         )
 
@@ -424,11 +431,21 @@ class InquiryConversionForm(forms.Form):
         label=gettext_lazy("komoditas"), queryset=Commodity.objects.all()
     )
     stage = forms.ChoiceField(label=gettext_lazy("tahap potensi"), choices=Deal.Stage.choices)
-    amount = forms.DecimalField(label=gettext_lazy("perkiraan nilai"), min_value=0, max_digits=18, decimal_places=2)
-    currency = forms.RegexField(label=gettext_lazy("mata uang"), regex=r"^[A-Za-z]{3}$", initial="USD")
-    rate_to_idr = forms.DecimalField(label=gettext_lazy("kurs ke rupiah"), min_value=0, max_digits=16, decimal_places=6)
-    usd_rate = forms.DecimalField(label=gettext_lazy("kurs US$ ke rupiah"), min_value=0, max_digits=16, decimal_places=6)
-    rate_date = forms.DateField(label=gettext_lazy("tanggal kurs"), widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.DecimalField(
+        label=gettext_lazy("perkiraan nilai"), min_value=0, max_digits=18, decimal_places=2
+    )
+    currency = forms.RegexField(
+        label=gettext_lazy("mata uang"), regex=r"^[A-Za-z]{3}$", initial="USD"
+    )
+    rate_to_idr = forms.DecimalField(
+        label=gettext_lazy("kurs ke rupiah"), min_value=0, max_digits=16, decimal_places=6
+    )
+    usd_rate = forms.DecimalField(
+        label=gettext_lazy("kurs US$ ke rupiah"), min_value=0, max_digits=16, decimal_places=6
+    )
+    rate_date = forms.DateField(
+        label=gettext_lazy("tanggal kurs"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 @admin.register(Buyer)
@@ -491,7 +508,9 @@ class BuyerAdmin(admin.ModelAdmin):
 
     def convert_view(self, request, inquiry_id):
         self._check(request)
-        inquiry = get_object_or_404(Inquiry.objects.select_related("business", "product"), pk=inquiry_id)
+        inquiry = get_object_or_404(
+            Inquiry.objects.select_related("business", "product"), pk=inquiry_id
+        )
         initial = {"commodity": inquiry.product.category_id if inquiry.product else None}
         form = InquiryConversionForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
@@ -516,7 +535,8 @@ class BuyerAdmin(admin.ModelAdmin):
             else:
                 self.message_user(
                     request,
-                    _("Pembeli %(buyer)s dan potensi transaksi dicatat.") % {"buyer": buyer.company},
+                    _("Pembeli %(buyer)s dan potensi transaksi dicatat.")
+                    % {"buyer": buyer.company},
                     messages.SUCCESS,
                 )
                 return redirect("admin:missions_deal_change", deal.pk)
@@ -616,7 +636,7 @@ class DealAdmin(SimpleHistoryAdmin):
     @admin.display(description=gettext_lazy("dokumen pendukung"))
     def document_link(self, obj):
         if not obj.document:
-            return "–"
+            return "\u2013"
         return format_html(
             '<a href="{}">{}</a>', reverse("missions:deal_document", args=[obj.pk]), _("unduh")
         )

@@ -26,7 +26,13 @@ BUYERS = [
     ("Gyeongnam Trading Corp.", "KR", "Changwon", Buyer.Kind.DISTRIBUTOR, "Park Ji-ho"),
     ("PT Borneo Niaga Sentosa", "ID", "Samarinda", Buyer.Kind.DISTRIBUTOR, "Rina Marlina"),
     ("CV Oleh-Oleh Mahakam", "ID", "Balikpapan", Buyer.Kind.RETAILER, "Agus Setiawan"),
-    ("PT Dekorindo Interior Jakarta", "ID", "Jakarta Selatan", Buyer.Kind.WHOLESALER, "Dewi Lestari"),
+    (
+        "PT Dekorindo Interior Jakarta",
+        "ID",
+        "Jakarta Selatan",
+        Buyer.Kind.WHOLESALER,
+        "Dewi Lestari",
+    ),
     ("Hotel Nusantara Grand Kemayoran", "ID", "Jakarta Pusat", Buyer.Kind.HORECA, "Yusuf Hidayat"),
 ]
 
@@ -94,8 +100,14 @@ def _buyers():
     for company, country, city, kind, contact in BUYERS:
         buyer = Buyer.objects.filter(company=company, country=country).first()
         if buyer is None:
-            buyer = Buyer(company=company, country=country, city=city, kind=kind,
-                          contact_person=contact, email=f"buyer{len(out) + 1}@example.com")
+            buyer = Buyer(
+                company=company,
+                country=country,
+                city=city,
+                kind=kind,
+                contact_person=contact,
+                email=f"buyer{len(out) + 1}@example.com",
+            )
             buyer.save()
         out[company] = buyer
     return out
@@ -161,15 +173,25 @@ def seed(*, owners, stdout):
         parts = _participate(expo, businesses, [S.ATTENDED, S.ATTENDED, S.WITHDRAWN])
         dekor = buyers["PT Dekorindo Interior Jakarta"]
         hotel = buyers["Hotel Nusantara Grand Kemayoran"]
-        _deal(expo, parts[0].business, dekor, K.ON_THE_SPOT, "42500000", "IDR", day1, "ID",
-              quantity=Decimal(170), unit="pcs")
+        _deal(
+            expo,
+            parts[0].business,
+            dekor,
+            K.ON_THE_SPOT,
+            "42500000",
+            "IDR",
+            day1,
+            "ID",
+            quantity=Decimal(170),
+            unit="pcs",
+        )
         _deal(expo, parts[1].business, hotel, K.ON_THE_SPOT, "8750000", "IDR", day1, "ID")
         stdout.write(f"  mission {expo.title}")
 
     day2 = datetime.date(year, 6, 3)
     kaltim, created = _mission(
         "misi-dagang-kaltim-" + str(year),
-        title=f"Misi Dagang Kabupaten Tangerang – Kalimantan Timur {year}",
+        title=f"Misi Dagang Kabupaten Tangerang \u2013 Kalimantan Timur {year}",
         kind=TradeMission.Kind.TRADE_MISSION,
         scope=TradeMission.Scope.NATIONAL,
         city="Samarinda",
@@ -183,7 +205,9 @@ def seed(*, owners, stdout):
         quota=6,
         budget_source=TradeMission.BudgetSource.APBD_PROV,
         budget_amount=Decimal("240000000"),
-        description="Temu dagang antardaerah dengan distributor dan toko oleh-oleh Kalimantan Timur.",
+        description=(
+            "Temu dagang antardaerah dengan distributor dan toko oleh-oleh Kalimantan Timur."
+        ),
         status=TradeMission.Status.COMPLETED,
         commodities=["kacang-mede", "gula-semut"],
     )
@@ -191,15 +215,40 @@ def seed(*, owners, stdout):
         parts = _participate(kaltim, businesses, [S.ATTENDED, S.ATTENDED, S.ATTENDED])
         borneo = buyers["PT Borneo Niaga Sentosa"]
         mahakam = buyers["CV Oleh-Oleh Mahakam"]
-        for i, (p, buyer) in enumerate([(parts[1], borneo), (parts[2], mahakam), (parts[2], borneo)]):
-            services.schedule_meeting(mission=kaltim, participation=p, buyer=buyer,
-                                      start=at(day2, 10 + i), end=at(day2, 10 + i, 45),
-                                      table=str(i + 1))
+        for i, (p, buyer) in enumerate(
+            [(parts[1], borneo), (parts[2], mahakam), (parts[2], borneo)]
+        ):
+            services.schedule_meeting(
+                mission=kaltim,
+                participation=p,
+                buyer=buyer,
+                start=at(day2, 10 + i),
+                end=at(day2, 10 + i, 45),
+                table=str(i + 1),
+            )
         _deal(kaltim, parts[1].business, borneo, K.ON_THE_SPOT, "36000000", "IDR", day2, "ID")
-        potential = _deal(kaltim, parts[2].business, mahakam, K.POTENTIAL, "120000000", "IDR",
-                          day2, "ID", stage=Deal.Stage.MOU)
-        _deal(kaltim, parts[2].business, mahakam, K.REALISED, "45000000", "IDR",
-              day2 + datetime.timedelta(days=40), "ID", realises=potential)
+        potential = _deal(
+            kaltim,
+            parts[2].business,
+            mahakam,
+            K.POTENTIAL,
+            "120000000",
+            "IDR",
+            day2,
+            "ID",
+            stage=Deal.Stage.MOU,
+        )
+        _deal(
+            kaltim,
+            parts[2].business,
+            mahakam,
+            K.REALISED,
+            "45000000",
+            "IDR",
+            day2 + datetime.timedelta(days=40),
+            "ID",
+            realises=potential,
+        )
         stdout.write(f"  mission {kaltim.title}")
 
     day3 = datetime.date(year, 9, 22)
@@ -231,31 +280,93 @@ def seed(*, owners, stdout):
         for p in parts[:2]:
             for buyer in kr:
                 start = at(day3, 9, 0) + datetime.timedelta(minutes=30 * slot)
-                meetings.append(services.schedule_meeting(
-                    mission=busan, participation=p, buyer=buyer, start=start,
-                    end=start + datetime.timedelta(minutes=25), table=str(slot % 3 + 1)))
+                meetings.append(
+                    services.schedule_meeting(
+                        mission=busan,
+                        participation=p,
+                        buyer=buyer,
+                        start=start,
+                        end=start + datetime.timedelta(minutes=25),
+                        table=str(slot % 3 + 1),
+                    )
+                )
                 slot += 1
-        outcomes = [Meeting.Outcome.DEAL, Meeting.Outcome.SAMPLE, Meeting.Outcome.NO_INTEREST,
-                    Meeting.Outcome.NEGOTIATION, Meeting.Outcome.DEAL, Meeting.Outcome.FOLLOW_UP]
+        outcomes = [
+            Meeting.Outcome.DEAL,
+            Meeting.Outcome.SAMPLE,
+            Meeting.Outcome.NO_INTEREST,
+            Meeting.Outcome.NEGOTIATION,
+            Meeting.Outcome.DEAL,
+            Meeting.Outcome.FOLLOW_UP,
+        ]
         for meeting, outcome in zip(meetings, outcomes, strict=True):
             meeting.outcome = outcome
             meeting.save(update_fields=["outcome"])
-        _deal(busan, parts[0].business, kr[0], K.ON_THE_SPOT, "18400", "USD", day3, "KR",
-              meeting=meetings[0], quantity=Decimal(800), unit="pcs")
-        mou = _deal(busan, parts[1].business, kr[1], K.POTENTIAL, "96000", "USD", day3, "KR",
-                    meeting=meetings[4], stage=Deal.Stage.MOU)
-        _deal(busan, parts[1].business, kr[1], K.REALISED, "31500", "USD",
-              day3 + datetime.timedelta(days=50), "KR", realises=mou)
-        _deal(busan, parts[1].business, kr[2], K.POTENTIAL, "52000000", "KRW", day3, "KR",
-              meeting=meetings[3], stage=Deal.Stage.LOI)
-        _deal(busan, parts[0].business, kr[2], K.ON_THE_SPOT, "2400", "USD", day3, "KR",
-              confirmed=False)
+        _deal(
+            busan,
+            parts[0].business,
+            kr[0],
+            K.ON_THE_SPOT,
+            "18400",
+            "USD",
+            day3,
+            "KR",
+            meeting=meetings[0],
+            quantity=Decimal(800),
+            unit="pcs",
+        )
+        mou = _deal(
+            busan,
+            parts[1].business,
+            kr[1],
+            K.POTENTIAL,
+            "96000",
+            "USD",
+            day3,
+            "KR",
+            meeting=meetings[4],
+            stage=Deal.Stage.MOU,
+        )
+        _deal(
+            busan,
+            parts[1].business,
+            kr[1],
+            K.REALISED,
+            "31500",
+            "USD",
+            day3 + datetime.timedelta(days=50),
+            "KR",
+            realises=mou,
+        )
+        _deal(
+            busan,
+            parts[1].business,
+            kr[2],
+            K.POTENTIAL,
+            "52000000",
+            "KRW",
+            day3,
+            "KR",
+            meeting=meetings[3],
+            stage=Deal.Stage.LOI,
+        )
+        _deal(
+            busan,
+            parts[0].business,
+            kr[2],
+            K.ON_THE_SPOT,
+            "2400",
+            "USD",
+            day3,
+            "KR",
+            confirmed=False,
+        )
         stdout.write(f"  mission {busan.title}")
 
     day4 = today + datetime.timedelta(days=75)
     upcoming, created = _mission(
         f"temu-bisnis-singapura-{day4.year}",
-        title=f"Temu Bisnis Produk Pangan IKM – Singapura {day4.year}",
+        title=f"Temu Bisnis Produk Pangan IKM \u2013 Singapura {day4.year}",
         kind=TradeMission.Kind.BUSINESS_MATCHING,
         scope=TradeMission.Scope.INTERNATIONAL,
         city="Singapura",

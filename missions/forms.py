@@ -45,9 +45,7 @@ class ApplyForm(forms.Form):
         data = super().clean()
         business, products = data.get("business"), data.get("products") or []
         if business and any(p.business_id != business.pk for p in products):
-            self.add_error(
-                "products", _("Produk yang dipilih harus milik usaha yang mendaftar.")
-            )
+            self.add_error("products", _("Produk yang dipilih harus milik usaha yang mendaftar."))
         return data
 
 
@@ -138,7 +136,7 @@ class DashboardFilterForm(forms.Form):
     scope = forms.ChoiceField(
         label=_("cakupan"),
         required=False,
-        choices=[("", _("semua"))] + list(TradeMission.Scope.choices),
+        choices=[("", _("semua")), *TradeMission.Scope.choices],
     )
     commodity = forms.ModelChoiceField(
         label=_("komoditas"),

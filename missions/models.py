@@ -51,9 +51,7 @@ class TradeMissionQuerySet(models.QuerySet):
 
     def with_results(self):
         """Missions whose results are published."""
-        return self.filter(
-            status__in=[TradeMission.Status.COMPLETED, TradeMission.Status.REPORTED]
-        )
+        return self.filter(status__in=[TradeMission.Status.COMPLETED, TradeMission.Status.REPORTED])
 
 
 class TradeMission(models.Model):
@@ -342,7 +340,10 @@ class Buyer(models.Model):
     city = models.CharField(_("kota"), max_length=100, blank=True)
     kind = models.CharField(_("jenis pembeli"), max_length=15, choices=Kind.choices)
     contact_person = models.CharField(
-        _("narahubung"), max_length=150, blank=True, help_text=_("Data pribadi: tidak dipublikasikan.")
+        _("narahubung"),
+        max_length=150,
+        blank=True,
+        help_text=_("Data pribadi: tidak dipublikasikan."),
     )
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("telepon"), max_length=30, blank=True)
@@ -417,9 +418,7 @@ class Meeting(models.Model):
     start = models.DateTimeField(_("mulai"))
     end = models.DateTimeField(_("selesai"))
     table = models.CharField(_("meja"), max_length=10, blank=True)
-    outcome = models.CharField(
-        _("hasil"), max_length=12, choices=Outcome.choices, blank=True
-    )
+    outcome = models.CharField(_("hasil"), max_length=12, choices=Outcome.choices, blank=True)
     notes = models.TextField(_("catatan"), blank=True)
 
     history = HistoricalRecords()
@@ -438,7 +437,7 @@ class Meeting(models.Model):
         # exclusion constraints added by migration 0002 (PostgreSQL only).
 
     def __str__(self):
-        return f"{self.business} × {self.buyer}"
+        return f"{self.business} \u00d7 {self.buyer}"
 
 
 # --- Deals ------------------------------------------------------------------
@@ -489,7 +488,10 @@ class Deal(models.Model):
         TradeMission, on_delete=models.PROTECT, related_name="deals", verbose_name=_("misi")
     )
     business = models.ForeignKey(
-        Business, on_delete=models.PROTECT, related_name="mission_deals", verbose_name=_("IKM penjual")
+        Business,
+        on_delete=models.PROTECT,
+        related_name="mission_deals",
+        verbose_name=_("IKM penjual"),
     )
     buyer = models.ForeignKey(
         Buyer,
@@ -519,7 +521,10 @@ class Deal(models.Model):
         blank=True,
     )
     commodity = models.ForeignKey(
-        Commodity, on_delete=models.PROTECT, related_name="mission_deals", verbose_name=_("komoditas")
+        Commodity,
+        on_delete=models.PROTECT,
+        related_name="mission_deals",
+        verbose_name=_("komoditas"),
     )
     kind = models.CharField(_("jenis transaksi"), max_length=10, choices=Kind.choices)
     stage = models.CharField(
@@ -625,14 +630,6 @@ class Deal(models.Model):
     def __str__(self):
         return f"{self.business} → {self.buyer or self.buyer_name}: {self.amount} {self.currency}"
 
-    @staticmethod
-    def convert(amount, rate_to_idr, usd_rate):
-        """(rupiah, US dollars), each rounded half up to the cent."""
-        idr_exact = Decimal(amount) * Decimal(rate_to_idr)
-        value_idr = idr_exact.quantize(CENT, rounding=ROUND_HALF_UP)
-        value_usd = (idr_exact / Decimal(usd_rate)).quantize(CENT, rounding=ROUND_HALF_UP)
-        return value_idr, value_usd
-
     def save(self, *args, **kwargs):
         # Derived columns, stored so that totals add rupiah and dollars, never raw amounts.
         if self.currency == "IDR":
@@ -657,7 +654,9 @@ class Deal(models.Model):
             self.usd_rate = self.rate_to_idr
         if self.kind == self.Kind.REALISED:
             if not self.realises_id:
-                errors["realises"] = _("Realisasi harus menunjuk potensi transaksi yang direalisasikan.")
+                errors["realises"] = _(
+                    "Realisasi harus menunjuk potensi transaksi yang direalisasikan."
+                )
             else:
                 potential = self.realises
                 if potential.kind != self.Kind.POTENTIAL:
@@ -672,6 +671,14 @@ class Deal(models.Model):
             errors["product"] = _("Produk itu bukan milik IKM penjual.")
         if errors:
             raise ValidationError(errors)
+
+    @staticmethod
+    def convert(amount, rate_to_idr, usd_rate):
+        """(rupiah, US dollars), each rounded half up to the cent."""
+        idr_exact = Decimal(amount) * Decimal(rate_to_idr)
+        value_idr = idr_exact.quantize(CENT, rounding=ROUND_HALF_UP)
+        value_usd = (idr_exact / Decimal(usd_rate)).quantize(CENT, rounding=ROUND_HALF_UP)
+        return value_idr, value_usd
 
     @property
     def buyer_label(self):

@@ -149,8 +149,10 @@ def _grouped_money_table(deals, key, title, group_by, label_header, label_of, *,
     if chart:
         table.chart = bar_chart(
             [r[0] for r in rows],
-            [(_("Transaksi (Rp)"), "bar-actual", [r[2] for r in rows]),
-             (_("Potensi belum terealisasi (Rp)"), "bar-potential", [r[4] for r in rows])],
+            [
+                (_("Transaksi (Rp)"), "bar-actual", [r[2] for r in rows]),
+                (_("Potensi belum terealisasi (Rp)"), "bar-potential", [r[4] for r in rows]),
+            ],
         )
     return table
 
@@ -184,8 +186,14 @@ def bar_chart(labels, series):
             value = vals[i] or 0
             width = int(Decimal(value) * plot / Decimal(top)) if top else 0
             bars.append(
-                {"x": LABEL_WIDTH, "y": y + j * BAR_HEIGHT, "width": max(width, 1 if value else 0),
-                 "height": BAR_HEIGHT - 2, "css": css, "value": value}
+                {
+                    "x": LABEL_WIDTH,
+                    "y": y + j * BAR_HEIGHT,
+                    "width": max(width, 1 if value else 0),
+                    "height": BAR_HEIGHT - 2,
+                    "css": css,
+                    "value": value,
+                }
             )
         group_height = len(series) * BAR_HEIGHT
         groups.append({"label": label, "label_y": y + group_height / 2 + 4, "bars": bars})
@@ -221,8 +229,7 @@ def mission_report(mission):
             filter=Q(outcome=Meeting.Outcome.DEAL) | Q(deals__status=Deal.Status.CONFIRMED),
         ),
         **{
-            f"o_{o.value}": Count("pk", distinct=True, filter=Q(outcome=o))
-            for o in Meeting.Outcome
+            f"o_{o.value}": Count("pk", distinct=True, filter=Q(outcome=o)) for o in Meeting.Outcome
         },
         o_none=Count("pk", distinct=True, filter=Q(outcome="")),
     )
@@ -291,8 +298,10 @@ def mission_report(mission):
             "Pembeli",
             _("Pembeli menurut negara dan jenis"),
             [Column(_("Negara")), Column(_("Jenis pembeli")), Column(_("Jumlah"), "int")],
-            [[_country_name(r["country"]), str(kinds.get(r["kind"], r["kind"])), r["n"]]
-             for r in buyer_rows],
+            [
+                [_country_name(r["country"]), str(kinds.get(r["kind"], r["kind"])), r["n"]]
+                for r in buyer_rows
+            ],
             total=[_("Jumlah"), "", n_buyers],
         )
     )
@@ -310,38 +319,58 @@ def mission_report(mission):
         Table(
             "Konversi",
             _("Konversi pertemuan ke transaksi"),
-            [Column(_("Pertemuan"), "int"), Column(_("Berujung transaksi"), "int"),
-             Column(_("Konversi (%)"), "pct")],
-            [[meeting_counts["total"], meeting_counts["converted"],
-              pct(meeting_counts["converted"], meeting_counts["total"])]],
+            [
+                Column(_("Pertemuan"), "int"),
+                Column(_("Berujung transaksi"), "int"),
+                Column(_("Konversi (%)"), "pct"),
+            ],
+            [
+                [
+                    meeting_counts["total"],
+                    meeting_counts["converted"],
+                    pct(meeting_counts["converted"], meeting_counts["total"]),
+                ]
+            ],
         )
     )
     tables.append(deals_by_kind_table(sums))
     tables.append(
         _grouped_money_table(
-            deals, "Per komoditas", _("Transaksi per komoditas"), "commodity__name",
-            _("Komoditas"), str,
+            deals,
+            "Per komoditas",
+            _("Transaksi per komoditas"),
+            "commodity__name",
+            _("Komoditas"),
+            str,
         )
     )
     tables.append(
         _grouped_money_table(
-            deals, "Per negara tujuan", _("Transaksi per negara tujuan"), "destination_country",
-            _("Negara tujuan"), _country_name,
+            deals,
+            "Per negara tujuan",
+            _("Transaksi per negara tujuan"),
+            "destination_country",
+            _("Negara tujuan"),
+            _country_name,
         )
     )
     tables.append(
         _grouped_money_table(
-            deals, "Per IKM", _("Transaksi per IKM"), "business__name", _("IKM"), str,
+            deals,
+            "Per IKM",
+            _("Transaksi per IKM"),
+            "business__name",
+            _("IKM"),
+            str,
             chart=False,
         )
     )
     dates = mission.start_date.strftime("%d/%m/%Y")
     if mission.end_date != mission.start_date:
-        dates += " – " + mission.end_date.strftime("%d/%m/%Y")
+        dates += " \u2013 " + mission.end_date.strftime("%d/%m/%Y")
     return Report(
         title=_("Laporan misi: %(title)s") % {"title": mission.title},
-        subtitle=f"{mission.get_kind_display()} · {mission.city}, "
-        f"{mission.country.name} · {dates}",
+        subtitle=f"{mission.get_kind_display()} · {mission.city}, {mission.country.name} · {dates}",
         figures=figures,
         tables=tables,
     )
@@ -357,8 +386,11 @@ def deals_by_kind_table(sums):
             [K.ON_THE_SPOT.label, _d(sums["spot_idr"]), _d(sums["spot_usd"])],
             [K.POTENTIAL.label, _d(sums["potential_idr"]), _d(sums["potential_usd"])],
             [K.REALISED.label, _d(sums["realised_idr"]), _d(sums["realised_usd"])],
-            [_("Nilai transaksi (langsung + realisasi)"), _d(sums["actual_idr"]),
-             _d(sums["actual_usd"])],
+            [
+                _("Nilai transaksi (langsung + realisasi)"),
+                _d(sums["actual_idr"]),
+                _d(sums["actual_usd"]),
+            ],
             [_("Potensi belum terealisasi"), _d(sums["open_idr"]), _d(sums["open_usd"])],
         ],
         total=[
@@ -496,23 +528,37 @@ def program_dashboard(*, year=None, scope="", commodity=None):
     )
     period.chart = bar_chart(
         [r[0] for r in period_rows],
-        [(_("Transaksi (Rp)"), "bar-actual", [r[1] for r in period_rows]),
-         (_("Potensi (Rp)"), "bar-potential", [r[3] for r in period_rows])],
+        [
+            (_("Transaksi (Rp)"), "bar-actual", [r[1] for r in period_rows]),
+            (_("Potensi (Rp)"), "bar-potential", [r[3] for r in period_rows]),
+        ],
     )
 
     tables = [
         period,
         _grouped_money_table(
-            deals, "Per komoditas", _("Transaksi per komoditas"), "commodity__name",
-            _("Komoditas"), str,
+            deals,
+            "Per komoditas",
+            _("Transaksi per komoditas"),
+            "commodity__name",
+            _("Komoditas"),
+            str,
         ),
         _grouped_money_table(
-            deals, "Per negara tujuan", _("Transaksi per negara tujuan"), "destination_country",
-            _("Negara tujuan"), _country_name,
+            deals,
+            "Per negara tujuan",
+            _("Transaksi per negara tujuan"),
+            "destination_country",
+            _("Negara tujuan"),
+            _country_name,
         ),
         _grouped_money_table(
-            deals, "Per kecamatan", _("Transaksi per kecamatan IKM"),
-            "business__desa__kecamatan__name", _("Kecamatan"), str,
+            deals,
+            "Per kecamatan",
+            _("Transaksi per kecamatan IKM"),
+            "business__desa__kecamatan__name",
+            _("Kecamatan"),
+            str,
         ),
     ]
     return Report(
@@ -527,8 +573,10 @@ def program_dashboard(*, year=None, scope="", commodity=None):
 def dashboard_years():
     """Years that have missions or deals, newest first, for the filter."""
     years = set(
-        TradeMission.objects.public().annotate(y=ExtractYear("start_date"))
-        .values_list("y", flat=True).distinct()
+        TradeMission.objects.public()
+        .annotate(y=ExtractYear("start_date"))
+        .values_list("y", flat=True)
+        .distinct()
     )
     years.add(timezone.localdate().year)
     return sorted(years, reverse=True)

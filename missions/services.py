@@ -31,9 +31,11 @@ def apply_for_mission(*, mission, business, products=(), notes="", now=None):
             if now > mission.registration_closes:
                 raise ValidationError(
                     _("Pendaftaran misi ini sudah ditutup pada %(deadline)s.")
-                    % {"deadline": timezone.localtime(mission.registration_closes).strftime(
-                        "%d/%m/%Y %H.%M"
-                    )}
+                    % {
+                        "deadline": timezone.localtime(mission.registration_closes).strftime(
+                            "%d/%m/%Y %H.%M"
+                        )
+                    }
                 )
             raise ValidationError(_("Pendaftaran misi ini belum dibuka."))
         if business.status != business.Status.VERIFIED or business.archived_at:
@@ -42,7 +44,9 @@ def apply_for_mission(*, mission, business, products=(), notes="", now=None):
         if foreign:
             raise ValidationError(_("Produk yang dipilih harus milik usaha yang mendaftar."))
         if Participation.objects.filter(mission=mission, business=business).exists():
-            raise ValidationError(_("%(business)s sudah mendaftar misi ini.") % {"business": business})
+            raise ValidationError(
+                _("%(business)s sudah mendaftar misi ini.") % {"business": business}
+            )
         try:
             with transaction.atomic():
                 participation = Participation.objects.create(
@@ -146,7 +150,7 @@ def set_participations_status(*, mission, participations, status, now=None):
 def _when(meeting):
     start = timezone.localtime(meeting.start)
     end = timezone.localtime(meeting.end)
-    return f"{start:%d/%m/%Y} {time_format(start, 'H.i')}–{time_format(end, 'H.i')}"
+    return f"{start:%d/%m/%Y} {time_format(start, 'H.i')}\u2013{time_format(end, 'H.i')}"
 
 
 def meeting_clashes(*, mission, business, buyer, start, end, table, exclude_pk=None):
@@ -263,8 +267,20 @@ def confirm_deals(*, deals, by):
 # --- Inquiries --------------------------------------------------------------
 
 
-def convert_inquiry(*, inquiry, mission, kind, commodity, amount, currency, rate_to_idr,
-                    usd_rate, rate_date, stage="", by):
+def convert_inquiry(
+    *,
+    inquiry,
+    mission,
+    kind,
+    commodity,
+    amount,
+    currency,
+    rate_to_idr,
+    usd_rate,
+    rate_date,
+    stage="",
+    by,
+):
     """Turn a catalog inquiry into a Buyer (reusing a duplicate) and a potential deal."""
     with transaction.atomic():
         buyer = getattr(inquiry, "buyer", None)

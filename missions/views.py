@@ -91,9 +91,11 @@ def apply(request, slug):
             messages.error(
                 request,
                 _("Pendaftaran misi ini sudah ditutup pada %(deadline)s.")
-                % {"deadline": timezone.localtime(mission.registration_closes).strftime(
-                    "%d/%m/%Y %H.%M"
-                )},
+                % {
+                    "deadline": timezone.localtime(mission.registration_closes).strftime(
+                        "%d/%m/%Y %H.%M"
+                    )
+                },
             )
         else:
             messages.error(request, _("Pendaftaran misi ini belum dibuka."))
@@ -205,7 +207,9 @@ def mission_report(request, slug, fmt="html"):
     if fmt == "xlsx":
         return _xlsx_response(report, f"laporan-{mission.slug}")
     template = "missions/report_print.html" if fmt == "print" else "missions/report.html"
-    return render(request, template, {"report": report, "mission": mission, "print": fmt == "print"})
+    return render(
+        request, template, {"report": report, "mission": mission, "print": fmt == "print"}
+    )
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.db import migrations
 CONSTRAINTS = {
     "meeting_business_no_overlap": "business_id WITH =",
     "meeting_buyer_no_overlap": "buyer_id WITH =",
-    "meeting_table_no_overlap": "mission_id WITH =, \"table\" WITH =",
+    "meeting_table_no_overlap": 'mission_id WITH =, "table" WITH =',
 }
 
 

@@ -9,7 +9,7 @@ register = template.Library()
 
 def format_cell(value, kind):
     if value is None:
-        return "–"
+        return "\u2013"
     if kind == "idr":
         return rupiah(value)
     if kind == "usd":

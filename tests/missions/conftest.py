@@ -58,9 +58,22 @@ def make_buyer(company=None, country="KR", **kw):
     return buyer
 
 
-def make_deal(mission, business, *, amount, currency="IDR", rate="1", usd_rate="16000",
-              kind=Deal.Kind.ON_THE_SPOT, status=Deal.Status.CONFIRMED, commodity=None,
-              date=None, destination="KR", buyer=None, **kw):
+def make_deal(
+    mission,
+    business,
+    *,
+    amount,
+    currency="IDR",
+    rate="1",
+    usd_rate="16000",
+    kind=Deal.Kind.ON_THE_SPOT,
+    status=Deal.Status.CONFIRMED,
+    commodity=None,
+    date=None,
+    destination="KR",
+    buyer=None,
+    **kw,
+):
     deal = Deal(
         mission=mission,
         business=business,

@@ -17,15 +17,19 @@ def business(db):
 
 
 def test_usd_deal_is_converted_at_its_rate(mission, business):
-    deal = make_deal(mission, business, amount="1234.57", currency="USD", rate="16250.50", usd_rate="1")
-    # 1234.57 × 16250.50 = 20,061,762.50 + 617.285 = 20,062,379.785 → half up to .79
+    deal = make_deal(
+        mission, business, amount="1234.57", currency="USD", rate="16250.50", usd_rate="1"
+    )
+    # 1234.57 x 16250.50 = 20,061,762.50 + 617.285 = 20,062,379.785 → half up to .79
     assert deal.value_idr == Decimal("20062379.79")
     assert deal.usd_rate == Decimal("16250.50")  # a USD deal's dollar rate is its own rate
     assert deal.value_usd == Decimal("1234.57")
 
 
 def test_euro_deal_uses_both_rates_of_its_date(mission, business):
-    deal = make_deal(mission, business, amount="1000.00", currency="EUR", rate="17500.125", usd_rate="16000")
+    deal = make_deal(
+        mission, business, amount="1000.00", currency="EUR", rate="17500.125", usd_rate="16000"
+    )
     assert deal.value_idr == Decimal("17500125.00")
     # 17500125 / 16000 = 1093.7578125 → 1093.76
     assert deal.value_usd == Decimal("1093.76")
@@ -41,7 +45,9 @@ def test_rupiah_deal_has_rate_one_and_rounds_half_up(mission, business):
 
 
 def test_changing_the_rate_recomputes_stored_values(mission, business):
-    deal = make_deal(mission, business, amount="100", currency="SGD", rate="12000", usd_rate="16000")
+    deal = make_deal(
+        mission, business, amount="100", currency="SGD", rate="12000", usd_rate="16000"
+    )
     deal.rate_to_idr = Decimal("12100")
     deal.save(update_fields=["rate_to_idr"])
     deal.refresh_from_db()
@@ -78,8 +84,14 @@ def test_a_realised_potential_is_not_counted_twice(business):
 def test_unconfirmed_realisation_keeps_the_potential_open(business):
     mission = make_mission()
     potential = make_deal(mission, business, amount="1000", kind=K.POTENTIAL)
-    make_deal(mission, business, amount="400", kind=K.REALISED, realises=potential,
-              status=Deal.Status.REPORTED)
+    make_deal(
+        mission,
+        business,
+        amount="400",
+        kind=K.REALISED,
+        realises=potential,
+        status=Deal.Status.REPORTED,
+    )
     sums = Deal.objects.confirmed().filter(mission=mission).aggregate(**reports.deal_sums())
     assert sums["open_idr"] == Decimal("1000")
     assert sums["actual_idr"] is None

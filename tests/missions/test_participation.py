@@ -15,7 +15,9 @@ from tests.missions.conftest import make_mission, make_participation
 S = Participation.Status
 
 
-def test_owner_applies_before_the_deadline_with_chosen_products(client, owner, owner_business, mission):
+def test_owner_applies_before_the_deadline_with_chosen_products(
+    client, owner, owner_business, mission
+):
     client.force_login(owner)
     product = owner_business.products.get()
     response = client.post(
@@ -47,7 +49,9 @@ def test_service_refuses_application_after_deadline(owner_business, mission):
         services.apply_for_mission(mission=mission, business=owner_business, now=late)
 
 
-def test_owner_cannot_apply_with_another_owners_products(client, owner, owner_business, other_business, mission):
+def test_owner_cannot_apply_with_another_owners_products(
+    client, owner, owner_business, other_business, mission
+):
     client.force_login(owner)
     response = client.post(
         reverse("missions:apply", args=[mission.slug]),
@@ -74,7 +78,9 @@ def test_one_application_per_business_per_mission(owner_business, mission):
 def test_bulk_accept_stops_at_the_quota(db):
     mission = make_mission(quota=2)
     rows = [make_participation(mission, status=S.SHORTLISTED) for _ in range(3)]
-    result = services.set_participations_status(mission=mission, participations=rows, status=S.ACCEPTED)
+    result = services.set_participations_status(
+        mission=mission, participations=rows, status=S.ACCEPTED
+    )
     assert len(result.changed) == 2
     assert len(result.refused) == 1
     assert "kuota 2 IKM sudah penuh" in result.refused[0][1]

@@ -75,53 +75,128 @@ def parse(html):
 def scenario(db, owner, other_owner):
     rotan = Commodity.objects.get(slug="kerajinan-rotan")
     mede = Commodity.objects.get(slug="kacang-mede")
-    mission = make_mission(title="Temu Bisnis Uji", slug="temu-bisnis-uji",
-                           status=TradeMission.Status.REPORTED)
+    mission = make_mission(
+        title="Temu Bisnis Uji", slug="temu-bisnis-uji", status=TradeMission.Status.REPORTED
+    )
     a = BusinessFactory(owner=owner, name="Alpha Rotan")
     b = BusinessFactory(owner=other_owner, name="Beta Mede")
     pa = make_participation(mission, a, S.ATTENDED)
     pb = make_participation(mission, b, S.ATTENDED)
     make_participation(mission, BusinessFactory(name="Gamma Mundur"), S.WITHDRAWN)
     make_participation(mission, BusinessFactory(name="Delta Absen"), S.NO_SHOW)
-    b1 = make_buyer("Korea Importer", "KR", kind="importer", contact_person="Kim Rahasia",
-                    email="kim.rahasia@buyer.example", phone="+821099998888")
+    b1 = make_buyer(
+        "Korea Importer",
+        "KR",
+        kind="importer",
+        contact_person="Kim Rahasia",
+        email="kim.rahasia@buyer.example",
+        phone="+821099998888",
+    )
     b2 = make_buyer("Korea Retail", "KR", kind="retailer")
     b3 = make_buyer("Japan Distribution", "JP", kind="distributor")
     day = mission.start_date
-    m1 = services.schedule_meeting(mission=mission, participation=pa, buyer=b1,
-                                   start=at(day, 9), end=at(day, 9, 30), table="1")
+    m1 = services.schedule_meeting(
+        mission=mission, participation=pa, buyer=b1, start=at(day, 9), end=at(day, 9, 30), table="1"
+    )
     m1.outcome = Meeting.Outcome.DEAL
     m1.save()
-    m2 = services.schedule_meeting(mission=mission, participation=pa, buyer=b2,
-                                   start=at(day, 10), end=at(day, 10, 30), table="1")
+    m2 = services.schedule_meeting(
+        mission=mission,
+        participation=pa,
+        buyer=b2,
+        start=at(day, 10),
+        end=at(day, 10, 30),
+        table="1",
+    )
     m2.outcome = Meeting.Outcome.SAMPLE
     m2.save()
-    m3 = services.schedule_meeting(mission=mission, participation=pb, buyer=b3,
-                                   start=at(day, 9), end=at(day, 9, 30), table="2")
+    m3 = services.schedule_meeting(
+        mission=mission, participation=pb, buyer=b3, start=at(day, 9), end=at(day, 9, 30), table="2"
+    )
     m3.outcome = Meeting.Outcome.NEGOTIATION
     m3.save()
-    services.schedule_meeting(mission=mission, participation=pb, buyer=b1,
-                              start=at(day, 10), end=at(day, 10, 30), table="2")
-    make_deal(mission, a, amount="1000", currency="USD", rate="16000", commodity=rotan,
-              destination="KR", buyer=b1, meeting=m1)
-    potential = make_deal(mission, a, amount="2000", currency="EUR", rate="17500", usd_rate="16000",
-                          kind=K.POTENTIAL, commodity=rotan, destination="DE")
-    make_deal(mission, a, amount="800", currency="EUR", rate="17600", usd_rate="16100",
-              kind=K.REALISED, realises=potential, commodity=rotan, destination="DE")
-    make_deal(mission, b, amount="5000000", currency="IDR", usd_rate="16000", commodity=mede,
-              destination="ID")
-    make_deal(mission, b, amount="1000000", currency="JPY", rate="106.5", usd_rate="16000",
-              kind=K.POTENTIAL, commodity=mede, destination="JP", buyer=b3, meeting=m3)
-    make_deal(mission, b, amount="500", currency="USD", rate="16000", commodity=mede,
-              destination="KR", status=Deal.Status.REPORTED)
+    services.schedule_meeting(
+        mission=mission,
+        participation=pb,
+        buyer=b1,
+        start=at(day, 10),
+        end=at(day, 10, 30),
+        table="2",
+    )
+    make_deal(
+        mission,
+        a,
+        amount="1000",
+        currency="USD",
+        rate="16000",
+        commodity=rotan,
+        destination="KR",
+        buyer=b1,
+        meeting=m1,
+    )
+    potential = make_deal(
+        mission,
+        a,
+        amount="2000",
+        currency="EUR",
+        rate="17500",
+        usd_rate="16000",
+        kind=K.POTENTIAL,
+        commodity=rotan,
+        destination="DE",
+    )
+    make_deal(
+        mission,
+        a,
+        amount="800",
+        currency="EUR",
+        rate="17600",
+        usd_rate="16100",
+        kind=K.REALISED,
+        realises=potential,
+        commodity=rotan,
+        destination="DE",
+    )
+    make_deal(
+        mission,
+        b,
+        amount="5000000",
+        currency="IDR",
+        usd_rate="16000",
+        commodity=mede,
+        destination="ID",
+    )
+    make_deal(
+        mission,
+        b,
+        amount="1000000",
+        currency="JPY",
+        rate="106.5",
+        usd_rate="16000",
+        kind=K.POTENTIAL,
+        commodity=mede,
+        destination="JP",
+        buyer=b3,
+        meeting=m3,
+    )
+    make_deal(
+        mission,
+        b,
+        amount="500",
+        currency="USD",
+        rate="16000",
+        commodity=mede,
+        destination="KR",
+        status=Deal.Status.REPORTED,
+    )
     return mission
 
 
 # Worked out by hand (see the scenario above; every dollar value at the deal's own rate):
 # spot      16,000,000.00 (US$1,000.00) + 5,000,000.00 (5,000,000/16,000 = US$312.50)
-# potential 35,000,000.00 (2,000 × 17,500; /16,000 = US$2,187.50)
-#         + 106,500,000.00 (1,000,000 × 106.5; /16,000 = US$6,656.25)
-# realised  14,080,000.00 (800 × 17,600; /16,100 = 874.534… → US$874.53), realising the EUR potential
+# potential 35,000,000.00 (2,000 x 17,500; /16,000 = US$2,187.50)
+#         + 106,500,000.00 (1,000,000 x 106.5; /16,000 = US$6,656.25)
+# realised  14,080,000.00 (800 x 17,600; /16,100 = 874.534… → US$874.53), realising the EUR one
 EXPECTED = {
     "IKM peserta (diterima/hadir)": 2,
     "IKM hadir": 2,
@@ -160,25 +235,77 @@ def expected_tables():
             ["Total tanpa hitung ganda", rupiah(D("141580000")), usd("8843.28")],
         ],
         "Transaksi per negara tujuan": {
-            country("JP"): ["1", "Rp0", usd("0"), rupiah(D("106500000")), usd("6656.25"),
-                            rupiah(D("106500000")), usd("6656.25")],
-            country("KR"): ["1", rupiah(D("16000000")), usd("1000"), "Rp0", usd("0"),
-                            rupiah(D("16000000")), usd("1000")],
-            country("DE"): ["2", rupiah(D("14080000")), usd("874.53"), "Rp0", usd("0"),
-                            rupiah(D("14080000")), usd("874.53")],
-            country("ID"): ["1", rupiah(D("5000000")), usd("312.50"), "Rp0", usd("0"),
-                            rupiah(D("5000000")), usd("312.50")],
-            "Jumlah": ["5", rupiah(D("35080000")), usd("2187.03"), rupiah(D("106500000")),
-                       usd("6656.25"), rupiah(D("141580000")), usd("8843.28")],
+            country("JP"): [
+                "1",
+                "Rp0",
+                usd("0"),
+                rupiah(D("106500000")),
+                usd("6656.25"),
+                rupiah(D("106500000")),
+                usd("6656.25"),
+            ],
+            country("KR"): [
+                "1",
+                rupiah(D("16000000")),
+                usd("1000"),
+                "Rp0",
+                usd("0"),
+                rupiah(D("16000000")),
+                usd("1000"),
+            ],
+            country("DE"): [
+                "2",
+                rupiah(D("14080000")),
+                usd("874.53"),
+                "Rp0",
+                usd("0"),
+                rupiah(D("14080000")),
+                usd("874.53"),
+            ],
+            country("ID"): [
+                "1",
+                rupiah(D("5000000")),
+                usd("312.50"),
+                "Rp0",
+                usd("0"),
+                rupiah(D("5000000")),
+                usd("312.50"),
+            ],
+            "Jumlah": [
+                "5",
+                rupiah(D("35080000")),
+                usd("2187.03"),
+                rupiah(D("106500000")),
+                usd("6656.25"),
+                rupiah(D("141580000")),
+                usd("8843.28"),
+            ],
         },
         "Transaksi per IKM": {
-            "Alpha Rotan": ["3", rupiah(D("30080000")), usd("1874.53"), "Rp0", usd("0"),
-                            rupiah(D("30080000")), usd("1874.53")],
-            "Beta Mede": ["2", rupiah(D("5000000")), usd("312.50"), rupiah(D("106500000")),
-                          usd("6656.25"), rupiah(D("111500000")), usd("6968.75")],
+            "Alpha Rotan": [
+                "3",
+                rupiah(D("30080000")),
+                usd("1874.53"),
+                "Rp0",
+                usd("0"),
+                rupiah(D("30080000")),
+                usd("1874.53"),
+            ],
+            "Beta Mede": [
+                "2",
+                rupiah(D("5000000")),
+                usd("312.50"),
+                rupiah(D("106500000")),
+                usd("6656.25"),
+                rupiah(D("111500000")),
+                usd("6968.75"),
+            ],
         },
         "Status peserta dan kehadiran": {
-            "diterima": ["0"], "hadir": ["2"], "tidak hadir": ["1"], "mengundurkan diri": ["1"],
+            "diterima": ["0"],
+            "hadir": ["2"],
+            "tidak hadir": ["1"],
+            "mengundurkan diri": ["1"],
             "Jumlah": ["4"],
         },
         "Pembeli menurut negara dan jenis": {
@@ -187,8 +314,12 @@ def expected_tables():
             (country("KR"), "peritel"): ["1"],
         },
         "Pertemuan bisnis dan hasilnya": {
-            "transaksi": ["1"], "minta sampel": ["1"], "negosiasi": ["1"],
-            "belum dicatat": ["1"], "tidak berminat": ["0"], "Jumlah": ["4"],
+            "transaksi": ["1"],
+            "minta sampel": ["1"],
+            "negosiasi": ["1"],
+            "belum dicatat": ["1"],
+            "tidak berminat": ["0"],
+            "Jumlah": ["4"],
         },
     }
 
@@ -199,8 +330,12 @@ def check_html(body):
     tables = parse(body)
     expected = expected_tables()
     assert tables["Transaksi menurut jenis"] == expected["Transaksi menurut jenis"]
-    for title in ("Transaksi per negara tujuan", "Transaksi per IKM",
-                  "Status peserta dan kehadiran", "Pertemuan bisnis dan hasilnya"):
+    for title in (
+        "Transaksi per negara tujuan",
+        "Transaksi per IKM",
+        "Status peserta dan kehadiran",
+        "Pertemuan bisnis dan hasilnya",
+    ):
         rows = {r[0]: r[1:] for r in tables[title][1:]}
         for key, cells in expected[title].items():
             assert rows[key] == cells, (title, key, rows[key])
@@ -232,23 +367,44 @@ def test_xlsx_has_the_same_totals_one_sheet_per_table(client, leadership, scenar
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     wb = load_workbook(BytesIO(response.content))
     assert wb.sheetnames == [
-        "Ringkasan", "Peserta", "Kehadiran", "Pembeli", "Pertemuan", "Konversi",
-        "Jenis transaksi", "Per komoditas", "Per negara tujuan", "Per IKM",
+        "Ringkasan",
+        "Peserta",
+        "Kehadiran",
+        "Pembeli",
+        "Pertemuan",
+        "Konversi",
+        "Jenis transaksi",
+        "Per komoditas",
+        "Per negara tujuan",
+        "Per IKM",
     ]
     summary = {row[0]: row[1] for row in wb["Ringkasan"].iter_rows(min_row=5, values_only=True)}
     for label, value in EXPECTED.items():
         assert D(str(summary[label])) == value, label
-    kinds = {r[0]: (D(str(r[1])), D(str(r[2])))
-             for r in wb["Jenis transaksi"].iter_rows(min_row=3, values_only=True)}
+    kinds = {
+        r[0]: (D(str(r[1])), D(str(r[2])))
+        for r in wb["Jenis transaksi"].iter_rows(min_row=3, values_only=True)
+    }
     assert kinds["transaksi langsung"] == (D("21000000"), D("1312.50"))
     assert kinds["potensi transaksi"] == (D("141500000"), D("8843.75"))
     assert kinds["realisasi"] == (D("14080000"), D("874.53"))
     assert kinds["Total tanpa hitung ganda"] == (D("141580000"), D("8843.28"))
-    by_ikm = {r[0]: [D(str(v)) for v in r[1:]]
-              for r in wb["Per IKM"].iter_rows(min_row=3, values_only=True)}
-    assert by_ikm["Beta Mede"] == [D(2), D("5000000"), D("312.50"), D("106500000"), D("6656.25"),
-                                   D("111500000"), D("6968.75")]
-    by_country = {r[0]: D(str(r[6])) for r in wb["Per negara tujuan"].iter_rows(min_row=3, values_only=True)}
+    by_ikm = {
+        r[0]: [D(str(v)) for v in r[1:]]
+        for r in wb["Per IKM"].iter_rows(min_row=3, values_only=True)
+    }
+    assert by_ikm["Beta Mede"] == [
+        D(2),
+        D("5000000"),
+        D("312.50"),
+        D("106500000"),
+        D("6656.25"),
+        D("111500000"),
+        D("6968.75"),
+    ]
+    by_country = {
+        r[0]: D(str(r[6])) for r in wb["Per negara tujuan"].iter_rows(min_row=3, values_only=True)
+    }
     assert by_country[country("DE")] == D("14080000")  # the realisation, not also its potential
     attendance = {r[0]: r[1] for r in wb["Kehadiran"].iter_rows(min_row=3, values_only=True)}
     assert attendance["mengundurkan diri"] == 1 and attendance["hadir"] == 2
@@ -305,8 +461,10 @@ def test_program_target_per_year_overrides_the_setting(client, leadership, setti
     settings.PROGRAM_TARGET_IKM = 200
     client.force_login(leadership)
     year = scenario.start_date.year
-    assert "<dt>Target IKM</dt><dd>200</dd>" in client.get(
-        reverse("missions:dashboard"), {"year": year}).content.decode()
+    assert (
+        "<dt>Target IKM</dt><dd>200</dd>"
+        in client.get(reverse("missions:dashboard"), {"year": year}).content.decode()
+    )
     ProgramTarget.objects.create(year=year, target_ikm=250)
     body = client.get(reverse("missions:dashboard"), {"year": year}).content.decode()
     assert "<dt>Target IKM</dt><dd>250</dd>" in body
@@ -319,15 +477,29 @@ def _grow(mission):
             business = BusinessFactory()
             p = make_participation(mission, business, S.ATTENDED)
             buyer = make_buyer(country=["US", "SG", "AE"][i])
-            services.schedule_meeting(mission=mission, participation=p, buyer=buyer,
-                                      start=at(mission.start_date, 14 + i),
-                                      end=at(mission.start_date, 14 + i, 30))
-            make_deal(mission, business, amount="100", currency="SGD", rate="12000",
-                      destination=buyer.country, buyer=buyer,
-                      commodity=Commodity.objects.get(slug="gula-semut"))
-            make_deal(mission, business, amount="200", kind=K.POTENTIAL, currency="USD", rate="16000")
+            services.schedule_meeting(
+                mission=mission,
+                participation=p,
+                buyer=buyer,
+                start=at(mission.start_date, 14 + i),
+                end=at(mission.start_date, 14 + i, 30),
+            )
+            make_deal(
+                mission,
+                business,
+                amount="100",
+                currency="SGD",
+                rate="12000",
+                destination=buyer.country,
+                buyer=buyer,
+                commodity=Commodity.objects.get(slug="gula-semut"),
+            )
+            make_deal(
+                mission, business, amount="200", kind=K.POTENTIAL, currency="USD", rate="16000"
+            )
         other = make_mission(status=TradeMission.Status.COMPLETED)
         make_deal(other, BusinessFactory(), amount="5", currency="USD", rate="16000")
+
     return grow
 
 
