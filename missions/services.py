@@ -7,11 +7,19 @@ at the same moment are serialised by the database.
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from missions.models import Buyer, Deal, Meeting, Participation, TradeMission
+from tangerang_ikm.mail import send_templated_mail
+
+NOTIFIED = (
+    Participation.Status.SHORTLISTED,
+    Participation.Status.ACCEPTED,
+    Participation.Status.REJECTED,
+)
 
 
 def lock_mission(mission_or_pk):
@@ -141,7 +149,31 @@ def set_participations_status(*, mission, participations, status, now=None):
                 row.decided_at = now
             row.save(update_fields=["status", "decided_at"])
             result.changed.append(row)
+            if status in NOTIFIED:
+                transaction.on_commit(lambda row=row: notify_decision(row))
     return result
+
+
+def notify_decision(participation):
+    """Tell the owner, in their language, that their application was decided."""
+    owner = participation.business.owner
+    if owner is None or not owner.email:
+        return
+    language = getattr(owner, "language", None) or "id"
+    with translation.override(language):
+        status = str(participation.get_status_display())
+    send_templated_mail(
+        to=[owner.email],
+        template="missions/email/decision",
+        context={
+            "user": owner,
+            "business": participation.business,
+            "mission": participation.mission,
+            "status": status,
+            "link": reverse("missions:my"),
+        },
+        language=language,
+    )
 
 
 # --- Meetings ---------------------------------------------------------------

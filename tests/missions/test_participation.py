@@ -150,3 +150,20 @@ def test_unverified_business_cannot_apply(mission, owner):
     business = BusinessFactory(owner=owner, status="draft")
     with pytest.raises(ValidationError, match="terverifikasi"):
         services.apply_for_mission(mission=mission, business=business)
+
+
+def test_owner_is_emailed_in_their_language_when_accepted(
+    owner, owner_business, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    mailoutbox = mail.outbox
+    owner.language = "en"
+    owner.save()
+    mission = make_mission(title="Busan Matching")
+    p = make_participation(mission, owner_business, S.SHORTLISTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_participation_status(participation=p, status=S.ACCEPTED)
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == [owner.email]
+    assert "Busan Matching" in mailoutbox[0].subject and "accepted" in mailoutbox[0].subject
