@@ -133,25 +133,58 @@ def _money_cells(row):
     ]
 
 
-def _grouped_money_table(deals, key, title, group_by, label_header, label_of, *, chart=True):
+def _program_columns(label_header):
+    return [
+        Column(label_header),
+        Column(_("Transaksi (Rp)"), "idr"),
+        Column(_("Transaksi (US$)"), "usd"),
+        Column(_("Potensi (Rp)"), "idr"),
+        Column(_("Potensi (US$)"), "usd"),
+        Column(_("Realisasi potensi (Rp)"), "idr"),
+        Column(_("Realisasi (%)"), "pct"),
+    ]
+
+
+def _program_cells(row):
+    """Actual vs potential, with the share of potential that was realised."""
+    return [
+        _d(row["actual_idr"]),
+        _d(row["actual_usd"]),
+        _d(row["potential_idr"]),
+        _d(row["potential_usd"]),
+        _d(row["realised_of_potential_idr"]),
+        pct(row["realised_of_potential_idr"], row["potential_idr"]),
+    ]
+
+
+def _grouped_money_table(
+    deals, sums, key, title, group_by, label_header, label_of, *, chart=True, program=False
+):
+    """One row per group; the total row reuses the overall sums (no extra query)."""
     rows = []
     for row in deals.values(group_by).annotate(**deal_sums()).order_by(group_by):
-        rows.append([label_of(row[group_by]), row["n"], *_money_cells(row)])
-    rows.sort(key=lambda r: (-r[6], str(r[0])))
-    total = deals.aggregate(**deal_sums())
-    table = Table(
-        key=key,
-        title=title,
-        columns=[Column(label_header), Column(_("Jumlah transaksi"), "int"), *_money_columns()],
-        rows=rows,
-        total=[_("Jumlah"), total["n"], *_money_cells(total)],
-    )
+        if program:
+            rows.append([label_of(row[group_by]), *_program_cells(row)])
+        else:
+            rows.append([label_of(row[group_by]), row["n"], *_money_cells(row)])
+    if program:
+        rows.sort(key=lambda r: (-(r[1] + r[3]), str(r[0])))
+        columns = _program_columns(label_header)
+        total = [_("Jumlah"), *_program_cells(sums)]
+        actual_at, potential_at = 1, 3
+    else:
+        rows.sort(key=lambda r: (-r[6], str(r[0])))
+        columns = [Column(label_header), Column(_("Jumlah transaksi"), "int"), *_money_columns()]
+        total = [_("Jumlah"), sums["n"], *_money_cells(sums)]
+        actual_at, potential_at = 2, 4
+    table = Table(key=key, title=title, columns=columns, rows=rows, total=total)
     if chart:
+        potential_label = _("Potensi (Rp)") if program else _("Potensi belum terealisasi (Rp)")
         table.chart = bar_chart(
             [r[0] for r in rows],
             [
-                (_("Transaksi (Rp)"), "bar-actual", [r[2] for r in rows]),
-                (_("Potensi belum terealisasi (Rp)"), "bar-potential", [r[4] for r in rows]),
+                (_("Transaksi (Rp)"), "bar-actual", [r[actual_at] for r in rows]),
+                (potential_label, "bar-potential", [r[potential_at] for r in rows]),
             ],
         )
     return table
@@ -337,6 +370,7 @@ def mission_report(mission):
     tables.append(
         _grouped_money_table(
             deals,
+            sums,
             "Per komoditas",
             _("Transaksi per komoditas"),
             "commodity__name",
@@ -347,6 +381,7 @@ def mission_report(mission):
     tables.append(
         _grouped_money_table(
             deals,
+            sums,
             "Per negara tujuan",
             _("Transaksi per negara tujuan"),
             "destination_country",
@@ -357,6 +392,7 @@ def mission_report(mission):
     tables.append(
         _grouped_money_table(
             deals,
+            sums,
             "Per IKM",
             _("Transaksi per IKM"),
             "business__name",
@@ -484,47 +520,21 @@ def program_dashboard(*, year=None, scope="", commodity=None):
         ),
     ]
 
-    period_rows = []
-    for row in (
-        deals.annotate(y=ExtractYear("date"), q=ExtractQuarter("date"))
-        .values("y", "q")
-        .annotate(**deal_sums())
-        .order_by("y", "q")
-    ):
-        period_rows.append(
-            [
-                f"{row['y']} T{row['q']}",
-                _d(row["actual_idr"]),
-                _d(row["actual_usd"]),
-                _d(row["potential_idr"]),
-                _d(row["potential_usd"]),
-                _d(row["realised_of_potential_idr"]),
-                pct(row["realised_of_potential_idr"], row["potential_idr"]),
-            ]
+    period_rows = [
+        [f"{row['y']} T{row['q']}", *_program_cells(row)]
+        for row in (
+            deals.annotate(y=ExtractYear("date"), q=ExtractQuarter("date"))
+            .values("y", "q")
+            .annotate(**deal_sums())
+            .order_by("y", "q")
         )
-    period_columns = [
-        Column(_("Periode")),
-        Column(_("Transaksi (Rp)"), "idr"),
-        Column(_("Transaksi (US$)"), "usd"),
-        Column(_("Potensi (Rp)"), "idr"),
-        Column(_("Potensi (US$)"), "usd"),
-        Column(_("Realisasi potensi (Rp)"), "idr"),
-        Column(_("Realisasi (%)"), "pct"),
     ]
     period = Table(
         "Per triwulan",
         _("Nilai transaksi per tahun dan triwulan"),
-        period_columns,
+        _program_columns(_("Periode")),
         period_rows,
-        total=[
-            _("Jumlah"),
-            _d(sums["actual_idr"]),
-            _d(sums["actual_usd"]),
-            _d(sums["potential_idr"]),
-            _d(sums["potential_usd"]),
-            _d(sums["realised_of_potential_idr"]),
-            pct(sums["realised_of_potential_idr"], sums["potential_idr"]),
-        ],
+        total=[_("Jumlah"), *_program_cells(sums)],
     )
     period.chart = bar_chart(
         [r[0] for r in period_rows],
@@ -538,27 +548,33 @@ def program_dashboard(*, year=None, scope="", commodity=None):
         period,
         _grouped_money_table(
             deals,
+            sums,
             "Per komoditas",
             _("Transaksi per komoditas"),
             "commodity__name",
             _("Komoditas"),
             str,
+            program=True,
         ),
         _grouped_money_table(
             deals,
+            sums,
             "Per negara tujuan",
             _("Transaksi per negara tujuan"),
             "destination_country",
             _("Negara tujuan"),
             _country_name,
+            program=True,
         ),
         _grouped_money_table(
             deals,
+            sums,
             "Per kecamatan",
             _("Transaksi per kecamatan IKM"),
             "business__desa__kecamatan__name",
             _("Kecamatan"),
             str,
+            program=True,
         ),
     ]
     return Report(
