@@ -435,11 +435,20 @@ def test_dashboard_totals_match_the_scenario(client, leadership, scenario):
     assert period[-1][:2] == ["Jumlah", "Rp35.080.000"]
     commodity = {r[0]: r[1:] for r in tables["Transaksi per komoditas"][1:]}
     assert commodity["Kerajinan Rotan"] == [
-        "Rp30.080.000", usd("1874.53"), "Rp35.000.000", usd("2187.50"), "Rp14.080.000",
+        "Rp30.080.000",
+        usd("1874.53"),
+        "Rp35.000.000",
+        usd("2187.50"),
+        "Rp14.080.000",
         "40,2%",  # 14,080,000 / 35,000,000 = 40.23 %
     ]
     assert commodity["Kacang Mede"] == [
-        "Rp5.000.000", usd("312.50"), "Rp106.500.000", usd("6656.25"), "Rp0", "0,0%",
+        "Rp5.000.000",
+        usd("312.50"),
+        "Rp106.500.000",
+        usd("6656.25"),
+        "Rp0",
+        "0,0%",
     ]
     kecamatan = {r[0]: r[1:] for r in tables["Transaksi per kecamatan IKM"][1:]}
     assert kecamatan["Cikupa"][:3] == ["Rp35.080.000", usd("2187.03"), "Rp141.500.000"]
