@@ -271,3 +271,60 @@ def test_leadership_report_page_has_no_editing(client, leadership, world):
     client.force_login(leadership)
     body = client.get(reverse("missions:report", args=["misi-selesai"])).content.decode()
     assert "<form" not in body.split('id="main"')[1].split("</main>")[0]
+
+
+@pytest.mark.parametrize("who", ["coordinator", "venue_manager", "leadership"])
+def test_staff_without_a_business_see_no_owner_data(client, request, world, who):
+    client.force_login(request.getfixturevalue(who))
+    body = client.get(reverse("missions:my")).content.decode()
+    assert "Anda belum mendaftar misi dagang" in body
+    assert "Rp1.111.111" not in body and "Rp2.222.222" not in body
+    open_mission = make_mission(title="Misi Buka")
+    response = client.get(reverse("missions:apply", args=[open_mission.slug]), follow=True)
+    assert "usaha yang sudah terverifikasi" in response.content.decode()
+    assert client.get(reverse("missions:report_deal", args=[world["mine"].pk])).status_code == 404
+
+
+def test_apply_page_offers_only_the_owners_own_businesses_and_products(client, owner, world):
+    open_mission = make_mission(title="Misi Buka")
+    client.force_login(owner)
+    body = client.get(reverse("missions:apply", args=[open_mission.slug])).content.decode()
+    assert "Rotan Milik A" in body and "Keranjang Milik A" in body
+    assert "Mede Milik B" not in body and "Produk Milik B" not in body
+
+
+def test_apply_before_registration_opens_is_refused(client, owner, owner_business):
+    mission = make_mission(
+        registration_opens=timezone.now() + datetime.timedelta(days=1),
+        registration_closes=timezone.now() + datetime.timedelta(days=5),
+    )
+    client.force_login(owner)
+    response = client.post(
+        reverse("missions:apply", args=[mission.slug]), {"business": owner_business.pk}, follow=True
+    )
+    assert "Pendaftaran misi ini belum dibuka" in response.content.decode()
+    assert not Participation.objects.filter(mission=mission).exists()
+
+
+def test_owner_cannot_report_deals_before_the_mission(client, owner, owner_business):
+    mission = make_mission()
+    p = make_participation(mission, owner_business, S.ACCEPTED)
+    client.force_login(owner)
+    response = client.get(reverse("missions:report_deal", args=[p.pk]), follow=True)
+    assert "setelah misi berlangsung" in response.content.decode()
+
+
+def test_owner_realisation_can_only_point_to_own_potential(client, owner, world):
+    their_potential = make_deal(
+        world["mission"], world["theirs"].business, amount="100", kind=Deal.Kind.POTENTIAL
+    )
+    client.force_login(owner)
+    response = client.post(
+        reverse("missions:report_deal", args=[world["mine"].pk]),
+        {"kind": "realised", "realises": their_potential.pk, "buyer_name": "X", "amount": "10",
+         "currency": "IDR", "usd_rate": "16000", "rate_date": "2026-10-01",
+         "rate_source": "BI", "destination_country": "ID", "date": "2026-10-01",
+         "commodity": their_potential.commodity_id},
+    )
+    assert response.status_code == 200
+    assert not Deal.objects.filter(realises=their_potential).exists()
