@@ -321,10 +321,19 @@ def test_owner_realisation_can_only_point_to_own_potential(client, owner, world)
     client.force_login(owner)
     response = client.post(
         reverse("missions:report_deal", args=[world["mine"].pk]),
-        {"kind": "realised", "realises": their_potential.pk, "buyer_name": "X", "amount": "10",
-         "currency": "IDR", "usd_rate": "16000", "rate_date": "2026-10-01",
-         "rate_source": "BI", "destination_country": "ID", "date": "2026-10-01",
-         "commodity": their_potential.commodity_id},
+        {
+            "kind": "realised",
+            "realises": their_potential.pk,
+            "buyer_name": "X",
+            "amount": "10",
+            "currency": "IDR",
+            "usd_rate": "16000",
+            "rate_date": "2026-10-01",
+            "rate_source": "BI",
+            "destination_country": "ID",
+            "date": "2026-10-01",
+            "commodity": their_potential.commodity_id,
+        },
     )
     assert response.status_code == 200
     assert not Deal.objects.filter(realises=their_potential).exists()
