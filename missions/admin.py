@@ -306,10 +306,11 @@ class ScheduleForm(forms.Form):
     )
     buyer = forms.ModelChoiceField(label=gettext_lazy("pembeli"), queryset=Buyer.objects.all())
     date = forms.DateField(
-        label=gettext_lazy("tanggal"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("tanggal"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     time = forms.TimeField(
-        label=gettext_lazy("mulai"), widget=forms.TimeInput(attrs={"type": "time"})
+        label=gettext_lazy("mulai"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
     minutes = forms.IntegerField(
         label=gettext_lazy("durasi (menit)"), min_value=5, max_value=240, initial=30
@@ -327,6 +328,8 @@ class ScheduleForm(forms.Form):
         try:
             self.day = datetime.date.fromisoformat(str(params.get("date") or self.data.get("date")))
         except ValueError:
+            self.day = mission.start_date
+        if not mission.start_date <= self.day <= mission.end_date:
             self.day = mission.start_date
         self.fields["date"].initial = self.day
         self.n_tables = 8
@@ -444,7 +447,8 @@ class InquiryConversionForm(forms.Form):
         label=gettext_lazy("kurs US$ ke rupiah"), min_value=0, max_digits=16, decimal_places=6
     )
     rate_date = forms.DateField(
-        label=gettext_lazy("tanggal kurs"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("tanggal kurs"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 

@@ -193,3 +193,12 @@ def test_venue_manager_cannot_open_the_grid(client, venue_manager, mission):
     client.force_login(venue_manager)
     response = client.get(reverse("admin:missions_trademission_schedule", args=[mission.pk]))
     assert response.status_code == 403
+
+
+def test_grid_day_outside_the_mission_falls_back_to_its_first_day(client, coordinator, setup):
+    mission, p1, *_ = setup
+    client.force_login(coordinator)
+    url = reverse("admin:missions_trademission_schedule", args=[mission.pk])
+    body = client.get(url + "?date=1999-01-01").content.decode()
+    assert f'value="{mission.start_date.isoformat()}"' in body
+    assert p1.business.name in body  # the 10.00 meeting of the first day is in the grid
