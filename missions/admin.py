@@ -331,7 +331,7 @@ class ScheduleForm(forms.Form):
             self.day = mission.start_date
         if not mission.start_date <= self.day <= mission.end_date:
             self.day = mission.start_date
-        self.fields["date"].initial = self.day
+        self.initial["date"] = self.day
         self.n_tables = 8
         self.slot_minutes = 30
 
