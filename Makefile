@@ -11,12 +11,15 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
 	  then echo $$p; break; fi; done)
 
-.PHONY: help install run test lint format messages check-deploy clean
+.PHONY: help install run test lint format messages check-deploy clean multiprocess worker backup
 
 help:
 	@echo "make run    install everything, migrate, load demo data and serve on http://$(HOST):$(PORT)"
 	@echo "make test   run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL)"
 	@echo "make lint   ruff check and format check"
+	@echo "make multiprocess  prove two app servers share PostgreSQL, Redis, S3 and the task queue (~40 s)"
+	@echo "make worker run the background task worker (TASKS_BACKEND=database)"
+	@echo "make backup back up the database and all files into var/backups/"
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -56,6 +59,17 @@ check-deploy: install
 	DEBUG=false SECRET_KEY=ci-check-deploy-$$RANDOM-not-a-real-key-but-long-enough-for-the-check \
 	  ALLOWED_HOSTS=ikm.tangerangkab.go.id EMAIL_URL=smtp+tls://portal:secret@smtp.example.org:587 \
 	  $(PY) manage.py check --deploy --fail-level WARNING
+
+# Two gunicorn servers + moto S3 + Redis + PostgreSQL + a task worker: see tests/multiprocess/run.py.
+# Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (PROOF_* variables override).
+multiprocess: install
+	$(PY) -m tests.multiprocess.run
+
+worker: install
+	TASKS_BACKEND=database $(PY) manage.py db_worker --no-reload
+
+backup: install
+	$(PY) manage.py backup
 
 clean:
 	rm -rf $(VENV) staticfiles var/db.sqlite3 var/media

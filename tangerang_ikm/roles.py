@@ -32,7 +32,7 @@ ROLES = {
         ("tangerang_ikm", "user", ALL),
         ("auth", "group", VIEW),
         ("axes", "*", ALL),
-        ("django_tasks_db", "*", ALL),
+        ("django_tasks_database", "*", ALL),  # django-tasks-db's app label
     ],
     COORDINATOR: [
         ("missions", "*", ALL),

@@ -4,6 +4,7 @@ One module, read from the environment (and from a `.env` file beside
 manage.py when present). Every variable is documented in README.md.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -58,6 +59,10 @@ INSTALLED_APPS = [
     "django_countries",
     "import_export",
     "simple_history",
+    # Login throttling (failed attempts and lock-outs live in the database).
+    "axes",
+    # The database task backend and its `db_worker` command.
+    "django_tasks_db",
     "ikm_registry",
     "gerai",
     "missions",
@@ -78,6 +83,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "tangerang_ikm.middleware.DatabaseUnavailableMiddleware",
+    # Last, as django-axes asks: it turns a lock-out into our login page with a message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tangerang_ikm.urls"
@@ -107,14 +115,29 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite cannot create its directory; `check` already opens the database (JSON fields).
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# Local memory by default (one process); in production `redis://host:6379/0`, which
+# django-environ maps to Django's built-in django.core.cache.backends.redis.RedisCache.
+# Everything that must be shared between app servers (sessions, rate limits, cached
+# fragments) goes through this cache or the database, never process memory.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+CACHES["default"].setdefault("KEY_PREFIX", env.str("CACHE_KEY_PREFIX", default="ikm"))
+# Sessions are written to the database and read through the cache: a login made on
+# one app server is valid on every other, and survives a cache flush.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_USER_MODEL = "tangerang_ikm.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out account or address is refused before its password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -145,8 +168,70 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# Private documents (certificates, deal documents): outside MEDIA_ROOT, never given a
+# URL, served only by permission-checked views through tangerang_ikm.storage.serve_private.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private")
+
+# STORAGE_BACKEND=filesystem (default) or s3 (any S3-compatible store via django-storages).
+STORAGE_BACKEND = env.str("STORAGE_BACKEND", default="filesystem")
+if STORAGE_BACKEND == "s3":
+    _s3 = {
+        "bucket_name": env.str("S3_BUCKET", default=env.str("AWS_STORAGE_BUCKET_NAME", default="")),
+        "endpoint_url": env.str(
+            "S3_ENDPOINT_URL", default=env.str("AWS_S3_ENDPOINT_URL", default="")
+        )
+        or None,
+        "region_name": env.str("S3_REGION", default=env.str("AWS_S3_REGION_NAME", default=""))
+        or None,
+        # Credentials: S3_ACCESS_KEY_ID/S3_SECRET_ACCESS_KEY, else boto3's own lookup
+        # (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, instance roles).
+        "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+        "addressing_style": env.str("S3_ADDRESSING_STYLE", default="") or None,
+        "signature_version": "s3v4",
+        "file_overwrite": False,
+    }
+    if not _s3["bucket_name"]:
+        raise ImproperlyConfigured(
+            "STORAGE_BACKEND=s3 needs S3_BUCKET (or AWS_STORAGE_BUCKET_NAME)."
+        )
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "location": env.str("S3_MEDIA_PREFIX", default="media"),
+            # Public media (product photos, posters): plain URLs when the bucket or a CDN
+            # in front of it serves the prefix publicly, else short-lived signed URLs.
+            "querystring_auth": env.bool("S3_MEDIA_SIGNED_URLS", default=True),
+            "custom_domain": env.str("S3_MEDIA_CUSTOM_DOMAIN", default="") or None,
+        },
+    }
+    _private_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "bucket_name": env.str("S3_PRIVATE_BUCKET", default=_s3["bucket_name"]),
+            "location": env.str("S3_PRIVATE_PREFIX", default="private"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            # Presigned links handed out by permission-checked views live at most 5 minutes.
+            "querystring_expire": min(env.int("S3_PRIVATE_URL_EXPIRE", default=120), 300),
+            "custom_domain": None,
+        },
+    }
+elif STORAGE_BACKEND == "filesystem":
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _private_storage = {
+        "BACKEND": "tangerang_ikm.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+    }
+else:
+    raise ImproperlyConfigured(
+        f"STORAGE_BACKEND must be 'filesystem' or 's3', not {STORAGE_BACKEND!r}."
+    )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
+    "private": _private_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -173,6 +258,11 @@ if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
         "use_ssl": bool(_email.get("EMAIL_USE_SSL")),
         "timeout": 10,
     }
+elif _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
+    # filemail:// writes each message to a file (used by the multi-process proof).
+    _email_options = {
+        "file_path": env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
+    }
 MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL",
@@ -181,6 +271,21 @@ DEFAULT_FROM_EMAIL = env.str(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The office inbox that receives copies of buyer inquiries and notices.
 OFFICE_EMAIL = env.str("OFFICE_EMAIL", default="disperindag@tangerangkab.go.id")
+
+# --- Background tasks -------------------------------------------------------
+
+# TASKS_BACKEND=immediate (default: run inside the request, for the quick start and tests)
+# or database (production: queued in PostgreSQL, run by `manage.py db_worker`; nothing is
+# lost while the worker is down).
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="immediate")
+_task_backends = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+    "dummy": "django.tasks.backends.dummy.DummyBackend",
+}
+if TASKS_BACKEND not in _task_backends:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {sorted(_task_backends)}.")
+TASKS = {"default": {"BACKEND": _task_backends[TASKS_BACKEND]}}
 
 # --- Security ---------------------------------------------------------------
 
@@ -214,6 +319,22 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     # /healthz is probed over plain HTTP by the load balancer.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Login throttling (django-axes). Failures are counted in the database, so every app
+# server sees the same count. After AXES_FAILURE_LIMIT failures an account is locked,
+# and so is the client address (each on its own), for AXES_COOLOFF_MINUTES; staff
+# unlock earlier by deleting the "access attempts" row in the admin.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# Our login form posts the e-mail as "username"; case and spaces do not make a new account.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "tangerang_ikm.ratelimit.login_username"
+AXES_LOCKOUT_CALLABLE = "tangerang_ikm.views.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "tangerang_ikm.ratelimit.client_ip"
+# How many reverse proxies (load balancers) stand in front of the app and append to
+# X-Forwarded-For; 0 trusts no header and uses the socket address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
 
 # --- Logging ----------------------------------------------------------------
@@ -223,10 +344,17 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Failed logins and lock-outs are warnings; axes' chatter below that is noise.
+        "axes": {"level": env.str("AXES_LOG_LEVEL", default="WARNING")},
+    },
 }
 
 # --- The portal -------------------------------------------------------------
+
+# Serve /bench/floor, the trivial view benchmarks compare pages against (bench/run.py).
+BENCHMARK_FLOOR = env.bool("BENCHMARK_FLOOR", default=False)
 
 # IKM enrolled in the trade-mission program, the target shown on the dashboard.
 PROGRAM_TARGET_IKM = env.int("PROGRAM_TARGET_IKM", default=200)

@@ -74,6 +74,10 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+if settings.BENCHMARK_FLOOR:
+    # The framework's floor for bench/run.py: no database, no template.
+    urlpatterns.append(path("bench/floor", views.floor))
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -7,12 +8,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from tangerang_ikm.forms import ResendConfirmationForm, SignUpForm
+from tangerang_ikm.forms import LoginForm, ResendConfirmationForm, SignUpForm
 from tangerang_ikm.mail import send_templated_mail
 from tangerang_ikm.tokens import email_confirmation_token
 
@@ -34,6 +35,37 @@ def healthz(request):
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """django-axes' lock-out answer: our login page with a clear message, status 429."""
+    form = LoginForm(request, data=request.POST or None)
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    form.add_error(
+        None,
+        ngettext(
+            "Terlalu banyak percobaan masuk yang gagal. Untuk keamanan, akun ini dan "
+            "alamat jaringan Anda dikunci selama %(minutes)d menit. Coba lagi nanti, atau "
+            "hubungi Disperindag untuk membuka kunci lebih cepat.",
+            "Terlalu banyak percobaan masuk yang gagal. Untuk keamanan, akun ini dan "
+            "alamat jaringan Anda dikunci selama %(minutes)d menit. Coba lagi nanti, atau "
+            "hubungi Disperindag untuk membuka kunci lebih cepat.",
+            minutes,
+        )
+        % {"minutes": minutes},
+    )
+    response = render(
+        request,
+        "registration/login.html",
+        {"form": form, "next": request.POST.get("next", ""), "locked_out": True},
+        status=429,
+    )
+    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    return response
+
+
+def floor(request):
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def send_confirmation(request, user):

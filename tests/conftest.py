@@ -17,6 +17,16 @@ def pytest_report_header(config):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Private documents too: each test gets its own, empty private storage.
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    if settings.STORAGES["private"]["BACKEND"].endswith("PrivateFileSystemStorage"):
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "private": {
+                **settings.STORAGES["private"],
+                "OPTIONS": {"location": tmp_path / "private"},
+            },
+        }
 
 
 @pytest.fixture
@@ -63,3 +73,50 @@ def leadership(db):
 @pytest.fixture
 def superuser(db):
     return UserFactory(email="root@example.com", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def world(db, owner, other_owner, admin_staff, coordinator, venue_manager, leadership, superuser):
+    """One of everything, owned by owner A, for the URL matrix and the browser checks.
+
+    Each app adds its objects here as its URLs land.
+    """
+    from tests.factories import BusinessFactory, ProductFactory
+
+    business_a = BusinessFactory(owner=owner, name="Rotan Jaya Cikupa", slug="rotan-jaya-cikupa")
+    product_a = ProductFactory(business=business_a, slug="keranjang-rotan-cikupa")
+    business_b = BusinessFactory(owner=other_owner, name="Mede Sentosa", slug="mede-sentosa")
+    return {
+        "users": {
+            "owner_a": owner,
+            "owner_b": other_owner,
+            "admin": admin_staff,
+            "coordinator": coordinator,
+            "venue": venue_manager,
+            "leadership": leadership,
+            "superuser": superuser,
+        },
+        "business_a": business_a,
+        "product_a": product_a,
+        "business_b": business_b,
+    }
+
+
+# Data migrations that fill reference tables. Transactional tests (the browser tests)
+# flush the database after each test, which empties these tables; `reference_data`
+# puts them back. Add an app's data migration here when it seeds rows others rely on.
+REFERENCE_DATA_MIGRATIONS = [
+    "ikm_registry.migrations.0002_load_wilayah",
+    "ikm_registry.migrations.0003_seed_commodities",
+]
+
+
+@pytest.fixture
+def reference_data(django_db_blocker):
+    import importlib
+
+    from django.apps import apps
+
+    with django_db_blocker.unblock():
+        for name in REFERENCE_DATA_MIGRATIONS:
+            importlib.import_module(name).load(apps, None)

@@ -1,0 +1,137 @@
+"""Page benchmarks: p50/p95/p99 latency and requests per second under concurrent load.
+
+Serves the portal with gunicorn in production mode on PostgreSQL, loads each key page
+with wrk, and prints each page's throughput as a ratio to a trivial Django view on the
+same server (the framework's floor). See docs/benchmarks.md for results.
+
+    .venv/bin/python bench/run.py --seed            # seed_scale first (regency scale)
+    .venv/bin/python bench/run.py --duration 10     # reuse the data already loaded
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.server import gunicorn, production_env  # noqa: E402
+
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/tangerang_ikm_bench"
+
+# name, target p95 in ms (None: no target), whether staff login is needed
+TARGETS = {"public": 50, "report": 50, "admin": 150, "dashboard": 250}
+
+
+def setup_django(database_url):
+    os.environ.update(production_env(database_url))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tangerang_ikm.settings"
+    import django
+
+    django.setup()
+
+
+def staff_cookie():
+    """A session for a superuser, so that wrk can load admin pages."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+
+    User = get_user_model()
+    user, _ = User.objects.get_or_create(
+        email="bench@example.com", defaults={"is_staff": True, "is_superuser": True}
+    )
+    session = SessionStore()
+    session["_auth_user_id"] = str(user.pk)
+    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    session["_auth_user_hash"] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def pages():
+    """(name, path, kind, needs_staff) for each key page, built from the data in the database."""
+    from bench import pages as page_list
+
+    return page_list.key_pages()
+
+
+def wrk(url, *, duration, connections, cookie=None):
+    cmd = [
+        "wrk",
+        "-t2",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "-s",
+        str(ROOT / "bench" / "stats.lua"),
+    ]
+    if cookie:
+        cmd += ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
+    parser.add_argument("--seed", action="store_true", help="migrate and run seed_scale first")
+    parser.add_argument("--scale-args", default="", help="extra arguments for seed_scale")
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8900)
+    parser.add_argument("--json", help="also write the results to this file")
+    args = parser.parse_args()
+
+    env = production_env(args.database_url)
+    if args.seed:
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        subprocess.run(
+            [sys.executable, "manage.py", "seed_scale", *args.scale_args.split()],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+    setup_django(args.database_url)
+    cookie = staff_cookie()
+    base = f"http://127.0.0.1:{args.port}"
+    results = []
+    with gunicorn(args.database_url, port=args.port, workers=args.workers):
+        floor = wrk(base + "/bench/floor", duration=args.duration, connections=args.connections)
+        results.append(
+            {"name": "floor (trivial view)", "path": "/bench/floor", "kind": "floor", **floor}
+        )
+        for name, path, kind, needs_staff in pages():
+            row = wrk(
+                base + path,
+                duration=args.duration,
+                connections=args.connections,
+                cookie=cookie if needs_staff else None,
+            )
+            results.append({"name": name, "path": path, "kind": kind, **row})
+
+    header = ("page", "p50", "p95", "p99", "req/s", "floor", "target", "err")
+    print("{:<34} {:>7} {:>7} {:>7} {:>8} {:>6} {:>7} {:>4}".format(*header))
+    for r in results:
+        ratio = r["rps"] / floor["rps"] if floor["rps"] else 0
+        target = TARGETS.get(r["kind"])
+        verdict = "" if target is None else ("ok" if r["p95"] <= target else "SLOW")
+        print(
+            f"{r['name']:<34} {r['p50']:>7.1f} {r['p95']:>7.1f} {r['p99']:>7.1f} {r['rps']:>8.0f}"
+            f" {ratio:>6.0%} {verdict:>7} {r['errors']:>4}"
+        )
+        r["ratio_to_floor"] = round(ratio, 3)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,150 @@
+"""Bulk data for seed_scale: businesses and products that read like real IKM."""
+
+import random
+from decimal import Decimal
+
+from django.db import transaction
+
+from ikm_registry.models import Business, Commodity, Desa, Product
+
+# (commodity slug, product words, unit, price range in rupiah)
+LINES = [
+    (
+        "kerajinan-rotan",
+        ["Keranjang Rotan", "Kursi Rotan", "Tas Anyaman Rotan", "Kap Lampu Rotan"],
+        "pcs",
+        (75_000, 2_500_000),
+    ),
+    (
+        "kacang-mede",
+        ["Kacang Mede Panggang", "Kacang Mete Original", "Mede Madu"],
+        "kg",
+        (120_000, 260_000),
+    ),
+    (
+        "gula-semut",
+        ["Gula Semut Aren", "Gula Jawa Kristal", "Gula Aren Cair"],
+        "kg",
+        (30_000, 80_000),
+    ),
+    (
+        "keripik-kerupuk",
+        ["Keripik Singkong", "Kerupuk Ikan", "Emping Melinjo", "Keripik Tempe"],
+        "pak",
+        (10_000, 45_000),
+    ),
+    (
+        "batik-tekstil",
+        ["Batik Tulis Tangerang", "Kain Batik Cap", "Kemeja Batik"],
+        "lembar",
+        (150_000, 1_500_000),
+    ),
+    (
+        "kerajinan-bambu",
+        ["Tampah Bambu", "Lampu Hias Bambu", "Besek Bambu"],
+        "pcs",
+        (15_000, 350_000),
+    ),
+    (
+        "makanan-minuman",
+        ["Dodol Betawi", "Sambal Roa", "Kopi Robusta Bubuk", "Sirup Pala"],
+        "botol",
+        (20_000, 90_000),
+    ),
+    ("fesyen-aksesori", ["Tas Kulit", "Dompet Anyaman", "Bros Manik"], "pcs", (35_000, 650_000)),
+]
+PREFIXES = ["UD", "CV", "Rumah", "Sentra", "Griya", "Kriya", "Dapur", "Karya"]
+NAMES = [
+    "Berkah",
+    "Jaya",
+    "Mandiri",
+    "Sejahtera",
+    "Lestari",
+    "Makmur",
+    "Sentosa",
+    "Abadi",
+    "Barokah",
+    "Gemilang",
+]
+
+
+def seed(*, ikm, products, batch, progress):
+    """Insert `ikm` businesses and `products` products; return the new businesses' ids."""
+    rng = random.Random(20261128)
+    desa_codes = list(Desa.objects.values_list("code", flat=True))
+    commodities = {c.slug: c.pk for c in Commodity.objects.all()}
+    start = (Business.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    bar = progress("businesses", ikm)
+    ids, lines = [], []  # lines[k]: the LINES index of business ids[k]
+    statuses = [Business.Status.VERIFIED] * 8 + [Business.Status.SUBMITTED, Business.Status.DRAFT]
+    for offset in range(0, ikm, batch):
+        rows = []
+        for i in range(offset, min(offset + batch, ikm)):
+            n = start + i
+            line = LINES[n % len(LINES)]
+            name = f"{rng.choice(PREFIXES)} {line[1][0].split()[0]} {rng.choice(NAMES)} {n}"
+            rows.append(
+                Business(
+                    name=name,
+                    slug=f"ikm-{n}",
+                    nib=f"{8_000_000_000_000 + n:013d}",
+                    owner_name=f"Pemilik {n}",
+                    address=f"Jl. Industri No. {n % 300 + 1}",
+                    desa_id=rng.choice(desa_codes),
+                    phone=f"+62812{n:08d}"[:15],
+                    capital=Decimal(rng.randrange(10, 9_000)) * 1_000_000,
+                    annual_sales=Decimal(rng.randrange(20, 40_000)) * 1_000_000,
+                    description=f"Produsen {line[1][0].lower()} dari Kabupaten Tangerang.",
+                    description_en=f"Maker of {line[0].replace('-', ' ')} products from Tangerang.",
+                    status=rng.choice(statuses),
+                    kbli_code="10722",
+                )
+            )
+        with transaction.atomic():
+            created = Business.objects.bulk_create(rows, batch_size=batch)
+            Business.commodities.through.objects.bulk_create(
+                [
+                    Business.commodities.through(
+                        business_id=b.pk,
+                        commodity_id=commodities[LINES[(start + offset + k) % len(LINES)][0]],
+                    )
+                    for k, b in enumerate(created)
+                ],
+                batch_size=batch,
+            )
+        ids += [b.pk for b in created]
+        lines += [(start + offset + k) % len(LINES) for k in range(len(created))]
+        bar(len(rows))
+
+    if not ids:
+        return ids
+    bar = progress("products", products)
+    pstart = (Product.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    for offset in range(0, products, batch):
+        rows = []
+        for i in range(offset, min(offset + batch, products)):
+            n = pstart + i
+            business_id = ids[i % len(ids)]
+            line = LINES[lines[i % len(ids)]]
+            word = rng.choice(line[1])
+            low = Decimal(rng.randrange(*line[3]))
+            rows.append(
+                Product(
+                    business_id=business_id,
+                    name=f"{word} {n}",
+                    name_en="",
+                    slug=f"produk-{n}",
+                    description=f"{word} buatan tangan, kualitas ekspor, dari IKM Tangerang.",
+                    category_id=commodities[line[0]],
+                    unit=line[2],
+                    min_order=Decimal(rng.choice([1, 5, 10, 50, 100])),
+                    capacity_per_month=Decimal(rng.randrange(100, 20_000)),
+                    price_min=low,
+                    price_max=low * Decimal("1.4"),
+                    export_ready=rng.random() < 0.3,
+                )
+            )
+        with transaction.atomic():
+            Product.objects.bulk_create(rows, batch_size=batch)
+        bar(len(rows))
+    return ids

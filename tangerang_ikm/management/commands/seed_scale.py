@@ -1,0 +1,65 @@
+"""Generate a large, realistic data set fast (bulk inserts), for query budgets and benchmarks.
+
+Regency scale by default: 10,000 IKM and 50,000 products, plus missions, buyers,
+deals, events and bookings from each app's scale module. `--ikm 1000000
+--products 5000000` reaches national scale (PostgreSQL recommended).
+"""
+
+import sys
+import time
+
+from django.core.management.base import BaseCommand
+
+from ikm_registry import scale as registry_scale
+
+
+class Progress:
+    """A one-line progress bar on stderr: no dependency, works in CI logs."""
+
+    def __init__(self, label, total, stream=sys.stderr):
+        self.label, self.total, self.stream = label, max(total, 1), stream
+        self.done, self.started = 0, time.monotonic()
+
+    def __call__(self, n):
+        self.done += n
+        pct = self.done / self.total
+        bar = "#" * int(pct * 30)
+        rate = self.done / max(time.monotonic() - self.started, 1e-6)
+        self.stream.write(
+            f"\r{self.label:<12} [{bar:<30}] {self.done:>9,}/{self.total:,} {rate:>8,.0f}/s"
+        )
+        if self.done >= self.total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+class Command(BaseCommand):
+    help = "Bulk-insert a regency-scale (or larger) data set. Adds to what exists."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--ikm", type=int, default=10_000)
+        parser.add_argument("--products", type=int, default=50_000)
+        parser.add_argument("--missions", type=int, default=500)
+        parser.add_argument("--buyers", type=int, default=20_000)
+        parser.add_argument("--deals", type=int, default=200_000)
+        parser.add_argument("--events", type=int, default=5_000)
+        parser.add_argument("--bookings", type=int, default=50_000)
+        parser.add_argument("--batch", type=int, default=5_000)
+
+    def handle(self, *args, **o):
+        started = time.monotonic()
+        businesses = registry_scale.seed(
+            ikm=o["ikm"], products=o["products"], batch=o["batch"], progress=Progress
+        )
+        for module_name, kwargs in [
+            ("missions.scale", {k: o[k] for k in ("missions", "buyers", "deals")}),
+            ("gerai.scale", {k: o[k] for k in ("events", "bookings")}),
+        ]:
+            try:
+                module = __import__(module_name, fromlist=["seed"])
+            except ImportError:
+                continue
+            module.seed(businesses=businesses, batch=o["batch"], progress=Progress, **kwargs)
+        self.stdout.write(
+            self.style.SUCCESS(f"seed_scale done in {time.monotonic() - started:.0f}s")
+        )

@@ -1,0 +1,33 @@
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.template.response import TemplateResponse
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database is unreachable, answer 503 with a page that says so.
+
+    Only connection-level errors (OperationalError, InterfaceError): a bug that raises
+    another DatabaseError is still a 500 and gets logged as one.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OperationalError | InterfaceError) and _is_connection_error(
+            exception
+        ):
+            response = TemplateResponse(request, "503.html", status=503)
+            response["Retry-After"] = "10"
+            return response.render()
+        return None
+
+
+def _is_connection_error(exception: DatabaseError) -> bool:
+    # A locked SQLite file or a failed constraint are OperationalErrors too, but not outages.
+    text = str(exception).lower()
+    return isinstance(exception, InterfaceError) or any(
+        word in text for word in ("connect", "terminat", "closed", "shutdown", "server", "timeout")
+    )

@@ -1,0 +1,115 @@
+"""Every URL the portal serves, and what each kind of user gets from it.
+
+`ROUTES` is the one inventory used by the permission-matrix test
+(tests/portal/test_url_matrix.py) and the browser checks (tests/e2e/test_pages.py).
+A named URL that is missing here fails `test_every_url_is_in_the_inventory`: add a
+Route when you add a URL.
+
+Paths are built from the `world` fixture (tests/conftest.py), where owner A owns the
+objects and owner B is the other owner.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+ANON = "anonymous"
+OWNER_A = "owner_a"
+OWNER_B = "owner_b"
+ADMIN = "admin"
+COORDINATOR = "coordinator"
+VENUE = "venue"
+LEADERSHIP = "leadership"
+SUPERUSER = "superuser"
+USERS = [ANON, OWNER_A, OWNER_B, ADMIN, COORDINATOR, VENUE, LEADERSHIP, SUPERUSER]
+STAFF = [ADMIN, COORDINATOR, VENUE, LEADERSHIP, SUPERUSER]
+LOGIN = "/akun/masuk/"
+
+
+def everyone(code=200):
+    return dict.fromkeys(USERS, code)
+
+
+def anonymous_only():
+    """Sign-up and log-in pages: logged-in users are sent on."""
+    return {ANON: 200, **dict.fromkeys(USERS[1:], 302)}
+
+
+def logged_in(code=200):
+    return {ANON: 302, **dict.fromkeys(USERS[1:], code)}
+
+
+def owner_of_a(staff=404):
+    """An object of owner A: owner B and staff (who use the admin) get a 404."""
+    return {ANON: 302, OWNER_A: 200, OWNER_B: 404, **dict.fromkeys(STAFF, staff)}
+
+
+def with_permission(allowed, *, ok=200):
+    """A staff page: the listed kinds get `ok`, other logged-in users 403."""
+    return {ANON: 302, **{u: (ok if u in allowed else 403) for u in USERS[1:]}}
+
+
+@dataclass
+class Route:
+    name: str
+    path: Callable[[dict], str]
+    expect: dict
+    public: bool = False  # also checked in the browser: axe, 375 px layout, no-JS
+    owner_page: bool = False  # checked in the browser as owner A
+    content: dict = field(default_factory=dict)  # kind -> text the page must contain
+    fuzz_as: str | None = None  # the page has a form: fuzz its POST as this kind of user
+
+
+ROUTES = [
+    # tangerang_ikm
+    Route("home", lambda w: "/", everyone(), public=True, content={ANON: "Katalog IKM"}),
+    Route("healthz", lambda w: "/healthz", everyone()),
+    Route("set_language", lambda w: "/i18n/setlang/", everyone(302)),
+    Route("signup", lambda w: "/akun/daftar/", anonymous_only(), public=True, fuzz_as=ANON),
+    Route("signup_done", lambda w: "/akun/daftar/selesai/", everyone(), public=True),
+    Route(
+        "confirm_email", lambda w: "/akun/konfirmasi/MQ/invalid-token/", everyone(400), public=True
+    ),
+    Route(
+        "resend_confirmation",
+        lambda w: "/akun/konfirmasi/kirim-ulang/",
+        everyone(),
+        public=True,
+        fuzz_as=ANON,
+    ),
+    Route("login", lambda w: "/akun/masuk/", anonymous_only(), public=True, fuzz_as=ANON),
+    Route("logout", lambda w: "/akun/keluar/", everyone(405)),
+    Route("password_reset", lambda w: "/akun/sandi/lupa/", everyone(), public=True, fuzz_as=ANON),
+    Route("password_reset_done", lambda w: "/akun/sandi/lupa/terkirim/", everyone(), public=True),
+    Route(
+        "password_reset_confirm",
+        lambda w: "/akun/sandi/atur/MQ/set-password/",
+        everyone(),
+        public=True,
+    ),
+    Route(
+        "password_reset_complete", lambda w: "/akun/sandi/atur/selesai/", everyone(), public=True
+    ),
+    Route(
+        "password_change",
+        lambda w: "/akun/sandi/ubah/",
+        logged_in(),
+        owner_page=True,
+        fuzz_as=OWNER_A,
+    ),
+    Route("password_change_done", lambda w: "/akun/sandi/ubah/selesai/", logged_in()),
+    # ikm_registry
+    Route(
+        "ikm_registry:catalog",
+        lambda w: "/katalog/",
+        everyone(),
+        public=True,
+        content={ANON: "Katalog IKM"},
+    ),
+    # missions
+    Route("missions:list", lambda w: "/misi-dagang/", everyone(), public=True),
+    # gerai
+    Route("gerai:event_list", lambda w: "/gerai/acara/", everyone(), public=True),
+]
+
+# Served by Django itself, covered by its own tests or by the admin matrix.
+IGNORED_PREFIXES = ("admin:",)
