@@ -16,6 +16,8 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from ikm_registry.models import Business, Commodity, Inquiry, Product
+from tangerang_ikm.storage import private_storage
+from tangerang_ikm.uploads import validate_document
 
 CENT = Decimal("0.01")
 currency_validator = RegexValidator(r"^[A-Z]{3}$", _("Kode mata uang ISO 4217: tiga huruf besar."))
@@ -587,7 +589,9 @@ class Deal(models.Model):
     notes = models.TextField(_("catatan"), blank=True)
     document = models.FileField(
         _("dokumen pendukung"),
-        upload_to="private/deals/",
+        upload_to="deals/%Y/%m/",
+        storage=private_storage,
+        validators=[validate_document],
         blank=True,
         help_text=_("Kontrak, LoI, MoU, atau faktur. Tidak pernah dapat diunduh publik."),
     )

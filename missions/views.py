@@ -1,11 +1,8 @@
-import mimetypes
-from pathlib import Path
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +12,7 @@ from missions import reports, services
 from missions.forms import ApplyForm, DashboardFilterForm, OwnerDealForm
 from missions.models import Deal, Participation, TradeMission
 from missions.xlsx import report_xlsx
+from tangerang_ikm.storage import serve_private
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -181,13 +179,7 @@ def deal_document(request, pk):
     else:
         deals = Deal.objects.owned_by(request.user)
     deal = get_object_or_404(deals, pk=pk)
-    if not deal.document:
-        raise Http404
-    name = Path(deal.document.name).name
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return FileResponse(
-        deal.document.open("rb"), as_attachment=True, filename=name, content_type=content_type
-    )
+    return serve_private(request, deal.document)
 
 
 # --- Reports (staff and leadership) -----------------------------------------

@@ -525,11 +525,11 @@ def _grow(mission):
 def test_report_query_count_is_fixed(client, coordinator, scenario):
     client.force_login(coordinator)
     url = reverse("missions:report", args=[scenario.slug])
-    assert assert_fixed_queries(client, url, _grow(scenario)) == 14
+    assert assert_fixed_queries(client, url, _grow(scenario)) == 13
 
 
 def test_dashboard_query_count_is_fixed(client, coordinator, scenario):
     client.force_login(coordinator)
     url = reverse("missions:dashboard")
-    assert assert_fixed_queries(client, url, _grow(scenario)) == 15
-    assert count_queries(client, reverse("missions:dashboard_xlsx")) == 14
+    assert assert_fixed_queries(client, url, _grow(scenario)) == 14
+    assert count_queries(client, reverse("missions:dashboard_xlsx")) == 13

@@ -131,7 +131,7 @@ def test_my_missions_query_count_is_fixed(client, owner, world):
             p.products.set(p.business.products.all())
             make_deal(m, p.business, amount="10")
 
-    assert assert_fixed_queries(client, reverse("missions:my"), grow) == 5
+    assert assert_fixed_queries(client, reverse("missions:my"), grow) == 4
 
 
 def test_anonymous_is_sent_to_login_from_owner_pages(client, world):
