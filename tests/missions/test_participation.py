@@ -115,7 +115,7 @@ def test_mission_transition_checks_allowed_steps(db):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_staff_accepting_at_the_same_moment_never_exceed_the_quota():
+def test_two_staff_accepting_at_the_same_moment_never_exceed_the_quota(reference_data):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has no row locks; the race needs PostgreSQL's select_for_update")
     mission = make_mission(quota=1)
