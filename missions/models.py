@@ -1,0 +1,689 @@
+"""Trade missions, their participants, buyers, business-matching meetings and deals."""
+
+import re
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from ikm_registry.models import Business, Commodity, Inquiry, Product
+from tangerang_ikm.storage import private_storage
+from tangerang_ikm.uploads import validate_document
+
+CENT = Decimal("0.01")
+currency_validator = RegexValidator(r"^[A-Z]{3}$", _("Kode mata uang ISO 4217: tiga huruf besar."))
+
+
+class TransitionError(ValidationError):
+    """A status change that the workflow does not allow."""
+
+
+# --- Trade missions ---------------------------------------------------------
+
+
+class TradeMissionQuerySet(models.QuerySet):
+    def public(self):
+        """What anybody may see: every mission past its draft."""
+        return self.exclude(status=TradeMission.Status.DRAFT)
+
+    def upcoming(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(end_date__gte=today)
+
+    def past(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(end_date__lt=today)
+
+    def open_for_registration(self, now=None):
+        now = now or timezone.now()
+        return self.filter(
+            status=TradeMission.Status.OPEN,
+            registration_opens__lte=now,
+            registration_closes__gte=now,
+        )
+
+    def with_results(self):
+        """Missions whose results are published."""
+        return self.filter(status__in=[TradeMission.Status.COMPLETED, TradeMission.Status.REPORTED])
+
+
+class TradeMission(models.Model):
+    class Kind(models.TextChoices):
+        TRADE_MISSION = "misi_dagang", _("misi dagang")
+        EXHIBITION = "pameran", _("pameran")
+        BUSINESS_MATCHING = "temu_bisnis", _("business matching/temu bisnis")
+        BUYING_MISSION = "buying_mission", _("buying mission")
+        CONTRACT_SIGNING = "kontrak", _("penandatanganan kontrak/MoU")
+        OTHER = "lainnya", _("lainnya")
+
+    class Scope(models.TextChoices):
+        JABODETABEK = "jabodetabek", _("Jabodetabek")
+        NATIONAL = "nasional", _("nasional")
+        INTERNATIONAL = "internasional", _("internasional")
+
+    class BudgetSource(models.TextChoices):
+        APBD = "apbd", _("APBD Kabupaten Tangerang")
+        APBD_PROV = "apbd_prov", _("APBD Provinsi Banten")
+        APBN = "apbn", _("APBN")
+        PARTNER = "mitra", _("mitra/sponsor")
+        PARTICIPANTS = "peserta", _("swadaya peserta")
+        OTHER = "lainnya", _("lainnya")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draf")
+        OPEN = "open", _("pendaftaran dibuka")
+        SELECTION = "selection", _("seleksi")
+        ONGOING = "ongoing", _("berlangsung")
+        COMPLETED = "completed", _("selesai")
+        REPORTED = "reported", _("dilaporkan")
+
+    TRANSITIONS = {
+        Status.DRAFT: {Status.OPEN},
+        Status.OPEN: {Status.DRAFT, Status.SELECTION},
+        Status.SELECTION: {Status.OPEN, Status.ONGOING},
+        Status.ONGOING: {Status.COMPLETED},
+        Status.COMPLETED: {Status.REPORTED},
+        Status.REPORTED: set(),
+    }
+
+    title = models.CharField(_("judul"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
+    scope = models.CharField(_("cakupan"), max_length=15, choices=Scope.choices)
+    city = models.CharField(_("kota tujuan"), max_length=100)
+    country = CountryField(_("negara tujuan"), default="ID")
+    partner = models.CharField(
+        _("mitra"),
+        max_length=200,
+        blank=True,
+        help_text=_("Daerah, instansi, ITPC, atau kedutaan yang bekerja sama."),
+    )
+    venue = models.CharField(_("tempat"), max_length=200, blank=True)
+    start_date = models.DateField(_("tanggal mulai"))
+    end_date = models.DateField(_("tanggal selesai"))
+    registration_opens = models.DateTimeField(_("pendaftaran dibuka"))
+    registration_closes = models.DateTimeField(
+        _("batas pendaftaran"), help_text=_("Pendaftaran IKM ditolak setelah waktu ini.")
+    )
+    quota = models.PositiveSmallIntegerField(
+        _("kuota IKM"),
+        validators=[MinValueValidator(1)],
+        help_text=_("Jumlah IKM yang dapat diterima; tidak pernah dapat dilampaui."),
+    )
+    commodities = models.ManyToManyField(
+        Commodity, related_name="missions", verbose_name=_("komoditas sasaran"), blank=True
+    )
+    budget_source = models.CharField(
+        _("sumber anggaran"), max_length=12, choices=BudgetSource.choices, blank=True
+    )
+    budget_amount = models.DecimalField(
+        _("anggaran (Rp)"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    description = models.TextField(_("deskripsi"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diperbarui pada"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = TradeMissionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("misi dagang")
+        verbose_name_plural = _("misi dagang")
+        ordering = ["-start_date", "title"]
+        permissions = [("view_report", _("Dapat melihat laporan misi dan dasbor program"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="mission_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_closes__gte=models.F("registration_opens")),
+                name="mission_registration_window_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("missions:detail", args=[self.slug])
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError(
+                {"end_date": _("Tanggal selesai tidak boleh sebelum tanggal mulai.")}
+            )
+        if (
+            self.registration_opens
+            and self.registration_closes
+            and self.registration_closes < self.registration_opens
+        ):
+            raise ValidationError(
+                {"registration_closes": _("Batas pendaftaran harus setelah pendaftaran dibuka.")}
+            )
+
+    def can_transition_to(self, status):
+        return status in self.TRANSITIONS[self.Status(self.status)]
+
+    def transition_to(self, status):
+        """The one way a mission changes status; refuses a step the workflow lacks."""
+        status = self.Status(status)
+        if not self.can_transition_to(status):
+            raise TransitionError(
+                _("Status misi tidak dapat diubah dari “%(old)s” ke “%(new)s”.")
+                % {"old": self.get_status_display(), "new": status.label}
+            )
+        self.status = status
+        self.save(update_fields=["status", "updated_at"])
+
+    def registration_is_open(self, now=None):
+        now = now or timezone.now()
+        return (
+            self.status == self.Status.OPEN
+            and self.registration_opens <= now <= self.registration_closes
+        )
+
+    @property
+    def results_published(self):
+        return self.status in (self.Status.COMPLETED, self.Status.REPORTED)
+
+    @property
+    def reporting_currency(self):
+        """Missions abroad report in US dollars, missions at home in rupiah."""
+        return "USD" if self.scope == self.Scope.INTERNATIONAL else "IDR"
+
+
+class ProgramTarget(models.Model):
+    """The number of IKM the program aims to engage in a year (falls back to the setting)."""
+
+    year = models.PositiveSmallIntegerField(_("tahun"), unique=True)
+    target_ikm = models.PositiveIntegerField(_("target IKM"))
+    notes = models.CharField(_("catatan"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("target program")
+        verbose_name_plural = _("target program")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"{self.year}: {self.target_ikm}"
+
+
+# --- Participation ----------------------------------------------------------
+
+
+class ParticipationQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(business__owner=user)
+
+    def holding_a_place(self):
+        """Participations that take up a place of the quota."""
+        return self.filter(status__in=Participation.PLACE_HOLDING)
+
+
+class Participation(models.Model):
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("mendaftar")
+        SHORTLISTED = "shortlisted", _("masuk daftar pendek")
+        ACCEPTED = "accepted", _("diterima")
+        REJECTED = "rejected", _("ditolak")
+        ATTENDED = "attended", _("hadir")
+        NO_SHOW = "no_show", _("tidak hadir")
+        WITHDRAWN = "withdrawn", _("mengundurkan diri")
+
+    TRANSITIONS = {
+        Status.APPLIED: {Status.SHORTLISTED, Status.REJECTED, Status.WITHDRAWN},
+        Status.SHORTLISTED: {Status.ACCEPTED, Status.REJECTED, Status.WITHDRAWN},
+        Status.ACCEPTED: {Status.ATTENDED, Status.NO_SHOW, Status.WITHDRAWN},
+        Status.REJECTED: {Status.SHORTLISTED},
+        Status.ATTENDED: {Status.NO_SHOW},
+        Status.NO_SHOW: {Status.ATTENDED},
+        Status.WITHDRAWN: set(),
+    }
+    PLACE_HOLDING = (Status.ACCEPTED, Status.ATTENDED, Status.NO_SHOW)
+
+    mission = models.ForeignKey(
+        TradeMission,
+        on_delete=models.CASCADE,
+        related_name="participations",
+        verbose_name=_("misi"),
+    )
+    business = models.ForeignKey(
+        Business, on_delete=models.PROTECT, related_name="participations", verbose_name=_("IKM")
+    )
+    products = models.ManyToManyField(
+        Product, related_name="participations", verbose_name=_("produk yang dibawa"), blank=True
+    )
+    booth_number = models.CharField(_("nomor stan"), max_length=20, blank=True)
+    notes = models.TextField(_("catatan"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.APPLIED
+    )
+    applied_at = models.DateTimeField(_("mendaftar pada"), default=timezone.now)
+    decided_at = models.DateTimeField(_("diputuskan pada"), null=True, blank=True)
+
+    history = HistoricalRecords(m2m_fields=[products])
+    objects = ParticipationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("peserta misi")
+        verbose_name_plural = _("peserta misi")
+        ordering = ["mission", "business__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mission", "business"], name="participation_one_per_business"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.business} @ {self.mission}"
+
+    def can_transition_to(self, status):
+        return status in self.TRANSITIONS[self.Status(self.status)]
+
+
+# --- Buyers -----------------------------------------------------------------
+
+_LEGAL_SUFFIXES = re.compile(
+    r"\b(pt|cv|ud|tbk|ltd|llc|inc|co|corp|gmbh|bv|sarl|sdn|bhd|pte|plc|limited|company)\b"
+)
+
+
+def normalise_company(name):
+    """'PT. Sinar Jaya, Tbk.' and 'sinar jaya' compare equal."""
+    text = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"[^a-z0-9 ]+", " ", text)
+    text = _LEGAL_SUFFIXES.sub(" ", text)
+    return " ".join(text.split())
+
+
+class BuyerQuerySet(models.QuerySet):
+    def possible_duplicates(self, company, country, exclude_pk=None):
+        qs = self.filter(normalized_name=normalise_company(company), country=country)
+        return qs.exclude(pk=exclude_pk) if exclude_pk else qs
+
+
+class Buyer(models.Model):
+    class Kind(models.TextChoices):
+        IMPORTER = "importer", _("importir")
+        DISTRIBUTOR = "distributor", _("distributor")
+        RETAILER = "retailer", _("peritel")
+        WHOLESALER = "wholesaler", _("pedagang besar")
+        HORECA = "horeca", _("hotel/restoran/kafe")
+        ECOMMERCE = "ecommerce", _("e-commerce")
+        MANUFACTURER = "manufacturer", _("produsen")
+        AGENT = "agent", _("agen/perwakilan")
+        OTHER = "other", _("lainnya")
+
+    company = models.CharField(_("perusahaan"), max_length=200)
+    normalized_name = models.CharField(
+        _("nama ternormalisasi"), max_length=200, editable=False, db_index=True
+    )
+    country = CountryField(_("negara"))
+    city = models.CharField(_("kota"), max_length=100, blank=True)
+    kind = models.CharField(_("jenis pembeli"), max_length=15, choices=Kind.choices)
+    contact_person = models.CharField(
+        _("narahubung"),
+        max_length=150,
+        blank=True,
+        help_text=_("Data pribadi: tidak dipublikasikan."),
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("telepon"), max_length=30, blank=True)
+    commodities = models.ManyToManyField(
+        Commodity, related_name="buyers", verbose_name=_("komoditas yang diminati"), blank=True
+    )
+    notes = models.TextField(_("catatan"), blank=True)
+    source_inquiry = models.OneToOneField(
+        Inquiry,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="buyer",
+        verbose_name=_("dari permintaan pembeli"),
+    )
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+
+    objects = BuyerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pembeli")
+        verbose_name_plural = _("pembeli")
+        ordering = ["company"]
+        indexes = [models.Index(fields=["normalized_name", "country"])]
+
+    def __str__(self):
+        return f"{self.company} ({self.country.code})"
+
+    def save(self, *args, **kwargs):
+        # A derived lookup column, kept beside the name it derives from.
+        self.normalized_name = normalise_company(self.company)
+        super().save(*args, **kwargs)
+
+
+# --- Meetings ---------------------------------------------------------------
+
+
+class MeetingQuerySet(models.QuerySet):
+    def overlapping(self, start, end):
+        """Half-open ranges [start, end) overlap when each starts before the other ends."""
+        return self.filter(start__lt=end, end__gt=start)
+
+
+class Meeting(models.Model):
+    class Outcome(models.TextChoices):
+        NO_INTEREST = "no_interest", _("tidak berminat")
+        FOLLOW_UP = "follow_up", _("tindak lanjut")
+        SAMPLE = "sample", _("minta sampel")
+        NEGOTIATION = "negotiation", _("negosiasi")
+        DEAL = "deal", _("transaksi")
+
+    mission = models.ForeignKey(
+        TradeMission, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("misi")
+    )
+    participation = models.ForeignKey(
+        Participation,
+        on_delete=models.CASCADE,
+        related_name="meetings",
+        verbose_name=_("peserta"),
+    )
+    # Copied from the participation so that the database can refuse overlaps per business.
+    business = models.ForeignKey(
+        Business,
+        on_delete=models.PROTECT,
+        related_name="mission_meetings",
+        verbose_name=_("IKM"),
+        editable=False,
+    )
+    buyer = models.ForeignKey(
+        Buyer, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("pembeli")
+    )
+    start = models.DateTimeField(_("mulai"))
+    end = models.DateTimeField(_("selesai"))
+    table = models.CharField(_("meja"), max_length=10, blank=True)
+    outcome = models.CharField(_("hasil"), max_length=12, choices=Outcome.choices, blank=True)
+    notes = models.TextField(_("catatan"), blank=True)
+
+    history = HistoricalRecords()
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pertemuan bisnis")
+        verbose_name_plural = _("pertemuan bisnis")
+        ordering = ["start", "table"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="meeting_ends_after_start"
+            )
+        ]
+        # PostgreSQL also refuses overlaps per business, per buyer and per table with
+        # exclusion constraints added by migration 0002 (PostgreSQL only).
+
+    def __str__(self):
+        return f"{self.business} \u00d7 {self.buyer}"
+
+
+# --- Deals ------------------------------------------------------------------
+
+
+class DealQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(business__owner=user)
+
+    def confirmed(self):
+        return self.filter(status=Deal.Status.CONFIRMED)
+
+    def realised_potential_q(self):
+        """Q for potential deals that a confirmed realisation has realised."""
+        return Q(
+            Exists(
+                Deal.objects.filter(
+                    realises=OuterRef("pk"),
+                    kind=Deal.Kind.REALISED,
+                    status=Deal.Status.CONFIRMED,
+                )
+            )
+        )
+
+
+class Deal(models.Model):
+    """A transaction reported from a mission: on the spot, potential, or realised later."""
+
+    class Kind(models.TextChoices):
+        ON_THE_SPOT = "spot", _("transaksi langsung")
+        POTENTIAL = "potential", _("potensi transaksi")
+        REALISED = "realised", _("realisasi")
+
+    class Stage(models.TextChoices):
+        NEGOTIATION = "negotiation", _("negosiasi")
+        LOI = "loi", _("LoI")
+        MOU = "mou", _("MoU")
+
+    class Status(models.TextChoices):
+        REPORTED = "reported", _("dilaporkan pemilik")
+        CONFIRMED = "confirmed", _("dikonfirmasi petugas")
+
+    ACTUAL = (Kind.ON_THE_SPOT, Kind.REALISED)
+
+    mission = models.ForeignKey(
+        TradeMission, on_delete=models.PROTECT, related_name="deals", verbose_name=_("misi")
+    )
+    business = models.ForeignKey(
+        Business,
+        on_delete=models.PROTECT,
+        related_name="mission_deals",
+        verbose_name=_("IKM penjual"),
+    )
+    buyer = models.ForeignKey(
+        Buyer,
+        on_delete=models.PROTECT,
+        related_name="deals",
+        verbose_name=_("pembeli"),
+        null=True,
+        blank=True,
+    )
+    buyer_name = models.CharField(
+        _("nama pembeli (jika belum terdaftar)"), max_length=200, blank=True
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        related_name="deals",
+        verbose_name=_("dari pertemuan"),
+        null=True,
+        blank=True,
+    )
+    product = models.ForeignKey(
+        Product,
+        on_delete=models.SET_NULL,
+        related_name="mission_deals",
+        verbose_name=_("produk"),
+        null=True,
+        blank=True,
+    )
+    commodity = models.ForeignKey(
+        Commodity,
+        on_delete=models.PROTECT,
+        related_name="mission_deals",
+        verbose_name=_("komoditas"),
+    )
+    kind = models.CharField(_("jenis transaksi"), max_length=10, choices=Kind.choices)
+    stage = models.CharField(
+        _("tahap potensi"),
+        max_length=12,
+        choices=Stage.choices,
+        blank=True,
+        help_text=_("Hanya untuk potensi transaksi: negosiasi, LoI, atau MoU."),
+    )
+    realises = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="realisations",
+        verbose_name=_("merealisasikan potensi"),
+        null=True,
+        blank=True,
+        help_text=_("Untuk realisasi: potensi transaksi yang direalisasikan."),
+    )
+    quantity = models.DecimalField(
+        _("jumlah"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    unit = models.CharField(_("satuan"), max_length=30, blank=True)
+    amount = models.DecimalField(
+        _("nilai"), max_digits=18, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    currency = models.CharField(
+        _("mata uang"), max_length=3, default="IDR", validators=[currency_validator]
+    )
+    rate_to_idr = models.DecimalField(
+        _("kurs ke rupiah"),
+        max_digits=16,
+        decimal_places=6,
+        validators=[MinValueValidator(Decimal("0.000001"))],
+        help_text=_("Rupiah untuk 1 satuan mata uang transaksi (1 untuk IDR)."),
+    )
+    usd_rate = models.DecimalField(
+        _("kurs US$ ke rupiah"),
+        max_digits=16,
+        decimal_places=6,
+        validators=[MinValueValidator(Decimal("0.000001"))],
+        help_text=_("Rupiah untuk 1 US$ pada tanggal kurs, untuk nilai dalam dolar."),
+    )
+    rate_date = models.DateField(_("tanggal kurs"))
+    rate_source = models.CharField(
+        _("sumber kurs"), max_length=100, default="Kurs JISDOR Bank Indonesia"
+    )
+    value_idr = models.DecimalField(
+        _("nilai (Rp)"), max_digits=20, decimal_places=2, editable=False, default=0
+    )
+    value_usd = models.DecimalField(
+        _("nilai (US$)"), max_digits=18, decimal_places=2, editable=False, default=0
+    )
+    destination_country = CountryField(_("negara tujuan"), default="ID")
+    date = models.DateField(_("tanggal transaksi"))
+    notes = models.TextField(_("catatan"), blank=True)
+    document = models.FileField(
+        _("dokumen pendukung"),
+        upload_to="deals/%Y/%m/",
+        storage=private_storage,
+        validators=[validate_document],
+        blank=True,
+        help_text=_("Kontrak, LoI, MoU, atau faktur. Tidak pernah dapat diunduh publik."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.REPORTED
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dilaporkan oleh"),
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dikonfirmasi oleh"),
+    )
+    confirmed_at = models.DateTimeField(_("dikonfirmasi pada"), null=True, blank=True)
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = DealQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("transaksi")
+        verbose_name_plural = _("transaksi")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="realised") | Q(realises__isnull=True),
+                name="deal_only_realisations_link_a_potential",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.business} → {self.buyer or self.buyer_name}: {self.amount} {self.currency}"
+
+    def save(self, *args, **kwargs):
+        # Derived columns, stored so that totals add rupiah and dollars, never raw amounts.
+        if self.currency == "IDR":
+            self.rate_to_idr = Decimal(1)
+        elif self.currency == "USD":
+            self.usd_rate = self.rate_to_idr
+        if self.amount is not None and self.rate_to_idr and self.usd_rate:
+            self.value_idr, self.value_usd = self.convert(
+                self.amount, self.rate_to_idr, self.usd_rate
+            )
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "value_idr", "value_usd"}
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if self.currency:
+            self.currency = self.currency.upper()
+        if self.currency == "IDR":
+            self.rate_to_idr = Decimal(1)
+        elif self.currency == "USD" and self.rate_to_idr:
+            self.usd_rate = self.rate_to_idr
+        if self.kind == self.Kind.REALISED:
+            if not self.realises_id:
+                errors["realises"] = _(
+                    "Realisasi harus menunjuk potensi transaksi yang direalisasikan."
+                )
+            else:
+                potential = self.realises
+                if potential.kind != self.Kind.POTENTIAL:
+                    errors["realises"] = _("Yang direalisasikan harus berupa potensi transaksi.")
+                elif potential.business_id != self.business_id:
+                    errors["realises"] = _("Potensi transaksi itu milik IKM lain.")
+        elif self.realises_id:
+            errors["realises"] = _("Hanya realisasi yang menunjuk potensi transaksi.")
+        if self.kind != self.Kind.POTENTIAL and self.stage:
+            errors["stage"] = _("Tahap hanya diisi untuk potensi transaksi.")
+        if self.product_id and self.business_id and self.product.business_id != self.business_id:
+            errors["product"] = _("Produk itu bukan milik IKM penjual.")
+        if errors:
+            raise ValidationError(errors)
+
+    @staticmethod
+    def convert(amount, rate_to_idr, usd_rate):
+        """(rupiah, US dollars), each rounded half up to the cent."""
+        idr_exact = Decimal(amount) * Decimal(rate_to_idr)
+        value_idr = idr_exact.quantize(CENT, rounding=ROUND_HALF_UP)
+        value_usd = (idr_exact / Decimal(usd_rate)).quantize(CENT, rounding=ROUND_HALF_UP)
+        return value_idr, value_usd
+
+    @property
+    def buyer_label(self):
+        return self.buyer.company if self.buyer_id else self.buyer_name

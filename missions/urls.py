@@ -6,4 +6,18 @@ app_name = "missions"
 
 urlpatterns = [
     path("", views.mission_list, name="list"),
+    path("saya/", views.my_missions, name="my"),
+    path("dasbor/", views.dashboard, name="dashboard"),
+    path("dasbor/cetak/", views.dashboard, {"fmt": "print"}, name="dashboard_print"),
+    path("dasbor/unduh.xlsx", views.dashboard, {"fmt": "xlsx"}, name="dashboard_xlsx"),
+    path("peserta/<int:pk>/mundur/", views.withdraw, name="withdraw"),
+    path("peserta/<int:pk>/transaksi/", views.report_deal, name="report_deal"),
+    path("transaksi/<int:pk>/dokumen/", views.deal_document, name="deal_document"),
+    path("<slug:slug>/", views.mission_detail, name="detail"),
+    path("<slug:slug>/daftar/", views.apply, name="apply"),
+    path("<slug:slug>/laporan/", views.mission_report, name="report"),
+    path("<slug:slug>/laporan/cetak/", views.mission_report, {"fmt": "print"}, name="report_print"),
+    path(
+        "<slug:slug>/laporan/unduh.xlsx", views.mission_report, {"fmt": "xlsx"}, name="report_xlsx"
+    ),
 ]

@@ -1,6 +1,225 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from missions import reports, services
+from missions.forms import ApplyForm, DashboardFilterForm, OwnerDealForm
+from missions.models import Deal, Participation, TradeMission
+from missions.xlsx import report_xlsx
+from tangerang_ikm.storage import serve_private
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# --- Public -----------------------------------------------------------------
 
 
 def mission_list(request):
-    # Replaced by the missions issue (#5).
-    return render(request, "missions/mission_list.html", {})
+    today = timezone.localdate()
+    missions = TradeMission.objects.public().prefetch_related("commodities")
+    upcoming = missions.upcoming(today).order_by("start_date", "title")
+    past = Paginator(missions.past(today).order_by("-start_date", "title"), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "missions/mission_list.html",
+        {"upcoming": upcoming, "page_obj": past, "past": past.object_list, "now": timezone.now()},
+    )
+
+
+def mission_detail(request, slug):
+    mission = get_object_or_404(
+        TradeMission.objects.public().prefetch_related("commodities"), slug=slug
+    )
+    results = reports.public_results(mission) if mission.results_published else None
+    mine = None
+    if request.user.is_authenticated:
+        mine = list(
+            Participation.objects.owned_by(request.user)
+            .filter(mission=mission)
+            .select_related("business")
+        )
+    return render(
+        request,
+        "missions/mission_detail.html",
+        {
+            "mission": mission,
+            "results": results,
+            "mine": mine,
+            "registration_open": mission.registration_is_open(),
+        },
+    )
+
+
+# --- Owners -----------------------------------------------------------------
+
+
+@login_required
+def my_missions(request):
+    participations = (
+        Participation.objects.owned_by(request.user)
+        .select_related("mission", "business")
+        .prefetch_related("products")
+        .order_by("-mission__start_date", "business__name")
+    )
+    deals = (
+        Deal.objects.owned_by(request.user)
+        .select_related("mission", "business", "buyer", "commodity")
+        .order_by("-date", "-pk")
+    )
+    return render(
+        request,
+        "missions/my_missions.html",
+        {"participations": participations, "deals": deals},
+    )
+
+
+@login_required
+def apply(request, slug):
+    mission = get_object_or_404(TradeMission.objects.public(), slug=slug)
+    if not mission.registration_is_open():
+        if timezone.now() > mission.registration_closes:
+            messages.error(
+                request,
+                _("Pendaftaran misi ini sudah ditutup pada %(deadline)s.")
+                % {
+                    "deadline": timezone.localtime(mission.registration_closes).strftime(
+                        "%d/%m/%Y %H.%M"
+                    )
+                },
+            )
+        else:
+            messages.error(request, _("Pendaftaran misi ini belum dibuka."))
+        return redirect(mission)
+    form = ApplyForm(request.POST or None, user=request.user)
+    if not form.fields["business"].queryset.exists():
+        messages.warning(
+            request,
+            _("Anda memerlukan usaha yang sudah terverifikasi untuk mendaftar misi dagang."),
+        )
+        return redirect(mission)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.apply_for_mission(
+                mission=mission,
+                business=form.cleaned_data["business"],
+                products=list(form.cleaned_data["products"]),
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("Pendaftaran terkirim. Panitia akan memberi kabar hasil seleksi.")
+            )
+            return redirect("missions:my")
+    return render(request, "missions/apply.html", {"mission": mission, "form": form})
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    participation = get_object_or_404(Participation.objects.owned_by(request.user), pk=pk)
+    try:
+        services.withdraw(participation=participation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Anda telah mengundurkan diri dari misi ini."))
+    return redirect("missions:my")
+
+
+REPORTABLE = (
+    TradeMission.Status.ONGOING,
+    TradeMission.Status.COMPLETED,
+    TradeMission.Status.REPORTED,
+)
+
+
+@login_required
+def report_deal(request, pk):
+    participation = get_object_or_404(
+        Participation.objects.owned_by(request.user).select_related("mission", "business"),
+        pk=pk,
+    )
+    if (
+        participation.mission.status not in REPORTABLE
+        or participation.status not in Participation.PLACE_HOLDING
+    ):
+        messages.error(
+            request,
+            _("Transaksi dapat dilaporkan setelah misi berlangsung, oleh peserta yang diterima."),
+        )
+        return redirect("missions:my")
+    form = OwnerDealForm(request.POST or None, request.FILES or None, participation=participation)
+    if request.method == "POST" and form.is_valid():
+        deal = form.save(commit=False)
+        deal.status = Deal.Status.REPORTED
+        deal.reported_by = request.user
+        deal.save()
+        messages.success(request, _("Transaksi tercatat dan menunggu konfirmasi petugas."))
+        return redirect("missions:my")
+    return render(
+        request, "missions/deal_form.html", {"form": form, "participation": participation}
+    )
+
+
+@login_required
+def deal_document(request, pk):
+    """The supporting document: for its owner, or staff allowed to view deals."""
+    if request.user.has_perm("missions.view_deal"):
+        deals = Deal.objects.all()
+    else:
+        deals = Deal.objects.owned_by(request.user)
+    deal = get_object_or_404(deals, pk=pk)
+    return serve_private(request, deal.document)
+
+
+# --- Reports (staff and leadership) -----------------------------------------
+
+
+def _xlsx_response(report, filename):
+    response = HttpResponse(report_xlsx(report), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
+@login_required
+@permission_required("missions.view_report", raise_exception=True)
+def mission_report(request, slug, fmt="html"):
+    mission = get_object_or_404(TradeMission.objects.all(), slug=slug)
+    report = reports.mission_report(mission)
+    if fmt == "xlsx":
+        return _xlsx_response(report, f"laporan-{mission.slug}")
+    template = "missions/report_print.html" if fmt == "print" else "missions/report.html"
+    return render(
+        request, template, {"report": report, "mission": mission, "print": fmt == "print"}
+    )
+
+
+@login_required
+@permission_required("missions.view_report", raise_exception=True)
+def dashboard(request, fmt="html"):
+    years = reports.dashboard_years()
+    form = DashboardFilterForm(request.GET or None, years=years)
+    filters = form.cleaned_data if form.is_valid() else {}
+    report = reports.program_dashboard(
+        year=filters.get("year"),
+        scope=filters.get("scope") or "",
+        commodity=filters.get("commodity"),
+    )
+    if fmt == "xlsx":
+        return _xlsx_response(report, "dasbor-misi-dagang")
+    template = "missions/report_print.html" if fmt == "print" else "missions/dashboard.html"
+    return render(
+        request,
+        template,
+        {"report": report, "form": form, "query": request.GET.urlencode(), "print": fmt == "print"},
+    )

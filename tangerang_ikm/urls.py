@@ -64,7 +64,12 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     # Public catalog (issue #4): both languages in one sitemap, and robots.txt.
-    path("sitemap.xml", sitemap, {"sitemaps": {**SITEMAPS, "events": EventSitemap}}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {**SITEMAPS, "events": EventSitemap}},
+        name="sitemap",
+    ),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),

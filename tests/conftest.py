@@ -87,12 +87,14 @@ def world(db, owner, other_owner, admin_staff, coordinator, venue_manager, leade
     product_a = ProductFactory(business=business_a, slug="keranjang-rotan-cikupa")
     business_b = BusinessFactory(owner=other_owner, name="Mede Sentosa", slug="mede-sentosa")
     registry = _registry_world(business_a, product_a)
+    missions = _world_missions(business_a)
     from tests.gerai.factories import BoothApplicationFactory, BoothEventFactory
 
     gerai_event = BoothEventFactory(title="Bazar Matriks", slug="bazar-matriks")
     gerai_application_a = BoothApplicationFactory(event=gerai_event, business=business_a)
     return {
         **registry,
+        **missions,
         "users": {
             "owner_a": owner,
             "owner_b": other_owner,
@@ -130,6 +132,73 @@ def _registry_world(business, product):
     )
     export = ExportRecord.objects.create(business=business, country="JP", year=2023)
     return {"certificate_a": certificate, "photo_a": photo, "export_a": export}
+
+
+def _world_missions(business_a):
+    """A completed mission with owner A's participation and deal, and one open mission."""
+    import datetime
+    from decimal import Decimal
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from ikm_registry.models import Commodity
+    from missions.models import Deal, Participation, TradeMission
+
+    now = timezone.now()
+    today = timezone.localdate()
+    common = {
+        "kind": TradeMission.Kind.BUSINESS_MATCHING,
+        "scope": TradeMission.Scope.INTERNATIONAL,
+        "city": "Busan",
+        "country": "KR",
+        "quota": 5,
+    }
+    done = TradeMission.objects.create(
+        title="Misi Matriks Selesai",
+        slug="misi-matriks-selesai",
+        start_date=today - datetime.timedelta(days=30),
+        end_date=today - datetime.timedelta(days=28),
+        registration_opens=now - datetime.timedelta(days=90),
+        registration_closes=now - datetime.timedelta(days=60),
+        status=TradeMission.Status.COMPLETED,
+        **common,
+    )
+    open_mission = TradeMission.objects.create(
+        title="Misi Matriks Terbuka",
+        slug="misi-matriks-terbuka",
+        start_date=today + datetime.timedelta(days=30),
+        end_date=today + datetime.timedelta(days=31),
+        registration_opens=now - datetime.timedelta(days=1),
+        registration_closes=now + datetime.timedelta(days=10),
+        status=TradeMission.Status.OPEN,
+        **common,
+    )
+    participation_a = Participation.objects.create(
+        mission=done, business=business_a, status=Participation.Status.ATTENDED
+    )
+    deal_a = Deal(
+        mission=done,
+        business=business_a,
+        buyer_name="Busan Buyer",
+        commodity=Commodity.objects.get(slug="kerajinan-rotan"),
+        kind=Deal.Kind.ON_THE_SPOT,
+        amount=Decimal("1000"),
+        currency="USD",
+        rate_to_idr=Decimal("16000"),
+        usd_rate=Decimal("16000"),
+        rate_date=done.start_date,
+        destination_country="KR",
+        date=done.start_date,
+    )
+    deal_a.save()
+    deal_a.document.save("kontrak.pdf", ContentFile(b"%PDF-1.4 world"))
+    return {
+        "mission_done": done,
+        "mission_open": open_mission,
+        "participation_a": participation_a,
+        "deal_a": deal_a,
+    }
 
 
 # Data migrations that fill reference tables. Transactional tests (the browser tests)

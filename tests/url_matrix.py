@@ -216,6 +216,71 @@ ROUTES = [
     Route("ikm_registry:my_data_delete", lambda w: "/ikm/data-saya/hapus/", logged_in(405)),
     # missions
     Route("missions:list", lambda w: "/misi-dagang/", everyone(), public=True),
+    Route(
+        "missions:detail",
+        lambda w: f"/misi-dagang/{w['mission_done'].slug}/",
+        everyone(),
+        public=True,
+        content={ANON: "Hasil misi"},
+    ),
+    Route("missions:my", lambda w: "/misi-dagang/saya/", logged_in(), owner_page=True),
+    Route(
+        "missions:apply",
+        lambda w: f"/misi-dagang/{w['mission_open'].slug}/daftar/",
+        {ANON: 302, OWNER_A: 200, OWNER_B: 200, **dict.fromkeys(STAFF, 302)},
+        owner_page=True,
+        fuzz_as=OWNER_A,
+    ),
+    Route(
+        "missions:withdraw",
+        lambda w: f"/misi-dagang/peserta/{w['participation_a'].pk}/mundur/",
+        logged_in(405),
+    ),
+    Route(
+        "missions:report_deal",
+        lambda w: f"/misi-dagang/peserta/{w['participation_a'].pk}/transaksi/",
+        owner_of_a(),
+        owner_page=True,
+        fuzz_as=OWNER_A,
+    ),
+    Route(
+        "missions:deal_document",
+        lambda w: f"/misi-dagang/transaksi/{w['deal_a'].pk}/dokumen/",
+        {
+            ANON: 302,
+            OWNER_A: 200,
+            OWNER_B: 404,
+            ADMIN: 200,
+            COORDINATOR: 200,
+            VENUE: 404,
+            LEADERSHIP: 200,
+            SUPERUSER: 200,
+        },
+    ),
+    *[
+        Route(
+            f"missions:{name}",
+            lambda w, s=suffix: f"/misi-dagang/{w['mission_done'].slug}/laporan/{s}",
+            with_permission([ADMIN, COORDINATOR, LEADERSHIP, SUPERUSER]),
+        )
+        for name, suffix in (
+            ("report", ""),
+            ("report_print", "cetak/"),
+            ("report_xlsx", "unduh.xlsx"),
+        )
+    ],
+    *[
+        Route(
+            f"missions:{name}",
+            lambda w, s=suffix: f"/misi-dagang/dasbor/{s}",
+            with_permission([ADMIN, COORDINATOR, LEADERSHIP, SUPERUSER]),
+        )
+        for name, suffix in (
+            ("dashboard", ""),
+            ("dashboard_print", "cetak/"),
+            ("dashboard_xlsx", "unduh.xlsx"),
+        )
+    ],
     # gerai
     Route(
         "gerai:event_list",

@@ -1,0 +1,663 @@
+"""Staff work on missions here: participants, buyers, the meeting grid, deals."""
+
+import datetime
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
+
+from ikm_registry.models import Commodity, Inquiry
+from missions import services
+from missions.models import (
+    Buyer,
+    Deal,
+    Meeting,
+    Participation,
+    ProgramTarget,
+    TradeMission,
+)
+
+# --- Inlines ----------------------------------------------------------------
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    fields = ["business", "status", "booth_number", "notes"]
+    readonly_fields = ["status"]
+    autocomplete_fields = []
+    raw_id_fields = ["business"]
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("business")
+
+
+class MeetingInline(admin.TabularInline):
+    """Outcomes are recorded inline; meetings are scheduled in the grid."""
+
+    model = Meeting
+    extra = 0
+    fields = ["start", "end", "table", "business", "buyer", "outcome", "notes"]
+    readonly_fields = ["start", "end", "table", "business", "buyer"]
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("business", "buyer")
+
+
+class DealFormSet(forms.BaseInlineFormSet):
+    """Deals added under a meeting take the meeting's mission, business and buyer."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        meeting = self.instance
+        if isinstance(meeting, Meeting) and meeting.pk and not form.instance.pk:
+            form.instance.mission_id = meeting.mission_id
+            form.instance.business_id = meeting.business_id
+            form.instance.buyer_id = meeting.buyer_id
+        return form
+
+
+DEAL_INLINE_FIELDS = [
+    "kind",
+    "stage",
+    "realises",
+    "commodity",
+    "product",
+    "quantity",
+    "unit",
+    "amount",
+    "currency",
+    "rate_to_idr",
+    "usd_rate",
+    "rate_date",
+    "destination_country",
+    "date",
+    "status",
+    "value_idr",
+    "value_usd",
+]
+
+
+class MeetingDealInline(admin.StackedInline):
+    model = Deal
+    formset = DealFormSet
+    fk_name = "meeting"
+    extra = 0
+    fields = DEAL_INLINE_FIELDS
+    readonly_fields = ["value_idr", "value_usd"]
+    raw_id_fields = ["realises", "product"]
+
+
+class MissionDealInline(admin.StackedInline):
+    model = Deal
+    extra = 0
+    fields = ["business", "buyer", "buyer_name", *DEAL_INLINE_FIELDS]
+    readonly_fields = ["value_idr", "value_usd"]
+    raw_id_fields = ["business", "buyer", "realises", "product"]
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("business", "buyer", "commodity")
+
+
+def _stamp_new_deals(request, formset):
+    """Deals staff add are confirmed by them."""
+    now = timezone.now()
+    for obj in formset.save(commit=False):
+        if obj.pk is None:
+            obj.reported_by = request.user
+        if obj.status == Deal.Status.CONFIRMED and not obj.confirmed_at:
+            obj.confirmed_by, obj.confirmed_at = request.user, now
+        obj.save()
+    for obj in formset.deleted_objects:
+        obj.delete()
+    formset.save_m2m()
+
+
+# --- Missions ---------------------------------------------------------------
+
+
+def _transition_action(status):
+    @admin.action(
+        description=gettext_lazy("Ubah status ke: %(status)s") % {"status": status.label},
+        permissions=["change"],
+    )
+    def action(modeladmin, request, queryset):
+        done = 0
+        for mission in queryset:
+            try:
+                mission.transition_to(status)
+                done += 1
+            except ValidationError as exc:
+                modeladmin.message_user(request, " ".join(exc.messages), messages.ERROR)
+        if done:
+            modeladmin.message_user(
+                request, _("%(n)d misi diperbarui.") % {"n": done}, messages.SUCCESS
+            )
+
+    action.__name__ = f"to_{status.value}"
+    return action
+
+
+@admin.register(TradeMission)
+class TradeMissionAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "title",
+        "kind",
+        "scope",
+        "start_date",
+        "status",
+        "places",
+        "links",
+    ]
+    list_filter = ["status", "scope", "kind"]
+    search_fields = ["title", "city", "partner"]
+    date_hierarchy = "start_date"
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["commodities"]
+    readonly_fields = ["status", "links"]
+    inlines = [ParticipationInline, MeetingInline, MissionDealInline]
+    actions = [_transition_action(s) for s in TradeMission.Status]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "scope", "status", "links"]}),
+        (
+            gettext_lazy("Tujuan dan waktu"),
+            {
+                "fields": [
+                    "city",
+                    "country",
+                    "partner",
+                    "venue",
+                    ("start_date", "end_date"),
+                    ("registration_opens", "registration_closes"),
+                    "quota",
+                    "commodities",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Anggaran dan deskripsi"),
+            {"fields": ["budget_source", "budget_amount", "description"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                places_taken=Count(
+                    "participations",
+                    filter=Q(participations__status__in=Participation.PLACE_HOLDING),
+                )
+            )
+        )
+
+    @admin.display(description=gettext_lazy("terisi/kuota"))
+    def places(self, obj):
+        return f"{getattr(obj, 'places_taken', '\u2013')}/{obj.quota}"
+
+    @admin.display(description=gettext_lazy("tautan"))
+    def links(self, obj):
+        if not obj.pk:
+            return "\u2013"
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("admin:missions_trademission_schedule", args=[obj.pk]),
+            _("jadwal pertemuan"),
+            reverse("missions:report", args=[obj.slug]),
+            _("laporan"),
+        )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Deal:
+            _stamp_new_deals(request, formset)
+        else:
+            super().save_formset(request, form, formset, change)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/jadwal/",
+                self.admin_site.admin_view(self.schedule_view),
+                name="missions_trademission_schedule",
+            ),
+            *super().get_urls(),
+        ]
+
+    def schedule_view(self, request, object_id):
+        """A slot x table grid for one mission day; meetings are added under the grid."""
+        if not request.user.has_perm("missions.view_meeting"):
+            raise PermissionDenied
+        mission = get_object_or_404(TradeMission, pk=object_id)
+        form = ScheduleForm(request.POST or None, mission=mission, initial=_grid_initial(request))
+        if request.method == "POST":
+            if not request.user.has_perm("missions.add_meeting"):
+                raise PermissionDenied
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    services.schedule_meeting(
+                        mission=mission,
+                        participation=data["participation"],
+                        buyer=data["buyer"],
+                        start=data["start"],
+                        end=data["end"],
+                        table=data["table"],
+                    )
+                except ValidationError as exc:
+                    for message in exc.messages:
+                        self.message_user(request, message, messages.ERROR)
+                else:
+                    self.message_user(request, _("Pertemuan dijadwalkan."), messages.SUCCESS)
+                    day = data["date"].isoformat()
+                    url = reverse("admin:missions_trademission_schedule", args=[mission.pk])
+                    return redirect(f"{url}?date={day}&tables={form.n_tables}")
+        grid = build_grid(mission, form.day, form.n_tables, form.slot_minutes)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": mission,
+            "mission": mission,
+            "title": _("Jadwal pertemuan: %(title)s") % {"title": mission.title},
+            "form": form,
+            "grid": grid,
+            "day": form.day,
+            "days": _mission_days(mission),
+            "n_tables": form.n_tables,
+        }
+        return TemplateResponse(request, "admin/missions/schedule_grid.html", context)
+
+
+def _mission_days(mission):
+    days, day = [], mission.start_date
+    while day <= mission.end_date and len(days) < 31:
+        days.append(day)
+        day += datetime.timedelta(days=1)
+    return days
+
+
+def _grid_initial(request):
+    return {k: request.GET[k] for k in ("date", "time", "table") if k in request.GET}
+
+
+SLOT_START = datetime.time(9, 0)
+SLOT_END = datetime.time(17, 0)
+
+
+class ScheduleForm(forms.Form):
+    participation = forms.ModelChoiceField(
+        label=gettext_lazy("IKM peserta"), queryset=Participation.objects.none()
+    )
+    buyer = forms.ModelChoiceField(label=gettext_lazy("pembeli"), queryset=Buyer.objects.all())
+    date = forms.DateField(
+        label=gettext_lazy("tanggal"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    time = forms.TimeField(
+        label=gettext_lazy("mulai"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    minutes = forms.IntegerField(
+        label=gettext_lazy("durasi (menit)"), min_value=5, max_value=240, initial=30
+    )
+    table = forms.CharField(label=gettext_lazy("meja"), max_length=10)
+
+    def __init__(self, *args, mission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mission = mission
+        self.fields[
+            "participation"
+        ].queryset = mission.participations.holding_a_place().select_related("business")
+        self.fields["participation"].label_from_instance = lambda p: p.business.name
+        params = kwargs.get("initial") or {}
+        try:
+            self.day = datetime.date.fromisoformat(str(params.get("date") or self.data.get("date")))
+        except ValueError:
+            self.day = mission.start_date
+        if not mission.start_date <= self.day <= mission.end_date:
+            self.day = mission.start_date
+        self.initial["date"] = self.day
+        self.n_tables = 8
+        self.slot_minutes = 30
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date") and data.get("time") and data.get("minutes"):
+            tz = timezone.get_current_timezone()
+            start = datetime.datetime.combine(data["date"], data["time"], tzinfo=tz)
+            data["start"] = start
+            data["end"] = start + datetime.timedelta(minutes=data["minutes"])
+            if not self.mission.start_date <= data["date"] <= self.mission.end_date:
+                self.add_error("date", _("Tanggal di luar jadwal misi."))
+        return data
+
+
+def build_grid(mission, day, n_tables, slot_minutes):
+    """Rows of slots, columns of tables; each cell holds the meeting occupying it."""
+    tz = timezone.get_current_timezone()
+    day_start = datetime.datetime.combine(day, SLOT_START, tzinfo=tz)
+    day_end = datetime.datetime.combine(day, SLOT_END, tzinfo=tz)
+    meetings = list(
+        Meeting.objects.filter(mission=mission, start__lt=day_end, end__gt=day_start)
+        .select_related("business", "buyer")
+        .order_by("start")
+    )
+    tables = [str(i) for i in range(1, n_tables + 1)]
+    tables += sorted({m.table for m in meetings if m.table and m.table not in tables})
+    rows, slot = [], day_start
+    while slot < day_end:
+        slot_end = slot + datetime.timedelta(minutes=slot_minutes)
+        cells = []
+        for table in tables:
+            here = [m for m in meetings if m.table == table and m.start < slot_end and m.end > slot]
+            cells.append({"table": table, "meetings": here})
+        rows.append({"time": timezone.localtime(slot), "cells": cells})
+        slot = slot_end
+    unplaced = [m for m in meetings if not m.table]
+    return {"tables": tables, "rows": rows, "unplaced": unplaced, "count": len(meetings)}
+
+
+# --- Participations ---------------------------------------------------------
+
+
+def _status_action(status, description):
+    @admin.action(description=description, permissions=["change"])
+    def action(modeladmin, request, queryset):
+        by_mission = {}
+        for p in queryset.select_related("mission"):
+            by_mission.setdefault(p.mission, []).append(p)
+        changed = 0
+        for mission, rows in by_mission.items():
+            result = services.set_participations_status(
+                mission=mission, participations=rows, status=status
+            )
+            changed += len(result.changed)
+            for _row, reason in result.refused:
+                modeladmin.message_user(request, reason, messages.ERROR)
+        modeladmin.message_user(
+            request,
+            _("%(n)d peserta diubah menjadi “%(status)s”.")
+            % {"n": changed, "status": status.label},
+            messages.SUCCESS if changed else messages.WARNING,
+        )
+
+    action.__name__ = f"mark_{status.value}"
+    return action
+
+
+S = Participation.Status
+
+
+@admin.register(Participation)
+class ParticipationAdmin(SimpleHistoryAdmin):
+    list_display = ["business", "mission", "status", "booth_number", "applied_at"]
+    list_filter = ["status", "mission"]
+    list_select_related = ["business", "mission"]
+    search_fields = ["business__name", "business__nib", "mission__title"]
+    raw_id_fields = ["business"]
+    filter_horizontal = ["products"]
+    readonly_fields = ["status", "applied_at", "decided_at"]
+    actions = [
+        _status_action(S.SHORTLISTED, gettext_lazy("Masukkan ke daftar pendek")),
+        _status_action(S.ACCEPTED, gettext_lazy("Terima (dalam batas kuota)")),
+        _status_action(S.REJECTED, gettext_lazy("Tolak")),
+        _status_action(S.ATTENDED, gettext_lazy("Tandai hadir")),
+        _status_action(S.NO_SHOW, gettext_lazy("Tandai tidak hadir")),
+        _status_action(S.WITHDRAWN, gettext_lazy("Tandai mengundurkan diri")),
+    ]
+
+
+# --- Buyers -----------------------------------------------------------------
+
+
+class InquiryConversionForm(forms.Form):
+    mission = forms.ModelChoiceField(
+        label=gettext_lazy("misi"), queryset=TradeMission.objects.exclude(status="draft")
+    )
+    kind = forms.ChoiceField(label=gettext_lazy("jenis pembeli"), choices=Buyer.Kind.choices)
+    commodity = forms.ModelChoiceField(
+        label=gettext_lazy("komoditas"), queryset=Commodity.objects.all()
+    )
+    stage = forms.ChoiceField(label=gettext_lazy("tahap potensi"), choices=Deal.Stage.choices)
+    amount = forms.DecimalField(
+        label=gettext_lazy("perkiraan nilai"), min_value=0, max_digits=18, decimal_places=2
+    )
+    currency = forms.RegexField(
+        label=gettext_lazy("mata uang"), regex=r"^[A-Za-z]{3}$", initial="USD"
+    )
+    rate_to_idr = forms.DecimalField(
+        label=gettext_lazy("kurs ke rupiah"), min_value=0, max_digits=16, decimal_places=6
+    )
+    usd_rate = forms.DecimalField(
+        label=gettext_lazy("kurs US$ ke rupiah"), min_value=0, max_digits=16, decimal_places=6
+    )
+    rate_date = forms.DateField(
+        label=gettext_lazy("tanggal kurs"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+@admin.register(Buyer)
+class BuyerAdmin(admin.ModelAdmin):
+    list_display = ["company", "country", "city", "kind", "contact_person"]
+    list_filter = ["kind", "country"]
+    search_fields = ["company", "city", "contact_person", "email"]
+    filter_horizontal = ["commodities"]
+    raw_id_fields = ["source_inquiry"]
+    change_list_template = "admin/missions/buyer/change_list.html"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        duplicates = Buyer.objects.possible_duplicates(obj.company, obj.country, exclude_pk=obj.pk)
+        for dup in duplicates[:5]:
+            self.message_user(
+                request,
+                _("Kemungkinan duplikat: %(company)s (%(country)s) sudah terdaftar.")
+                % {"company": dup.company, "country": dup.country.name},
+                messages.WARNING,
+            )
+
+    def get_urls(self):
+        return [
+            path(
+                "dari-permintaan/",
+                self.admin_site.admin_view(self.inquiries_view),
+                name="missions_buyer_inquiries",
+            ),
+            path(
+                "dari-permintaan/<int:inquiry_id>/",
+                self.admin_site.admin_view(self.convert_view),
+                name="missions_buyer_convert",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _check(self, request):
+        if not (
+            request.user.has_perm("ikm_registry.view_inquiry")
+            and request.user.has_perm("missions.add_buyer")
+            and request.user.has_perm("missions.add_deal")
+        ):
+            raise PermissionDenied
+
+    def inquiries_view(self, request):
+        self._check(request)
+        inquiries = (
+            Inquiry.objects.filter(buyer__isnull=True)
+            .select_related("business", "product")
+            .order_by("-created_at")[:200]
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Permintaan pembeli yang belum menjadi pembeli"),
+            "inquiries": inquiries,
+        }
+        return TemplateResponse(request, "admin/missions/buyer/inquiries.html", context)
+
+    def convert_view(self, request, inquiry_id):
+        self._check(request)
+        inquiry = get_object_or_404(
+            Inquiry.objects.select_related("business", "product"), pk=inquiry_id
+        )
+        initial = {"commodity": inquiry.product.category_id if inquiry.product else None}
+        form = InquiryConversionForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                buyer, deal = services.convert_inquiry(
+                    inquiry=inquiry,
+                    mission=data["mission"],
+                    kind=data["kind"],
+                    commodity=data["commodity"],
+                    amount=data["amount"],
+                    currency=data["currency"].upper(),
+                    rate_to_idr=data["rate_to_idr"],
+                    usd_rate=data["usd_rate"],
+                    rate_date=data["rate_date"],
+                    stage=data["stage"],
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    self.message_user(request, message, messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("Pembeli %(buyer)s dan potensi transaksi dicatat.")
+                    % {"buyer": buyer.company},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:missions_deal_change", deal.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Jadikan pembeli dan potensi transaksi"),
+            "inquiry": inquiry,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/missions/buyer/convert.html", context)
+
+
+# --- Meetings ---------------------------------------------------------------
+
+
+class MeetingAdminForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["mission", "participation", "buyer", "start", "end", "table", "outcome", "notes"]
+
+    def clean(self):
+        data = super().clean()
+        needed = ("mission", "participation", "buyer", "start", "end")
+        if all(data.get(k) for k in needed):
+            # The admin's change view runs in a transaction: the mission lock holds to the save.
+            try:
+                services.validate_meeting(
+                    mission=data["mission"],
+                    participation=data["participation"],
+                    buyer=data["buyer"],
+                    start=data["start"],
+                    end=data["end"],
+                    table=data.get("table", ""),
+                    exclude_pk=self.instance.pk,
+                )
+            except ValidationError as exc:
+                raise forms.ValidationError(exc.messages) from exc
+            self.instance.business_id = data["participation"].business_id
+        return data
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SimpleHistoryAdmin):
+    form = MeetingAdminForm
+    list_display = ["start", "end", "table", "business", "buyer", "mission", "outcome"]
+    list_filter = ["outcome", "mission"]
+    list_editable = ["outcome"]
+    list_select_related = ["business", "buyer", "mission"]
+    search_fields = ["business__name", "buyer__company"]
+    raw_id_fields = ["participation", "buyer"]
+    inlines = [MeetingDealInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Deal:
+            _stamp_new_deals(request, formset)
+        else:
+            super().save_formset(request, form, formset, change)
+
+
+# --- Deals ------------------------------------------------------------------
+
+
+@admin.register(Deal)
+class DealAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "date",
+        "business",
+        "buyer_label",
+        "kind",
+        "amount",
+        "currency",
+        "value_idr",
+        "value_usd",
+        "status",
+        "mission",
+    ]
+    list_filter = ["status", "kind", "currency", "mission"]
+    list_select_related = ["business", "buyer", "mission"]
+    search_fields = ["business__name", "buyer__company", "buyer_name"]
+    raw_id_fields = ["business", "buyer", "meeting", "product", "realises"]
+    readonly_fields = [
+        "value_idr",
+        "value_usd",
+        "reported_by",
+        "confirmed_by",
+        "confirmed_at",
+        "document_link",
+    ]
+    exclude = ["document"]
+    actions = ["confirm"]
+
+    @admin.display(description=gettext_lazy("pembeli"))
+    def buyer_label(self, obj):
+        return obj.buyer_label
+
+    @admin.display(description=gettext_lazy("dokumen pendukung"))
+    def document_link(self, obj):
+        if not obj.document:
+            return "\u2013"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("missions:deal_document", args=[obj.pk]), _("unduh")
+        )
+
+    @admin.action(description=gettext_lazy("Konfirmasi transaksi terpilih"), permissions=["change"])
+    def confirm(self, request, queryset):
+        n = services.confirm_deals(deals=list(queryset), by=request.user)
+        self.message_user(request, _("%(n)d transaksi dikonfirmasi.") % {"n": n}, messages.SUCCESS)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.reported_by = request.user
+        if obj.status == Deal.Status.CONFIRMED and not obj.confirmed_at:
+            obj.confirmed_by, obj.confirmed_at = request.user, timezone.now()
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ProgramTarget)
+class ProgramTargetAdmin(admin.ModelAdmin):
+    list_display = ["year", "target_ikm", "notes"]

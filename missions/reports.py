@@ -1,0 +1,598 @@
+"""Mission reports and the program dashboard: one function computes, three renderers show.
+
+`mission_report()` and `program_dashboard()` return a `Report`: a title, a list of
+headline figures and a list of `Table`s, each computed with aggregate queries in the
+database (a fixed number of queries, whatever the data size). The HTML page, the print
+page and the XLSX file all render the same `Report`, so their figures cannot differ.
+
+Rules every figure follows:
+- only deals confirmed by staff count;
+- amounts in different currencies are never added: totals add the stored rupiah and
+  US dollar values (derived at the recorded exchange rate);
+- "transaksi" (actual) = on-the-spot + realised; a potential deal that a confirmed
+  realisation realised is not counted again among the open potential.
+"""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import ExtractQuarter, ExtractYear
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from ikm_registry.models import Business, ExportRecord
+from missions.models import Buyer, Deal, Meeting, Participation, ProgramTarget, TradeMission
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+
+
+@dataclass
+class Column:
+    label: str
+    kind: str = "text"  # text, int, idr, usd, pct
+
+
+@dataclass
+class Table:
+    key: str  # the XLSX sheet name (31 characters at most)
+    title: str
+    columns: list
+    rows: list = field(default_factory=list)
+    total: list | None = None
+    chart: dict | None = None
+
+
+@dataclass
+class Figure:
+    label: str
+    value: object
+    kind: str = "int"
+
+
+@dataclass
+class Report:
+    title: str
+    subtitle: str
+    figures: list
+    tables: list
+    filters: dict = field(default_factory=dict)
+
+
+def pct(part, whole):
+    """A percentage with one decimal, half up; None when there is nothing to divide by."""
+    if not whole:
+        return None
+    return (Decimal(part or 0) * 100 / Decimal(whole)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
+
+
+def _d(value):
+    """A summed money value to the cent (SQLite returns long decimals), 0 for nothing."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP) if value is not None else ZERO
+
+
+# --- Shared aggregate expressions -------------------------------------------
+
+ACTUAL_Q = Q(kind__in=Deal.ACTUAL)
+POTENTIAL_Q = Q(kind=Deal.Kind.POTENTIAL)
+REALISED_Q = Q(kind=Deal.Kind.REALISED)
+
+
+def _open_potential_q():
+    return POTENTIAL_Q & ~Deal.objects.realised_potential_q()
+
+
+def deal_sums():
+    """Aggregates over confirmed deals, used by every table that splits values."""
+    open_q = _open_potential_q()
+    return {
+        "n": Count("pk"),
+        "spot_idr": Sum("value_idr", filter=Q(kind=Deal.Kind.ON_THE_SPOT)),
+        "spot_usd": Sum("value_usd", filter=Q(kind=Deal.Kind.ON_THE_SPOT)),
+        "potential_idr": Sum("value_idr", filter=POTENTIAL_Q),
+        "potential_usd": Sum("value_usd", filter=POTENTIAL_Q),
+        "realised_idr": Sum("value_idr", filter=REALISED_Q),
+        "realised_usd": Sum("value_usd", filter=REALISED_Q),
+        "actual_idr": Sum("value_idr", filter=ACTUAL_Q),
+        "actual_usd": Sum("value_usd", filter=ACTUAL_Q),
+        "open_idr": Sum("value_idr", filter=open_q),
+        "open_usd": Sum("value_usd", filter=open_q),
+        # Realisations of potential deals, for the realisation rate.
+        "realised_of_potential_idr": Sum(
+            "value_idr", filter=REALISED_Q & Q(realises__isnull=False)
+        ),
+    }
+
+
+def _money_columns():
+    return [
+        Column(_("Transaksi (Rp)"), "idr"),
+        Column(_("Transaksi (US$)"), "usd"),
+        Column(_("Potensi belum terealisasi (Rp)"), "idr"),
+        Column(_("Potensi belum terealisasi (US$)"), "usd"),
+        Column(_("Total (Rp)"), "idr"),
+        Column(_("Total (US$)"), "usd"),
+    ]
+
+
+def _money_cells(row):
+    actual_idr, actual_usd = _d(row["actual_idr"]), _d(row["actual_usd"])
+    open_idr, open_usd = _d(row["open_idr"]), _d(row["open_usd"])
+    return [
+        actual_idr,
+        actual_usd,
+        open_idr,
+        open_usd,
+        actual_idr + open_idr,
+        actual_usd + open_usd,
+    ]
+
+
+def _program_columns(label_header):
+    return [
+        Column(label_header),
+        Column(_("Transaksi (Rp)"), "idr"),
+        Column(_("Transaksi (US$)"), "usd"),
+        Column(_("Potensi (Rp)"), "idr"),
+        Column(_("Potensi (US$)"), "usd"),
+        Column(_("Realisasi potensi (Rp)"), "idr"),
+        Column(_("Realisasi (%)"), "pct"),
+    ]
+
+
+def _program_cells(row):
+    """Actual vs potential, with the share of potential that was realised."""
+    return [
+        _d(row["actual_idr"]),
+        _d(row["actual_usd"]),
+        _d(row["potential_idr"]),
+        _d(row["potential_usd"]),
+        _d(row["realised_of_potential_idr"]),
+        pct(row["realised_of_potential_idr"], row["potential_idr"]),
+    ]
+
+
+def _grouped_money_table(
+    deals, sums, key, title, group_by, label_header, label_of, *, chart=True, program=False
+):
+    """One row per group; the total row reuses the overall sums (no extra query)."""
+    rows = []
+    for row in deals.values(group_by).annotate(**deal_sums()).order_by(group_by):
+        if program:
+            rows.append([label_of(row[group_by]), *_program_cells(row)])
+        else:
+            rows.append([label_of(row[group_by]), row["n"], *_money_cells(row)])
+    if program:
+        rows.sort(key=lambda r: (-(r[1] + r[3]), str(r[0])))
+        columns = _program_columns(label_header)
+        total = [_("Jumlah"), *_program_cells(sums)]
+        actual_at, potential_at = 1, 3
+    else:
+        rows.sort(key=lambda r: (-r[6], str(r[0])))
+        columns = [Column(label_header), Column(_("Jumlah transaksi"), "int"), *_money_columns()]
+        total = [_("Jumlah"), sums["n"], *_money_cells(sums)]
+        actual_at, potential_at = 2, 4
+    table = Table(key=key, title=title, columns=columns, rows=rows, total=total)
+    if chart:
+        potential_label = _("Potensi (Rp)") if program else _("Potensi belum terealisasi (Rp)")
+        table.chart = bar_chart(
+            [r[0] for r in rows],
+            [
+                (_("Transaksi (Rp)"), "bar-actual", [r[actual_at] for r in rows]),
+                (potential_label, "bar-potential", [r[potential_at] for r in rows]),
+            ],
+        )
+    return table
+
+
+def _country_name(code):
+    return str(countries.name(code)) if code else "-"
+
+
+# --- Charts -----------------------------------------------------------------
+
+CHART_WIDTH = 640
+LABEL_WIDTH = 170
+BAR_HEIGHT = 14
+GROUP_GAP = 10
+
+
+def bar_chart(labels, series):
+    """Geometry of a horizontal grouped bar chart, rendered as SVG by the template.
+
+    `series` is [(name, css_class, values)]. No styles: positions are attributes and
+    colours come from CSS classes in missions.css.
+    """
+    values = [v for _name, _cls, vals in series for v in vals if v]
+    top = max(values) if values else 0
+    plot = CHART_WIDTH - LABEL_WIDTH - 10
+    groups = []
+    y = 0
+    for i, label in enumerate(labels):
+        bars = []
+        for j, (_name, css, vals) in enumerate(series):
+            value = vals[i] or 0
+            width = int(Decimal(value) * plot / Decimal(top)) if top else 0
+            bars.append(
+                {
+                    "x": LABEL_WIDTH,
+                    "y": y + j * BAR_HEIGHT,
+                    "width": max(width, 1 if value else 0),
+                    "height": BAR_HEIGHT - 2,
+                    "css": css,
+                    "value": value,
+                }
+            )
+        group_height = len(series) * BAR_HEIGHT
+        groups.append({"label": label, "label_y": y + group_height / 2 + 4, "bars": bars})
+        y += group_height + GROUP_GAP
+    return {
+        "width": CHART_WIDTH,
+        "height": max(y, 1),
+        "label_x": LABEL_WIDTH - 6,
+        "groups": groups,
+        "legend": [{"name": name, "css": css} for name, css, _vals in series],
+    }
+
+
+# --- Mission report ---------------------------------------------------------
+
+
+def mission_report(mission):
+    """Everything the official mission report shows, in a fixed number of queries."""
+    P = Participation.Status
+    participations = Participation.objects.filter(mission=mission)
+    counts = participations.aggregate(
+        total=Count("pk"),
+        **{s.value: Count("pk", filter=Q(status=s)) for s in P},
+    )
+    deals = Deal.objects.confirmed().filter(mission=mission)
+    sums = deals.aggregate(**deal_sums())
+    meetings = Meeting.objects.filter(mission=mission)
+    meeting_counts = meetings.aggregate(
+        total=Count("pk", distinct=True),
+        converted=Count(
+            "pk",
+            distinct=True,
+            filter=Q(outcome=Meeting.Outcome.DEAL) | Q(deals__status=Deal.Status.CONFIRMED),
+        ),
+        **{
+            f"o_{o.value}": Count("pk", distinct=True, filter=Q(outcome=o)) for o in Meeting.Outcome
+        },
+        o_none=Count("pk", distinct=True, filter=Q(outcome="")),
+    )
+    buyers = Buyer.objects.filter(
+        Q(Exists(Meeting.objects.filter(mission=mission, buyer=OuterRef("pk"))))
+        | Q(Exists(Deal.objects.confirmed().filter(mission=mission, buyer=OuterRef("pk"))))
+    )
+    buyer_rows = list(
+        buyers.values("country", "kind").annotate(n=Count("pk")).order_by("country", "kind")
+    )
+    n_buyers = sum(r["n"] for r in buyer_rows)
+    pending = Deal.objects.filter(mission=mission, status=Deal.Status.REPORTED).count()
+
+    participated = counts[P.ATTENDED] + counts[P.ACCEPTED]
+    figures = [
+        Figure(_("IKM peserta (diterima/hadir)"), participated),
+        Figure(_("IKM hadir"), counts[P.ATTENDED]),
+        Figure(_("Pembeli"), n_buyers),
+        Figure(_("Pertemuan bisnis"), meeting_counts["total"]),
+        Figure(_("Transaksi terkonfirmasi"), sums["n"]),
+        Figure(_("Nilai transaksi (Rp)"), _d(sums["actual_idr"]), "idr"),
+        Figure(_("Nilai transaksi (US$)"), _d(sums["actual_usd"]), "usd"),
+        Figure(_("Potensi belum terealisasi (Rp)"), _d(sums["open_idr"]), "idr"),
+        Figure(_("Potensi belum terealisasi (US$)"), _d(sums["open_usd"]), "usd"),
+        Figure(
+            _("Konversi pertemuan ke transaksi (%)"),
+            pct(meeting_counts["converted"], meeting_counts["total"]),
+            "pct",
+        ),
+        Figure(
+            _("Realisasi potensi (%)"),
+            pct(sums["realised_of_potential_idr"], sums["potential_idr"]),
+            "pct",
+        ),
+        Figure(_("Transaksi menunggu konfirmasi"), pending),
+    ]
+
+    tables = []
+    # Participants and attendance.
+    part_rows = [
+        [p.business.name, p.business.desa.kecamatan.name, p.get_status_display(), p.booth_number]
+        for p in participations.select_related("business__desa__kecamatan").order_by(
+            "business__name"
+        )
+    ]
+    tables.append(
+        Table(
+            "Peserta",
+            _("Peserta misi"),
+            [Column(_("IKM")), Column(_("Kecamatan")), Column(_("Status")), Column(_("Stan"))],
+            part_rows,
+        )
+    )
+    tables.append(
+        Table(
+            "Kehadiran",
+            _("Status peserta dan kehadiran"),
+            [Column(_("Status")), Column(_("Jumlah IKM"), "int")],
+            [[s.label, counts[s.value]] for s in P],
+            total=[_("Jumlah"), counts["total"]],
+        )
+    )
+    kinds = dict(Buyer.Kind.choices)
+    tables.append(
+        Table(
+            "Pembeli",
+            _("Pembeli menurut negara dan jenis"),
+            [Column(_("Negara")), Column(_("Jenis pembeli")), Column(_("Jumlah"), "int")],
+            [
+                [_country_name(r["country"]), str(kinds.get(r["kind"], r["kind"])), r["n"]]
+                for r in buyer_rows
+            ],
+            total=[_("Jumlah"), "", n_buyers],
+        )
+    )
+    tables.append(
+        Table(
+            "Pertemuan",
+            _("Pertemuan bisnis dan hasilnya"),
+            [Column(_("Hasil")), Column(_("Jumlah pertemuan"), "int")],
+            [[o.label, meeting_counts[f"o_{o.value}"]] for o in Meeting.Outcome]
+            + [[_("belum dicatat"), meeting_counts["o_none"]]],
+            total=[_("Jumlah"), meeting_counts["total"]],
+        )
+    )
+    tables.append(
+        Table(
+            "Konversi",
+            _("Konversi pertemuan ke transaksi"),
+            [
+                Column(_("Pertemuan"), "int"),
+                Column(_("Berujung transaksi"), "int"),
+                Column(_("Konversi (%)"), "pct"),
+            ],
+            [
+                [
+                    meeting_counts["total"],
+                    meeting_counts["converted"],
+                    pct(meeting_counts["converted"], meeting_counts["total"]),
+                ]
+            ],
+        )
+    )
+    tables.append(deals_by_kind_table(sums))
+    tables.append(
+        _grouped_money_table(
+            deals,
+            sums,
+            "Per komoditas",
+            _("Transaksi per komoditas"),
+            "commodity__name",
+            _("Komoditas"),
+            str,
+        )
+    )
+    tables.append(
+        _grouped_money_table(
+            deals,
+            sums,
+            "Per negara tujuan",
+            _("Transaksi per negara tujuan"),
+            "destination_country",
+            _("Negara tujuan"),
+            _country_name,
+        )
+    )
+    tables.append(
+        _grouped_money_table(
+            deals,
+            sums,
+            "Per IKM",
+            _("Transaksi per IKM"),
+            "business__name",
+            _("IKM"),
+            str,
+            chart=False,
+        )
+    )
+    dates = mission.start_date.strftime("%d/%m/%Y")
+    if mission.end_date != mission.start_date:
+        dates += " \u2013 " + mission.end_date.strftime("%d/%m/%Y")
+    return Report(
+        title=_("Laporan misi: %(title)s") % {"title": mission.title},
+        subtitle=f"{mission.get_kind_display()} · {mission.city}, {mission.country.name} · {dates}",
+        figures=figures,
+        tables=tables,
+    )
+
+
+def deals_by_kind_table(sums):
+    K = Deal.Kind
+    return Table(
+        "Jenis transaksi",
+        _("Transaksi menurut jenis"),
+        [Column(_("Jenis")), Column(_("Rp"), "idr"), Column(_("US$"), "usd")],
+        [
+            [K.ON_THE_SPOT.label, _d(sums["spot_idr"]), _d(sums["spot_usd"])],
+            [K.POTENTIAL.label, _d(sums["potential_idr"]), _d(sums["potential_usd"])],
+            [K.REALISED.label, _d(sums["realised_idr"]), _d(sums["realised_usd"])],
+            [
+                _("Nilai transaksi (langsung + realisasi)"),
+                _d(sums["actual_idr"]),
+                _d(sums["actual_usd"]),
+            ],
+            [_("Potensi belum terealisasi"), _d(sums["open_idr"]), _d(sums["open_usd"])],
+        ],
+        total=[
+            _("Total tanpa hitung ganda"),
+            _d(sums["actual_idr"]) + _d(sums["open_idr"]),
+            _d(sums["actual_usd"]) + _d(sums["open_usd"]),
+        ],
+    )
+
+
+def public_results(mission):
+    """The published results of a completed mission: counts and values, no contacts."""
+    report = mission_report(mission)
+    wanted = {0, 2, 3, 4, 5, 6, 7, 8}
+    return [f for i, f in enumerate(report.figures) if i in wanted]
+
+
+# --- Program dashboard ------------------------------------------------------
+
+
+def program_target(year):
+    target = ProgramTarget.objects.filter(year=year).values_list("target_ikm", flat=True).first()
+    return target if target is not None else settings.PROGRAM_TARGET_IKM
+
+
+def program_dashboard(*, year=None, scope="", commodity=None):
+    """The program's figures under the filters, in a fixed number of queries."""
+    deals = Deal.objects.confirmed().exclude(mission__status=TradeMission.Status.DRAFT)
+    participations = Participation.objects.filter(
+        status__in=[Participation.Status.ACCEPTED, Participation.Status.ATTENDED]
+    )
+    verified = Business.objects.verified()
+    if year:
+        deals = deals.filter(date__year=year)
+        participations = participations.filter(mission__start_date__year=year)
+    if scope:
+        deals = deals.filter(mission__scope=scope)
+        participations = participations.filter(mission__scope=scope)
+    if commodity:
+        deals = deals.filter(commodity=commodity)
+        participations = participations.filter(business__commodities=commodity)
+        verified = verified.filter(commodities=commodity)
+
+    engaged = participations.aggregate(n=Count("business", distinct=True))["n"]
+    target = program_target(year or timezone.localdate().year)
+    n_verified = verified.count()
+
+    # Exporters: businesses with an actual confirmed deal abroad (under the filters).
+    abroad = deals.filter(ACTUAL_Q).exclude(destination_country="ID")
+    first_abroad_year = (
+        Deal.objects.confirmed()
+        .filter(ACTUAL_Q, business=OuterRef("pk"))
+        .exclude(destination_country="ID")
+        .values("business")
+        .annotate(first=Min(ExtractYear("date")))
+        .values("first")
+    )
+    # Every subquery is an annotation of the inner query; the aggregate only reads them.
+    candidates = Business.objects.annotate(
+        first_abroad_year=Subquery(first_abroad_year),
+        exported=Exists(abroad.filter(business=OuterRef("pk"))),
+        exported_before=Exists(
+            ExportRecord.objects.filter(
+                business=OuterRef("pk"), year__lt=OuterRef("first_abroad_year")
+            )
+        ),
+    ).filter(exported=True)
+    first_time_q = Q(exported_before=False)
+    if year:
+        first_time_q &= Q(first_abroad_year=year)
+    exporters = candidates.aggregate(
+        exporters=Count("pk"), first_time=Count("pk", filter=first_time_q)
+    )
+    sums = deals.aggregate(**deal_sums())
+
+    figures = [
+        Figure(_("IKM terlibat"), engaged),
+        Figure(_("Target IKM"), target),
+        Figure(_("Capaian target (%)"), pct(engaged, target), "pct"),
+        Figure(_("IKM terverifikasi"), n_verified),
+        Figure(_("IKM eksportir"), exporters["exporters"]),
+        Figure(_("Eksportir pertama kali"), exporters["first_time"]),
+        Figure(_("Nilai transaksi (Rp)"), _d(sums["actual_idr"]), "idr"),
+        Figure(_("Nilai transaksi (US$)"), _d(sums["actual_usd"]), "usd"),
+        Figure(_("Potensi transaksi (Rp)"), _d(sums["potential_idr"]), "idr"),
+        Figure(_("Potensi transaksi (US$)"), _d(sums["potential_usd"]), "usd"),
+        Figure(
+            _("Realisasi potensi (%)"),
+            pct(sums["realised_of_potential_idr"], sums["potential_idr"]),
+            "pct",
+        ),
+    ]
+
+    period_rows = [
+        [f"{row['y']} T{row['q']}", *_program_cells(row)]
+        for row in (
+            deals.annotate(y=ExtractYear("date"), q=ExtractQuarter("date"))
+            .values("y", "q")
+            .annotate(**deal_sums())
+            .order_by("y", "q")
+        )
+    ]
+    period = Table(
+        "Per triwulan",
+        _("Nilai transaksi per tahun dan triwulan"),
+        _program_columns(_("Periode")),
+        period_rows,
+        total=[_("Jumlah"), *_program_cells(sums)],
+    )
+    period.chart = bar_chart(
+        [r[0] for r in period_rows],
+        [
+            (_("Transaksi (Rp)"), "bar-actual", [r[1] for r in period_rows]),
+            (_("Potensi (Rp)"), "bar-potential", [r[3] for r in period_rows]),
+        ],
+    )
+
+    tables = [
+        period,
+        _grouped_money_table(
+            deals,
+            sums,
+            "Per komoditas",
+            _("Transaksi per komoditas"),
+            "commodity__name",
+            _("Komoditas"),
+            str,
+            program=True,
+        ),
+        _grouped_money_table(
+            deals,
+            sums,
+            "Per negara tujuan",
+            _("Transaksi per negara tujuan"),
+            "destination_country",
+            _("Negara tujuan"),
+            _country_name,
+            program=True,
+        ),
+        _grouped_money_table(
+            deals,
+            sums,
+            "Per kecamatan",
+            _("Transaksi per kecamatan IKM"),
+            "business__desa__kecamatan__name",
+            _("Kecamatan"),
+            str,
+            program=True,
+        ),
+    ]
+    return Report(
+        title=_("Dasbor program misi dagang"),
+        subtitle=_("Tahun %(year)s") % {"year": year} if year else _("Semua tahun"),
+        figures=figures,
+        tables=tables,
+        filters={"year": year, "scope": scope, "commodity": commodity},
+    )
+
+
+def dashboard_years():
+    """Years that have missions or deals, newest first, for the filter."""
+    years = set(
+        TradeMission.objects.public()
+        .annotate(y=ExtractYear("start_date"))
+        .values_list("y", flat=True)
+        .distinct()
+    )
+    years.add(timezone.localdate().year)
+    return sorted(years, reverse=True)
