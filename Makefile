@@ -58,6 +58,7 @@ messages: install
 check-deploy: install
 	DEBUG=false SECRET_KEY=ci-check-deploy-$$RANDOM-not-a-real-key-but-long-enough-for-the-check \
 	  ALLOWED_HOSTS=ikm.tangerangkab.go.id EMAIL_URL=smtp+tls://portal:secret@smtp.example.org:587 \
+	  NIK_ENCRYPTION_KEY=Y2ktY2hlY2stZGVwbG95LW5vdC1hLXJlYWwta2V5LTA9 \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 # Two gunicorn servers + moto S3 + Redis + PostgreSQL + a task worker: see tests/multiprocess/run.py.

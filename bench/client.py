@@ -22,6 +22,9 @@ class Browser:
         )
 
     def request(self, path, data=None, headers=None):
+        # Production cookies are Secure; this client talks plain HTTP on loopback.
+        for cookie in self.jar:
+            cookie.secure = False
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         req = urllib.request.Request(self.base + path, data=body, headers=headers or {})
         try:

@@ -10,6 +10,7 @@ goes over --max-rss-mb.
 import argparse
 import os
 import random
+import subprocess
 import sys
 import threading
 import time
@@ -20,9 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.client import Browser  # noqa: E402
-from bench.server import gunicorn  # noqa: E402
+from bench.server import gunicorn, production_env  # noqa: E402
 
-DB = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tangerang_ikm_bench")
+DB = os.environ.get("LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tangerang_ikm_load")
 PORT = 8920
 PUBLIC = ["/", "/en/", "/katalog/", "/misi-dagang/", "/gerai/acara/", "/akun/masuk/"]
 
@@ -67,7 +68,7 @@ def main():
         browser = Browser(base, timeout=30)
         rng = random.Random(n)
         while not stop.is_set():
-            if rng.random() < 0.2:
+            if rng.random() < 0.1:
                 status, _ = browser.post_form(
                     "/akun/daftar/",
                     {
@@ -91,6 +92,21 @@ def main():
                     counts["errors"] += 1
                     errors.append(status)
 
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "create database tangerang_ikm_load"],
+        capture_output=True,
+    )
+    env = production_env(DB)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "seed_demo"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     peak = {}
     with gunicorn(DB, port=PORT, workers=args.workers, threads=4) as proc:
         threads = [threading.Thread(target=client, args=(n,)) for n in range(args.clients)]

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class IkmRegistryConfig(AppConfig):
     name = "ikm_registry"
     verbose_name = _("registri IKM")
+
+    def ready(self):
+        from ikm_registry import checks  # noqa: F401 - registers the deploy checks

@@ -353,6 +353,11 @@ LOGGING = {
 
 # --- The portal -------------------------------------------------------------
 
+# Fernet key that encrypts owners' NIK at rest (ikm_registry/crypto.py). Production must
+# set its own: without it the key is derived from SECRET_KEY, so rotating that would make
+# every stored NIK unreadable. `check --deploy` warns when it is missing.
+NIK_ENCRYPTION_KEY = env.str("NIK_ENCRYPTION_KEY", default="")
+
 # Serve /bench/floor, the trivial view benchmarks compare pages against (bench/run.py).
 BENCHMARK_FLOOR = env.bool("BENCHMARK_FLOOR", default=False)
 
