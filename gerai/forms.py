@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gerai.calendar import parse_month
 from gerai.models import EventKind
+from ikm_registry.fields import SafeModelChoiceField, SafeModelMultipleChoiceField
 from ikm_registry.models import Business, Product
 
 
@@ -32,48 +33,13 @@ class EventFilterForm(forms.Form):
         return parsed
 
 
-MAX_PK = 2**63 - 1
-
-
-def _pk_or_none(value):
-    """A primary key a database can hold, or None (huge numbers overflow SQLite)."""
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number <= MAX_PK else None
-
-
-class BusinessChoiceField(forms.ModelChoiceField):
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if _pk_or_none(value) is None:
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice"
-            )
-        return super().to_python(value)
-
-
-class ProductChoiceField(forms.ModelMultipleChoiceField):
-    def _check_values(self, value):
-        for item in value:
-            if _pk_or_none(item) is None:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_choice"],
-                    code="invalid_choice",
-                    params={"value": item},
-                )
-        return super()._check_values(value)
-
-
 class BoothApplicationForm(forms.Form):
     """Apply with one of the owner's businesses and that business's products."""
 
-    business = BusinessChoiceField(
+    business = SafeModelChoiceField(
         label=_("Usaha"), queryset=Business.objects.none(), empty_label=None
     )
-    products = ProductChoiceField(
+    products = SafeModelMultipleChoiceField(
         label=_("Produk yang akan dijual"),
         queryset=Product.objects.none(),
         required=False,

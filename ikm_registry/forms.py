@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ikm_registry.fields import SafeModelMultipleChoiceField
 from ikm_registry.images import process_logo, validate_document, validate_image
 from ikm_registry.models import Business, Certificate, Commodity, Desa, ExportRecord, Product
 from ikm_registry.validators import clean_nib, clean_nik, normalize_phone, split_npwp
@@ -49,7 +50,7 @@ class BusinessForm(forms.ModelForm):
         label=_("kecamatan — desa/kelurahan"),
         queryset=Desa.objects.select_related("kecamatan").order_by("kecamatan__name", "name"),
     )
-    commodities = forms.ModelMultipleChoiceField(
+    commodities = SafeModelMultipleChoiceField(
         label=_("sektor komoditas"),
         queryset=Commodity.objects.all(),
         widget=forms.CheckboxSelectMultiple,

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ikm_registry.fields import SafeModelChoiceField
 from ikm_registry.models import Business, Certificate, Commodity, Kecamatan, Product
 from ikm_registry.search import MAX_QUERY_LENGTH
 
@@ -17,7 +18,7 @@ def valid_certificates(today=None):
     return Certificate.objects.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
 
 
-class CommodityChoiceField(forms.ModelChoiceField):
+class CommodityChoiceField(SafeModelChoiceField):
     def label_from_instance(self, obj):
         if (get_language() or "id").startswith("en") and obj.name_en:
             return obj.name_en

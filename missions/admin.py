@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from ikm_registry.fields import SafeModelChoiceField
 from ikm_registry.models import Commodity, Inquiry
 from missions import services
 from missions.models import (
@@ -301,10 +302,10 @@ SLOT_END = datetime.time(17, 0)
 
 
 class ScheduleForm(forms.Form):
-    participation = forms.ModelChoiceField(
+    participation = SafeModelChoiceField(
         label=gettext_lazy("IKM peserta"), queryset=Participation.objects.none()
     )
-    buyer = forms.ModelChoiceField(label=gettext_lazy("pembeli"), queryset=Buyer.objects.all())
+    buyer = SafeModelChoiceField(label=gettext_lazy("pembeli"), queryset=Buyer.objects.all())
     date = forms.DateField(
         label=gettext_lazy("tanggal"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -426,11 +427,11 @@ class ParticipationAdmin(SimpleHistoryAdmin):
 
 
 class InquiryConversionForm(forms.Form):
-    mission = forms.ModelChoiceField(
+    mission = SafeModelChoiceField(
         label=gettext_lazy("misi"), queryset=TradeMission.objects.exclude(status="draft")
     )
     kind = forms.ChoiceField(label=gettext_lazy("jenis pembeli"), choices=Buyer.Kind.choices)
-    commodity = forms.ModelChoiceField(
+    commodity = SafeModelChoiceField(
         label=gettext_lazy("komoditas"), queryset=Commodity.objects.all()
     )
     stage = forms.ChoiceField(label=gettext_lazy("tahap potensi"), choices=Deal.Stage.choices)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ikm_registry.fields import SafeModelChoiceField, SafeModelMultipleChoiceField
 from ikm_registry.models import Business, Commodity, Product
 from missions.models import Buyer, Deal, TradeMission
 
@@ -18,10 +19,10 @@ class DateInput(forms.DateInput):
 class ApplyForm(forms.Form):
     """An owner applies with one of their verified businesses and chosen products."""
 
-    business = forms.ModelChoiceField(
+    business = SafeModelChoiceField(
         label=_("usaha"), queryset=Business.objects.none(), empty_label=None
     )
-    products = forms.ModelMultipleChoiceField(
+    products = SafeModelMultipleChoiceField(
         label=_("produk yang akan dibawa"),
         queryset=Product.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -138,7 +139,7 @@ class DashboardFilterForm(forms.Form):
         required=False,
         choices=[("", _("semua")), *TradeMission.Scope.choices],
     )
-    commodity = forms.ModelChoiceField(
+    commodity = SafeModelChoiceField(
         label=_("komoditas"),
         required=False,
         queryset=Commodity.objects.all(),

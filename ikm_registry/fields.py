@@ -1,0 +1,51 @@
+"""Model choice fields that refuse ids no database can hold.
+
+A posted id such as 9223372036854775808 overflows SQLite's INTEGER ("Python int too
+large") before Django can say "not a valid choice": these fields say it first. Used by
+every form that offers businesses, products or commodities (found by fuzzing).
+"""
+
+from django import forms
+
+MAX_PK = 2**63 - 1
+
+
+def storable_pk(value):
+    """True for a positive integer id a 64-bit column can hold."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return False
+    return 0 < number <= MAX_PK
+
+
+def _keys_are_integers(field):
+    """Only integer primary keys can overflow; slugs and codes (Desa) are left alone."""
+    key = field.queryset.model._meta.pk if not field.to_field_name else None
+    return key is not None and key.get_internal_type() in {
+        "AutoField",
+        "BigAutoField",
+        "IntegerField",
+        "BigIntegerField",
+    }
+
+
+class SafeModelChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        if value not in self.empty_values and _keys_are_integers(self) and not storable_pk(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for item in value:
+            if _keys_are_integers(self) and not storable_pk(item):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                )
+        return super()._check_values(value)

@@ -1,0 +1,27 @@
+import pytest
+
+from ikm_registry.fields import SafeModelChoiceField, SafeModelMultipleChoiceField
+from ikm_registry.models import Commodity, Desa
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["9223372036854775808", "-1", "0", "1e3", "abc"])
+def test_ids_no_database_can_hold_are_invalid_choices(value):
+    field = SafeModelChoiceField(queryset=Commodity.objects.all())
+    with pytest.raises(Exception) as caught:
+        field.clean(value)
+    assert caught.value.code == "invalid_choice"
+    multiple = SafeModelMultipleChoiceField(queryset=Commodity.objects.all())
+    with pytest.raises(Exception) as caught:
+        multiple.clean([value])
+    assert caught.value.code == "invalid_choice"
+
+
+@pytest.mark.django_db
+def test_real_ids_slugs_and_codes_still_work():
+    rotan = Commodity.objects.get(slug="kerajinan-rotan")
+    assert SafeModelChoiceField(queryset=Commodity.objects.all()).clean(str(rotan.pk)) == rotan
+    by_slug = SafeModelChoiceField(queryset=Commodity.objects.all(), to_field_name="slug")
+    assert by_slug.clean("kerajinan-rotan") == rotan
+    talaga = SafeModelChoiceField(queryset=Desa.objects.all()).clean("36.03.18.2004")
+    assert talaga.name == "Talaga"
