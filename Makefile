@@ -11,7 +11,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
 	  then echo $$p; break; fi; done)
 
-.PHONY: help install run test lint format messages check-deploy clean multiprocess worker backup
+.PHONY: help install run test lint format messages check-deploy clean bench fault load multiprocess worker backup
 
 help:
 	@echo "make run    install everything, migrate, load demo data and serve on http://$(HOST):$(PORT)"
@@ -74,3 +74,15 @@ backup: install
 
 clean:
 	rm -rf $(VENV) staticfiles var/db.sqlite3 var/media
+
+# Longer than a test should take, so outside the suite (see docs/benchmarks.md, docs/security.md).
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Restarts a PostgreSQL cluster of its own (port 5433) under concurrent writes. Needs root.
+fault: install
+	$(PY) bench/fault.py
+
+# 50 clients for 60 s on public pages and form posts; fails on any error or a worker over 300 MB.
+load: install
+	$(PY) bench/load.py
