@@ -359,6 +359,13 @@ class Business(models.Model):
         ordering = ["name"]
         permissions = [("verify_business", _("Dapat memverifikasi atau mengembalikan data IKM"))]
         indexes = [models.Index(fields=["status", "name"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(capital__isnull=True) | models.Q(capital__gte=0))
+                & (models.Q(annual_sales__isnull=True) | models.Q(annual_sales__gte=0)),
+                name="business_amounts_not_negative",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -510,7 +517,14 @@ class Product(models.Model):
                 | models.Q(price_min__isnull=True)
                 | models.Q(price_max__gte=models.F("price_min")),
                 name="product_price_range_ordered",
-            )
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(price_min__isnull=True) | models.Q(price_min__gte=0))
+                & (models.Q(price_max__isnull=True) | models.Q(price_max__gte=0))
+                & (models.Q(fob_price_usd__isnull=True) | models.Q(fob_price_usd__gte=0))
+                & (models.Q(min_order__isnull=True) | models.Q(min_order__gte=0)),
+                name="product_amounts_not_negative",
+            ),
         ]
 
     def __str__(self):

@@ -629,6 +629,18 @@ class Deal(models.Model):
                 condition=Q(kind="realised") | Q(realises__isnull=True),
                 name="deal_only_realisations_link_a_potential",
             ),
+            # Money is never negative and rates never zero, whatever path wrote the row.
+            models.CheckConstraint(
+                condition=Q(amount__gte=0) & Q(value_idr__gte=0) & Q(value_usd__gte=0),
+                name="deal_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(rate_to_idr__gt=0) & Q(usd_rate__gt=0), name="deal_rates_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__isnull=True) | Q(quantity__gte=0),
+                name="deal_quantity_not_negative",
+            ),
         ]
 
     def __str__(self):
