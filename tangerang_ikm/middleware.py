@@ -1,5 +1,10 @@
+import logging
+
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.template.response import TemplateResponse
+
+
+logger = logging.getLogger(__name__)
 
 
 class DatabaseUnavailableMiddleware:

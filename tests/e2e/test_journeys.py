@@ -123,3 +123,91 @@ def test_visitor_browses_the_calendar_and_downloads_an_event(live_server, contex
     next_link = page.get_by_role("link", name="berikutnya").or_(page.locator("a[rel='next']")).first
     next_link.click()
     assert page.locator("table").count() >= 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_owner_joins_a_mission_staff_accept_schedule_and_the_report_shows_the_deal(
+    live_server, context_factory, size
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from missions.models import Deal, Meeting, Participation, TradeMission
+    from tests.factories import BusinessFactory, ProductFactory
+    from tests.missions.conftest import make_buyer, make_mission
+
+    owner = UserFactory(email=f"mede-{size}@example.com")
+    business = BusinessFactory(owner=owner, name="Mede Cikupa Jaya")
+    ProductFactory(business=business, name="Kacang Mede Panggang")
+    mission = make_mission(title="Temu Bisnis Busan", slug=f"temu-bisnis-busan-{size}")
+    buyer = make_buyer(company="Busan Nuts Trading")
+
+    # The owner applies from the mission page.
+    context = context_factory(size)
+    login_browser(context, owner, live_server)
+    page = context.new_page()
+    page.goto(live_server.url + f"/misi-dagang/{mission.slug}/")
+    page.get_by_role("link", name="Daftar misi ini").click()
+    page.get_by_label("Kacang Mede Panggang").check()
+    page.get_by_role("button", name="Kirim pendaftaran").click()
+    participation = Participation.objects.get(mission=mission, business=business)
+    assert participation.status == Participation.Status.APPLIED
+
+    # Staff shortlist and accept it in the admin.
+    staff = UserFactory(email=f"koordinator-{size}@example.com", is_staff=True, is_superuser=True)
+    admin_context = context_factory(size)
+    login_browser(admin_context, staff, live_server)
+    admin = admin_context.new_page()
+    for action in ("mark_shortlisted", "mark_accepted"):
+        admin.goto(live_server.url + f"/admin/missions/participation/?mission__id__exact={mission.pk}")
+        admin.locator(f"input[name='_selected_action'][value='{participation.pk}']").check()
+        admin.locator("select[name='action']").select_option(action)
+        admin.locator("button[name='index'], input[name='index']").first.click()
+    participation.refresh_from_db()
+    assert participation.status == Participation.Status.ACCEPTED
+
+    # The mission takes place: staff schedule a meeting in the grid.
+    today = timezone.localdate()
+    TradeMission.objects.filter(pk=mission.pk).update(
+        start_date=today,
+        end_date=today + datetime.timedelta(days=1),
+        registration_opens=timezone.now() - datetime.timedelta(days=20),
+        registration_closes=timezone.now() - datetime.timedelta(days=1),
+        status=TradeMission.Status.ONGOING,
+    )
+    admin.goto(
+        live_server.url + f"/admin/missions/trademission/{mission.pk}/jadwal/?date={today:%Y-%m-%d}"
+    )
+    admin.locator("#id_participation").select_option(str(participation.pk))
+    admin.locator("#id_buyer").select_option(str(buyer.pk))
+    admin.locator("#id_time").fill("10:00")
+    admin.locator("#id_table").fill("3")
+    admin.locator("input[type='submit'][value='Jadwalkan']").click()
+    meeting = Meeting.objects.get(mission=mission)
+    assert meeting.buyer == buyer
+
+    # The owner reports the deal; staff confirm it; the report shows it.
+    page.goto(live_server.url + f"/misi-dagang/peserta/{participation.pk}/transaksi/")
+    page.locator("#id_kind").select_option("spot")
+    page.locator("#id_buyer").select_option(str(buyer.pk))
+    page.locator("#id_product").select_option(label="Kacang Mede Panggang")
+    page.locator("#id_amount").fill("12500")
+    page.locator("#id_currency").fill("USD")
+    page.locator("#id_rate_to_idr").fill("15800")
+    page.locator("#id_usd_rate").fill("15800")
+    page.locator("#id_rate_date").fill(f"{today:%Y-%m-%d}")
+    page.locator("#id_date").fill(f"{today:%Y-%m-%d}")
+    page.get_by_role("button", name="Kirim laporan transaksi").click()
+    errors = page.locator(".error-text, .alert-error").all_inner_texts()
+    assert not errors, errors
+    deal = Deal.objects.get(mission=mission)
+    assert deal.value_idr == 12500 * 15800
+    admin.goto(live_server.url + f"/admin/missions/deal/?mission__id__exact={mission.pk}")
+    admin.locator(f"input[name='_selected_action'][value='{deal.pk}']").check()
+    admin.locator("select[name='action']").select_option("confirm")
+    admin.locator("button[name='index'], input[name='index']").first.click()
+    admin.goto(live_server.url + f"/misi-dagang/{mission.slug}/laporan/")
+    report = admin.content()
+    assert "Mede Cikupa Jaya" in report
+    assert "Rp197.500.000" in report
