@@ -96,7 +96,9 @@ ROUTES = [
         owner_page=True,
         fuzz_as=OWNER_A,
     ),
-    Route("password_change_done", lambda w: "/akun/sandi/ubah/selesai/", logged_in()),
+    Route(
+        "password_change_done", lambda w: "/akun/sandi/ubah/selesai/", logged_in(), owner_page=True
+    ),
     # ikm_registry
     Route(
         "ikm_registry:catalog",
@@ -172,6 +174,7 @@ ROUTES = [
         "ikm_registry:photo_add",
         lambda w: f"/ikm/produk/{w['product_a'].pk}/foto/",
         owner_of_a(),
+        owner_page=True,
         fuzz_as=OWNER_A,
     ),
     Route(
@@ -291,7 +294,9 @@ ROUTES = [
     ),
     Route("gerai:venue", lambda w: "/gerai/", everyone(), public=True, content={ANON: "Aula"}),
     Route("gerai:event_archive", lambda w: "/gerai/acara/arsip/", everyone(), public=True),
-    Route("gerai:event_calendar_current", lambda w: "/gerai/acara/kalender/", everyone()),
+    Route(
+        "gerai:event_calendar_current", lambda w: "/gerai/acara/kalender/", everyone(), public=True
+    ),
     Route(
         "gerai:event_calendar",
         lambda w: "/gerai/acara/kalender/{0:%Y}/{0.month}/".format(w["gerai_event"].start),
