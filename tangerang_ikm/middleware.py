@@ -3,7 +3,6 @@ import logging
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.template.response import TemplateResponse
 
-
 logger = logging.getLogger(__name__)
 
 

@@ -160,7 +160,9 @@ def test_owner_joins_a_mission_staff_accept_schedule_and_the_report_shows_the_de
     login_browser(admin_context, staff, live_server)
     admin = admin_context.new_page()
     for action in ("mark_shortlisted", "mark_accepted"):
-        admin.goto(live_server.url + f"/admin/missions/participation/?mission__id__exact={mission.pk}")
+        admin.goto(
+            live_server.url + f"/admin/missions/participation/?mission__id__exact={mission.pk}"
+        )
         admin.locator(f"input[name='_selected_action'][value='{participation.pk}']").check()
         admin.locator("select[name='action']").select_option(action)
         admin.locator("button[name='index'], input[name='index']").first.click()
