@@ -12,7 +12,8 @@ def key_pages():
     now = timezone.localtime()
     product = Product.objects.public().order_by("pk").first()
     event = Event.objects.published().order_by("start").first()
-    mission = TradeMission.objects.order_by("-end_date").first()
+    # The most recent mission with published results: a report with data in it.
+    mission = TradeMission.objects.with_results().order_by("-end_date").first()
     kecamatan = Desa.objects.get(code="36.03.18.2004").kecamatan_id
     pages = [
         ("home", "/", "public", False),

@@ -34,16 +34,21 @@ def setup_django(database_url):
     django.setup()
 
 
+def bench_superuser():
+    from django.contrib.auth import get_user_model
+
+    user, _ = get_user_model().objects.get_or_create(
+        email="bench@example.com", defaults={"is_staff": True, "is_superuser": True}
+    )
+    return user
+
+
 def staff_cookie():
     """A session for a superuser, so that wrk can load admin pages."""
     from django.conf import settings
-    from django.contrib.auth import get_user_model
     from django.contrib.sessions.backends.db import SessionStore
 
-    User = get_user_model()
-    user, _ = User.objects.get_or_create(
-        email="bench@example.com", defaults={"is_staff": True, "is_superuser": True}
-    )
+    user = bench_superuser()
     session = SessionStore()
     session["_auth_user_id"] = str(user.pk)
     session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"

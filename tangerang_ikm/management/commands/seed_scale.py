@@ -9,6 +9,7 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from ikm_registry import scale as registry_scale
 
@@ -60,6 +61,10 @@ class Command(BaseCommand):
             except ImportError:
                 continue
             module.seed(businesses=businesses, batch=o["batch"], progress=Progress, **kwargs)
+        if connection.vendor == "postgresql":
+            # Fresh statistics, or the planner guesses one row per table after a bulk load.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(f"seed_scale done in {time.monotonic() - started:.0f}s")
         )
