@@ -17,6 +17,7 @@ from gerai.calendar import month_grid, parse_month, shift_month
 from gerai.forms import BoothApplicationForm, EventFilterForm
 from gerai.models import BoothApplication, Event, EventKind, ShowroomItem, Space, Venue
 from ikm_registry.models import Product
+from tangerang_ikm.cache import public_page
 
 PAGE_SIZE = 20
 
@@ -57,15 +58,18 @@ def _list_page(request, queryset, *, archive):
     )
 
 
+@public_page("gerai")
 def event_list(request):
     """Upcoming events, soonest first: the list comes first for phones."""
     return _list_page(request, Event.objects.published().upcoming(), archive=False)
 
 
+@public_page("gerai")
 def event_archive(request):
     return _list_page(request, Event.objects.published().past().order_by("-start"), archive=True)
 
 
+@public_page("gerai")
 def event_calendar(request, year=None, month=None):
     """A month as an accessible table; prev/next are plain links."""
     today = timezone.localdate()
@@ -102,6 +106,7 @@ def event_calendar(request, year=None, month=None):
     )
 
 
+@public_page("gerai")
 def event_detail(request, slug):
     event = get_object_or_404(
         Event.objects.published().prefetch_related(
@@ -150,6 +155,7 @@ def _feed_events():
     )
 
 
+@public_page("gerai")
 def calendar_feed(request, kind=None):
     """The whole calendar, or one event type's. Cancelled events stay, marked CANCELLED."""
     events = _feed_events()
@@ -163,12 +169,14 @@ def calendar_feed(request, kind=None):
     return _ics_response(body, f"gerai-{kind or 'semua'}.ics")
 
 
+@public_page("gerai")
 def event_ics(request, slug):
     event = get_object_or_404(Event.objects.published().prefetch_related("spaces"), slug=slug)
     body = feeds.build_calendar([event], request=request, name=event.display_title)
     return _ics_response(body, f"{event.slug}.ics")
 
 
+@public_page("gerai")
 def feeds_page(request):
     """Subscription links for every feed."""
     feeds_list = [(_("Semua acara"), reverse("gerai:calendar_feed"))] + [
@@ -181,6 +189,7 @@ def feeds_page(request):
     return render(request, "gerai/feeds.html", {"feeds": rows})
 
 
+@public_page("gerai")
 def venue(request):
     """The venue, its spaces and what is in the showroom now."""
     place = Venue.objects.select_related("desa__kecamatan").first()

@@ -7,4 +7,6 @@ class IkmRegistryConfig(AppConfig):
     verbose_name = _("registri IKM")
 
     def ready(self):
-        from ikm_registry import checks  # noqa: F401 - registers the deploy checks
+        from ikm_registry import checks, signals  # noqa: F401 - checks register on import
+
+        signals.connect()

@@ -17,11 +17,14 @@ from django.views.decorators.http import require_POST
 
 from ikm_registry import inquiries
 from ikm_registry.forms_catalog import CatalogFilterForm, valid_certificates
-from ikm_registry.forms_inquiry import InquiryForm
+from ikm_registry.forms_inquiry import InquiryForm, new_timestamp
 from ikm_registry.models import Business, Certificate, Product, ProductPhoto
+from tangerang_ikm.cache import public_page
 from tangerang_ikm.ratelimit import client_ip
 
 PAGE_SIZE = 24
+# The inquiry form's signed start time is per visitor, also in a cached page.
+FRESH_INQUIRY = {"started": lambda request: new_timestamp()}
 
 
 def public_products():
@@ -44,6 +47,7 @@ def _page(request, qs):
     return page
 
 
+@public_page("catalog")
 def product_list(request):
     form = CatalogFilterForm(request.GET or None)
     page = _page(request, form.filter_products(public_products()))
@@ -54,6 +58,7 @@ def product_list(request):
     )
 
 
+@public_page("catalog")
 def business_list(request):
     public_count = (
         Product.objects.public()
@@ -120,6 +125,7 @@ def _inquiry_status(form):
     return 429 if codes & {"rate_ip", "rate_email"} else 200
 
 
+@public_page("catalog", fresh_inputs=FRESH_INQUIRY)
 def product_detail(request, slug):
     product = get_object_or_404(
         Product.objects.public().select_related("business__desa__kecamatan", "category"),
@@ -154,6 +160,7 @@ def product_detail(request, slug):
     )
 
 
+@public_page("catalog", fresh_inputs=FRESH_INQUIRY)
 def business_detail(request, slug):
     business = get_object_or_404(
         Business.objects.verified().select_related("desa__kecamatan"), slug=slug

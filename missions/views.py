@@ -12,6 +12,7 @@ from missions import reports, services
 from missions.forms import ApplyForm, DashboardFilterForm, OwnerDealForm
 from missions.models import Deal, Participation, TradeMission
 from missions.xlsx import report_xlsx
+from tangerang_ikm.cache import public_page
 from tangerang_ikm.storage import serve_private
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -20,6 +21,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # --- Public -----------------------------------------------------------------
 
 
+@public_page("missions")
 def mission_list(request):
     today = timezone.localdate()
     missions = TradeMission.objects.public().prefetch_related("commodities")
@@ -34,6 +36,7 @@ def mission_list(request):
     )
 
 
+@public_page("missions")
 def mission_detail(request, slug):
     mission = get_object_or_404(
         TradeMission.objects.public().prefetch_related("commodities"), slug=slug

@@ -19,9 +19,17 @@ anything an owner or staff member may see and others may not does not belong her
 The cache is CACHES["default"]: local memory in development, Redis in production.
 """
 
+import functools
+import hashlib
+import re
 import time
 
+from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.cache import patch_vary_headers
+from django.utils.html import escape
 from django.utils.translation import get_language
 
 DEFAULT_TIMEOUT = 300
@@ -68,3 +76,98 @@ def bump(area):
         cache.incr(key)
     except ValueError:  # no version yet (or evicted): start a fresh one
         cache.set(key, time.time_ns(), timeout=None)
+
+
+# --- Whole public pages ------------------------------------------------------
+
+# Hidden inputs whose value differs per visitor, and the marker the cached copy holds
+# instead. Django's {% csrf_token %} renders exactly `name="csrfmiddlewaretoken" value="…"`.
+_HIDDEN_VALUE = r'name="{name}" value="[^"]*"'
+_MARKER = "\x00page-cache:{name}\x00"
+
+
+def _visitor_without_session(request):
+    """A visitor who is not logged in and has nothing waiting: the page is the same for all."""
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+    )
+
+
+def _page_key(area, request):
+    # The absolute URL: scheme, host, language prefix and query string all change the page.
+    url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    return make_key(area, f"page:{url}")
+
+
+def public_page(area, *, fresh_inputs=None, timeout=None):
+    """Cache a public page's whole response for visitors who are not logged in.
+
+    The page must look the same to every such visitor. Logged-in users, visitors with a
+    session or pending messages, POSTs and anything but a 200 go straight to the view.
+    `bump(area)` (receivers in each app's signals.py) drops every page of the area;
+    PAGE_CACHE_SECONDS bounds how long time-based changes (an event that has ended)
+    take to show. 0 turns the cache off.
+
+    Hidden inputs that must differ per visitor are cut out of the cached copy and filled
+    in on every hit: the CSRF token always (a fresh one, with its cookie, for this
+    visitor), and each name in `fresh_inputs`, a mapping of input name to a function of
+    the request giving its value (the inquiry form's signed start time).
+    """
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            seconds = settings.PAGE_CACHE_SECONDS if timeout is None else timeout
+            if not seconds or not _visitor_without_session(request):
+                return view(request, *args, **kwargs)
+            key = _page_key(area, request)
+            holes = {"csrfmiddlewaretoken": get_token, **(fresh_inputs or {})}
+            stored = cache.get(key)
+            if stored is not None:
+                response = _from_cache(request, stored, holes)
+                response["X-Page-Cache"] = "hit"
+            else:
+                response = view(request, *args, **kwargs)
+                if not _cacheable(response):
+                    return response
+                cache.set(key, _to_cache(response, holes), seconds)
+                response["X-Page-Cache"] = "miss"
+            # Logged-in users get another page at the same address.
+            patch_vary_headers(response, ["Cookie"])
+            return response
+
+        return wrapped
+
+    return decorator
+
+
+def _cacheable(response):
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not response.has_header("Cache-Control")
+    )
+
+
+def _to_cache(response, holes):
+    content = response.content.decode(response.charset)
+    for name in holes:
+        pattern = _HIDDEN_VALUE.format(name=re.escape(name))
+        marker = f'name="{name}" value="{_MARKER.format(name=name)}"'
+        content = re.sub(pattern, lambda _m, marker=marker: marker, content)
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+    return {"status": response.status_code, "headers": headers, "content": content}
+
+
+def _from_cache(request, stored, holes):
+    content = stored["content"]
+    for name, value_for in holes.items():
+        marker = _MARKER.format(name=name)
+        if marker in content:
+            content = content.replace(marker, escape(value_for(request)))
+    return HttpResponse(content, status=stored["status"], headers=stored["headers"])

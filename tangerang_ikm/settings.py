@@ -131,6 +131,10 @@ CACHES["default"].setdefault("KEY_PREFIX", env.str("CACHE_KEY_PREFIX", default="
 # Sessions are written to the database and read through the cache: a login made on
 # one app server is valid on every other, and survives a cache flush.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Public pages are kept whole in the cache for visitors who are not logged in, and dropped
+# when their data changes (tangerang_ikm/cache.py, public_page). This bounds how long a
+# time-based change (an event that has ended) may take to show; 0 turns it off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 
 AUTH_USER_MODEL = "tangerang_ikm.User"
 AUTHENTICATION_BACKENDS = [

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from tangerang_ikm.cache import public_page
 from tangerang_ikm.forms import LoginForm, ResendConfirmationForm, SignUpForm
 from tangerang_ikm.mail import send_templated_mail
 from tangerang_ikm.tokens import email_confirmation_token
@@ -20,6 +21,7 @@ from tangerang_ikm.tokens import email_confirmation_token
 User = get_user_model()
 
 
+@public_page("catalog")
 def home(request):
     return render(request, "home.html")
 

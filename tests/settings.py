@@ -15,3 +15,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+# Query counts and most tests need the views themselves; tests of the page cache turn it on.
+PAGE_CACHE_SECONDS = 0

@@ -3,6 +3,7 @@
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
+from django.urls import translate_url
 from django.utils import translation
 
 register = template.Library()
@@ -83,3 +84,12 @@ def phone_local(e164):
 def wa_link(e164):
     """https://wa.me/6281234567890 for an E.164 number."""
     return f"https://wa.me/{e164.lstrip('+')}" if e164 else ""
+
+
+@register.simple_tag(takes_context=True)
+def this_page_in(context, language):
+    """This page's path (with its query) in another language: / and /en/ prefixes swapped."""
+    request = context.get("request")
+    if request is None:
+        return "/" if language == "id" else f"/{language}/"
+    return translate_url(request.get_full_path(), language)

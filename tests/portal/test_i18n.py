@@ -15,21 +15,28 @@ def test_home_is_indonesian_by_default(client):
     assert "Katalog IKM" in response.content.decode()
 
 
-def switcher_action(body):
-    return re.search(r'<form class="language-switcher" action="([^"]+)"', body).group(1)
+def switcher_link(body, language):
+    nav = re.search(r'<nav class="language-switcher".*?</nav>', body, re.S).group(0)
+    return re.search(rf'<a href="([^"]+)" hreflang="{language}"', nav).group(1)
 
 
 @pytest.mark.django_db
-def test_language_switcher_changes_the_page_language(client):
-    page = client.get("/").content.decode()
-    response = client.post(switcher_action(page), {"language": "en", "next": "/"}, follow=True)
-    body = response.content.decode()
-    assert response.redirect_chain[-1][0] == "/en/"
+def test_language_switcher_links_to_this_page_in_the_other_language(client):
+    page = client.get("/katalog/?q=rotan&sort=name").content.decode()
+    english = switcher_link(page, "en")
+    assert english == "/en/katalog/?q=rotan&amp;sort=name"
+    body = client.get(english.replace("&amp;", "&")).content.decode()
     assert '<html lang="en">' in body
     assert "IKM Catalog" in body
-    back = client.post(switcher_action(body), {"language": "id", "next": "/en/"}, follow=True)
-    assert back.redirect_chain[-1][0] == "/"
-    assert "Katalog IKM" in back.content.decode()
+    assert switcher_link(body, "id") == "/katalog/?q=rotan&amp;sort=name"
+    # The switcher needs no form, so pages carry no CSRF token for it.
+    assert "csrfmiddlewaretoken" not in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_set_language_still_answers_for_old_links(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, follow=True)
+    assert response.redirect_chain[-1][0] == "/en/"
 
 
 def test_rupiah_is_written_the_indonesian_way():

@@ -1,0 +1,174 @@
+"""Whole public pages are cached for visitors without a session, and dropped on change."""
+
+import re
+
+import pytest
+from django.core import signing
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from ikm_registry.forms_inquiry import SIGNING_SALT
+from ikm_registry.models import Inquiry
+from tests.factories import BusinessFactory, ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+
+
+def get(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return response, len(queries)
+
+
+def hidden(body, name):
+    return re.search(rf'name="{name}" value="([^"]*)"', body).group(1)
+
+
+def test_a_second_visitor_gets_the_page_from_the_cache_without_queries():
+    ProductFactory(name="Keranjang Rotan Talaga")
+    first, _ = get(Client(), "/katalog/")
+    second, queries = get(Client(), "/katalog/")
+    assert first["X-Page-Cache"] == "miss"
+    assert second["X-Page-Cache"] == "hit"
+    assert queries == 0
+    assert second.content == first.content
+    assert "Keranjang Rotan Talaga" in second.content.decode()
+    assert "Cookie" in second["Vary"]
+
+
+def test_a_change_to_the_data_drops_the_cached_page():
+    product = ProductFactory(name="Keranjang Rotan Talaga")
+    get(Client(), "/katalog/")
+    product.name = "Tas Anyaman Rotan Talaga"
+    product.save()
+    response, queries = get(Client(), "/katalog/")
+    assert response["X-Page-Cache"] == "miss"
+    assert queries > 0
+    assert "Tas Anyaman Rotan Talaga" in response.content.decode()
+
+
+def test_a_change_in_the_registry_drops_the_gerai_pages_too():
+    from tests.gerai.factories import BoothApplicationFactory, BoothEventFactory
+
+    event = BoothEventFactory(slug="bazar-cache")
+    application = BoothApplicationFactory(event=event)
+    from gerai import services
+
+    services.accept_application(application=application, notify=False)
+    url = "/gerai/acara/bazar-cache/"
+    assert application.business.name in get(Client(), url)[0].content.decode()
+    application.business.name = "Nama Baru Pameran"
+    application.business.save()
+    response, _ = get(Client(), url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Nama Baru Pameran" in response.content.decode()
+
+
+def test_languages_and_query_strings_are_cached_apart():
+    ProductFactory(name="Keranjang Rotan Talaga", name_en="Talaga Rattan Basket")
+    get(Client(), "/katalog/")
+    english, _ = get(Client(), "/en/katalog/")
+    assert english["X-Page-Cache"] == "miss"
+    assert "Talaga Rattan Basket" in english.content.decode()
+    searched, _ = get(Client(), "/katalog/?q=tidak-ada")
+    assert searched["X-Page-Cache"] == "miss"
+    assert "Keranjang Rotan Talaga" not in searched.content.decode()
+
+
+def test_logged_in_users_always_get_their_own_page(owner):
+    get(Client(), "/katalog/")
+    client = Client()
+    client.force_login(owner)
+    response, _ = get(client, "/katalog/")
+    assert "X-Page-Cache" not in response
+    assert "Keluar" in response.content.decode()
+    # ... and what they saw is never served to anybody else.
+    anonymous, _ = get(Client(), "/katalog/")
+    assert "Keluar" not in anonymous.content.decode()
+
+
+def test_a_visitor_with_pending_messages_skips_the_cache():
+    get(Client(), "/katalog/")
+    client = Client()
+    client.cookies["messages"] = "anything"
+    response, _ = get(client, "/katalog/")
+    assert "X-Page-Cache" not in response
+
+
+def test_not_found_and_posts_are_never_cached():
+    assert Client().get("/katalog/tidak-ada/").status_code == 404
+    assert "X-Page-Cache" not in Client().get("/katalog/tidak-ada/")
+
+
+def test_the_cache_can_be_turned_off(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    get(Client(), "/katalog/")
+    response, _ = get(Client(), "/katalog/")
+    assert "X-Page-Cache" not in response
+
+
+def test_each_visitor_gets_a_csrf_token_and_start_time_of_their_own(settings):
+    """The inquiry form on a cached product page still works, and stays protected."""
+    settings.INQUIRY_MIN_FILL_SECONDS = 0
+    product = ProductFactory(name="Keranjang Rotan Talaga", slug="keranjang-talaga")
+    url = "/katalog/keranjang-talaga/"
+    get(Client(enforce_csrf_checks=True), url)
+    visitor = Client(enforce_csrf_checks=True)
+    response, _ = get(visitor, url)
+    assert response["X-Page-Cache"] == "hit"
+    body = response.content.decode()
+    assert "\x00" not in body
+    token, started = hidden(body, "csrfmiddlewaretoken"), hidden(body, "started")
+    signing.loads(started, salt=SIGNING_SALT)  # a valid signature, made for this visit
+    assert "csrftoken" in response.cookies  # the token's secret, for this visitor
+
+    form = {
+        "csrfmiddlewaretoken": token,
+        "started": started,
+        "name": "Kim Min-jun",
+        "country": "KR",
+        "email": "buyer@example.kr",
+        "quantity": "500 pcs",
+        "message": "Price list, please.",
+    }
+    sent = visitor.post(url, form)
+    assert sent.status_code == 302
+    assert Inquiry.objects.get(email="buyer@example.kr").product == product
+
+    # Another visitor's token (without its cookie) is refused, as CSRF should be.
+    stranger = Client(enforce_csrf_checks=True)
+    refused = stranger.post(url, {**form, "email": "other@example.kr"})
+    assert refused.status_code == 403
+
+
+def test_every_public_page_of_the_apps_is_cached(world):
+    """The public pages named here are served from the cache on a second visit."""
+    BusinessFactory(slug="ikm-cache")
+    urls = [
+        "/",
+        "/katalog/",
+        "/ikm-direktori/",
+        "/katalog/keranjang-rotan-cikupa/",
+        "/ikm-direktori/rotan-jaya-cikupa/",
+        "/misi-dagang/",
+        "/gerai/",
+        "/gerai/acara/",
+        "/gerai/acara/arsip/",
+        "/gerai/acara/kalender/",
+        "/gerai/acara/bazar-matriks/",
+        "/gerai/acara/bazar-matriks.ics",
+        "/gerai/kalender/",
+        "/gerai/kalender.ics",
+    ]
+    for url in urls:
+        get(Client(), url)
+        response, queries = get(Client(), url)
+        assert response["X-Page-Cache"] == "hit", url
+        assert queries == 0, url
