@@ -1,7 +1,8 @@
 """Cache clearing only: public pages that show registry data are dropped when it changes.
 
 Every app's public pages show businesses or products (the gerai's exhibitors and
-showroom, the missions' participants), so a registry change drops all three areas.
+showroom, the missions' participants), and the mission reports name IKM and their
+kecamatan, so a registry change drops every area.
 Business flow never lives here: see services.py.
 """
 
@@ -17,7 +18,7 @@ from ikm_registry.models import (
 )
 from tangerang_ikm.cache import bump
 
-AREAS = ("catalog", "gerai", "missions")
+AREAS = ("catalog", "gerai", "missions", "reports")
 MODELS = (Business, Product, ProductPhoto, Certificate, ExportRecord, Commodity)
 
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -455,16 +455,15 @@ class DealQuerySet(models.QuerySet):
         return self.filter(status=Deal.Status.CONFIRMED)
 
     def realised_potential_q(self):
-        """Q for potential deals that a confirmed realisation has realised."""
-        return Q(
-            Exists(
-                Deal.objects.filter(
-                    realises=OuterRef("pk"),
-                    kind=Deal.Kind.REALISED,
-                    status=Deal.Status.CONFIRMED,
-                )
-            )
-        )
+        """Q for potential deals that a confirmed realisation has realised.
+
+        An uncorrelated IN: PostgreSQL hashes the realised ids once, where a correlated
+        EXISTS would probe the table once for every deal summed (seconds at 200,000).
+        """
+        realised = Deal.objects.filter(
+            kind=Deal.Kind.REALISED, status=Deal.Status.CONFIRMED, realises__isnull=False
+        ).values("realises_id")
+        return Q(pk__in=realised)
 
 
 class Deal(models.Model):

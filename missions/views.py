@@ -198,7 +198,7 @@ def _xlsx_response(report, filename):
 @permission_required("missions.view_report", raise_exception=True)
 def mission_report(request, slug, fmt="html"):
     mission = get_object_or_404(TradeMission.objects.all(), slug=slug)
-    report = reports.mission_report(mission)
+    report = reports.cached_report(f"mission:{mission.pk}", lambda: reports.mission_report(mission))
     if fmt == "xlsx":
         return _xlsx_response(report, f"laporan-{mission.slug}")
     template = "missions/report_print.html" if fmt == "print" else "missions/report.html"
@@ -213,10 +213,14 @@ def dashboard(request, fmt="html"):
     years = reports.dashboard_years()
     form = DashboardFilterForm(request.GET or None, years=years)
     filters = form.cleaned_data if form.is_valid() else {}
-    report = reports.program_dashboard(
-        year=filters.get("year"),
-        scope=filters.get("scope") or "",
-        commodity=filters.get("commodity"),
+    year, scope, commodity = (
+        filters.get("year"),
+        filters.get("scope") or "",
+        filters.get("commodity"),
+    )
+    report = reports.cached_report(
+        f"dashboard:{year}:{scope}:{commodity.pk if commodity else ''}",
+        lambda: reports.program_dashboard(year=year, scope=scope, commodity=commodity),
     )
     if fmt == "xlsx":
         return _xlsx_response(report, "dasbor-misi-dagang")

@@ -135,6 +135,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # when their data changes (tangerang_ikm/cache.py, public_page). This bounds how long a
 # time-based change (an event that has ended) may take to show; 0 turns it off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# Mission reports and the program dashboard, computed once for all staff who may see
+# them and dropped when missions, deals or the registry change (missions/reports.py).
+REPORT_CACHE_SECONDS = env.int("REPORT_CACHE_SECONDS", default=600)
 
 AUTH_USER_MODEL = "tangerang_ikm.User"
 AUTHENTICATION_BACKENDS = [

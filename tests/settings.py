@@ -17,3 +17,4 @@ STORAGES = {
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 # Query counts and most tests need the views themselves; tests of the page cache turn it on.
 PAGE_CACHE_SECONDS = 0
+REPORT_CACHE_SECONDS = 0
