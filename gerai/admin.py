@@ -21,6 +21,7 @@ from gerai.models import (
     SpacePhoto,
     Venue,
 )
+from tangerang_ikm.admin_lists import LargeTablePaginator, recent_filter
 
 
 class SpaceInline(admin.TabularInline):
@@ -67,6 +68,8 @@ class SpaceBookingAdmin(admin.ModelAdmin):
     list_display = ["space", "purpose", "start", "end", "event"]
     list_filter = ["space"]
     list_select_related = ["space", "event"]
+    paginator = LargeTablePaginator
+    show_full_result_count = False
     date_hierarchy = "start"
     search_fields = ["purpose", "event__title"]
     raw_id_fields = ["event"]
@@ -91,6 +94,7 @@ class EventAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "kind", "series"]
     list_select_related = ["series"]
+    show_full_result_count = False
     search_fields = ["title", "title_en", "slug"]
     date_hierarchy = "start"
     prepopulated_fields = {"slug": ["title"]}
@@ -203,8 +207,9 @@ class EventSeriesAdmin(admin.ModelAdmin):
 @admin.register(BoothApplication)
 class BoothApplicationAdmin(admin.ModelAdmin):
     list_display = ["business", "event", "status", "booth_number", "applied_at", "waitlisted_at"]
-    list_filter = ["status", "event"]
+    list_filter = ["status", ("event", recent_filter("-start"))]
     list_select_related = ["business", "event"]
+    show_full_result_count = False
     search_fields = ["business__name", "event__title"]
     raw_id_fields = ["event", "business"]
     filter_horizontal = ["products"]

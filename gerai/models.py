@@ -619,7 +619,10 @@ class SpaceBooking(models.Model):
         verbose_name = _("pemesanan ruang")
         verbose_name_plural = _("pemesanan ruang")
         ordering = ["start"]
-        indexes = [models.Index(fields=["space", "start"])]
+        indexes = [
+            models.Index(fields=["space", "start"]),
+            models.Index(fields=["start"], name="booking_start"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end__gt=models.F("start")), name="booking_ends_after_start"

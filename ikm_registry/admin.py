@@ -32,6 +32,7 @@ from ikm_registry.models import (
 )
 from ikm_registry.resources import BusinessResource
 from ikm_registry.validators import clean_nib, clean_nik, digits, normalize_phone
+from tangerang_ikm.admin_lists import LargeTablePaginator
 
 # --- Reference data ----------------------------------------------------------
 
@@ -336,6 +337,8 @@ class BusinessAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         "product_count",
     ]
     list_select_related = ["desa__kecamatan", "owner"]
+    paginator = LargeTablePaginator
+    show_full_result_count = False
     list_filter = [
         "status",
         "changed_since_verification",
@@ -659,6 +662,8 @@ class ProductAdmin(SimpleHistoryAdmin):
     list_display = ["name", "business", "category", "hs_code", "export_ready", "is_active"]
     list_select_related = ["business", "category"]
     list_filter = ["export_ready", "is_active", "category"]
+    paginator = LargeTablePaginator
+    show_full_result_count = False
     search_fields = ["name", "name_en", "business__name", "business__nib"]
     autocomplete_fields = ["business"]
     inlines = [ProductPhotoInline]

@@ -358,7 +358,11 @@ class Business(models.Model):
         verbose_name_plural = _("usaha IKM")
         ordering = ["name"]
         permissions = [("verify_business", _("Dapat memverifikasi atau mengembalikan data IKM"))]
-        indexes = [models.Index(fields=["status", "name"])]
+        indexes = [
+            models.Index(fields=["status", "name"]),
+            # The admin's list order over every business, whatever its status.
+            models.Index(fields=["name"], name="business_name"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(models.Q(capital__isnull=True) | models.Q(capital__gte=0))

@@ -26,6 +26,8 @@ from missions.models import (
     ProgramTarget,
     TradeMission,
 )
+from tangerang_ikm.admin_lists import LargeTablePaginator, recent_filter
+from tangerang_ikm.cache import cached
 
 # --- Inlines ----------------------------------------------------------------
 
@@ -407,8 +409,9 @@ S = Participation.Status
 @admin.register(Participation)
 class ParticipationAdmin(SimpleHistoryAdmin):
     list_display = ["business", "mission", "status", "booth_number", "applied_at"]
-    list_filter = ["status", "mission"]
+    list_filter = ["status", ("mission", recent_filter("-start_date"))]
     list_select_related = ["business", "mission"]
+    show_full_result_count = False
     search_fields = ["business__name", "business__nib", "mission__title"]
     raw_id_fields = ["business"]
     filter_horizontal = ["products"]
@@ -457,6 +460,7 @@ class InquiryConversionForm(forms.Form):
 class BuyerAdmin(admin.ModelAdmin):
     list_display = ["company", "country", "city", "kind", "contact_person"]
     list_filter = ["kind", "country"]
+    show_full_result_count = False
     search_fields = ["company", "city", "contact_person", "email"]
     filter_horizontal = ["commodities"]
     raw_id_fields = ["source_inquiry"]
@@ -588,9 +592,11 @@ class MeetingAdminForm(forms.ModelForm):
 class MeetingAdmin(SimpleHistoryAdmin):
     form = MeetingAdminForm
     list_display = ["start", "end", "table", "business", "buyer", "mission", "outcome"]
-    list_filter = ["outcome", "mission"]
+    list_filter = ["outcome", ("mission", recent_filter("-start_date"))]
     list_editable = ["outcome"]
     list_select_related = ["business", "buyer", "mission"]
+    paginator = LargeTablePaginator
+    show_full_result_count = False
     search_fields = ["business__name", "buyer__company"]
     raw_id_fields = ["participation", "buyer"]
     inlines = [MeetingDealInline]
@@ -603,6 +609,29 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 
 # --- Deals ------------------------------------------------------------------
+
+
+class CurrencyFilter(admin.SimpleListFilter):
+    """The currencies deals were made in, from the cache: DISTINCT over every deal is slow.
+
+    A new currency may take ten minutes to appear here; no save drops the list, so a
+    page of deals runs the same queries before and after deals are added.
+    """
+
+    title = gettext_lazy("mata uang")
+    parameter_name = "currency__exact"
+
+    def lookups(self, request, model_admin):
+        def currencies():
+            return list(
+                Deal.objects.order_by("currency").values_list("currency", flat=True).distinct()
+            )
+
+        codes = cached("admin-lists", "deal-currencies", currencies, timeout=600)
+        return [(code, code) for code in codes]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(currency=self.value()) if self.value() else queryset
 
 
 @admin.register(Deal)
@@ -619,8 +648,11 @@ class DealAdmin(SimpleHistoryAdmin):
         "status",
         "mission",
     ]
-    list_filter = ["status", "kind", "currency", "mission"]
+    list_filter = ["status", "kind", CurrencyFilter, ("mission", recent_filter("-start_date"))]
     list_select_related = ["business", "buyer", "mission"]
+    list_per_page = 50
+    paginator = LargeTablePaginator
+    show_full_result_count = False
     search_fields = ["business__name", "buyer__company", "buyer_name"]
     raw_id_fields = ["business", "buyer", "meeting", "product", "realises"]
     readonly_fields = [

@@ -59,7 +59,7 @@ class TestChangelistPerRole:
         assert client.get(import_url).status_code == 403
 
     @pytest.mark.parametrize("role", ["admin_staff", "leadership"])
-    def test_changelist_query_count_is_fixed(self, client, request, role, listed):
+    def test_changelist_query_count_is_fixed(self, client, request, role, listed, is_postgres):
         client.force_login(request.getfixturevalue(role))
 
         def grow():
@@ -68,7 +68,8 @@ class TestChangelistPerRole:
                 ProductFactory(business=b)
 
         count = assert_fixed_queries(client, CHANGELIST, grow)
-        assert count == 8
+        # PostgreSQL: the planner's row estimate first (tangerang_ikm.admin_lists).
+        assert count == 7 + is_postgres
 
     def test_certificate_changelist_query_count_is_fixed(self, client, admin_staff, listed):
         Certificate.objects.create(business=listed, kind="halal", number="A")

@@ -179,9 +179,11 @@ def test_mission_change_page_records_outcomes_inline(client, coordinator, missio
 
 @pytest.mark.parametrize(
     ("model", "expected"),
-    [("trademission", 8), ("participation", 7), ("meeting", 7), ("deal", 8), ("buyer", 6)],
+    [("trademission", 8), ("participation", 6), ("meeting", 6), ("deal", 6), ("buyer", 5)],
 )
-def test_admin_changelist_query_counts_are_fixed(client, coordinator, mission, model, expected):
+def test_admin_changelist_query_counts_are_fixed(
+    client, coordinator, mission, model, expected, is_postgres
+):
     from missions import services
     from tests.missions.conftest import at
 
@@ -200,6 +202,8 @@ def test_admin_changelist_query_counts_are_fixed(client, coordinator, mission, m
 
     grow()
     url = reverse(f"admin:missions_{model}_changelist")
+    # On PostgreSQL the large tables' paginator first reads the planner's row estimate.
+    expected += is_postgres and model in {"meeting", "deal"}
     assert assert_fixed_queries(client, url, grow) == expected
 
 

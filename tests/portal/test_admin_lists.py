@@ -1,0 +1,68 @@
+"""Change lists on large tables: estimated totals on PostgreSQL, short filter lists."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from missions.models import Deal
+from tangerang_ikm import admin_lists
+from tests.factories import BusinessFactory
+from tests.missions.conftest import make_deal, make_mission
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_filtered_list_is_counted_exactly(client, coordinator):
+    mission = make_mission()
+    for n in range(3):
+        make_deal(mission, BusinessFactory(), amount=str(n + 1))
+    client.force_login(coordinator)
+    url = reverse("admin:missions_deal_changelist")
+    body = client.get(url + f"?mission__id__exact={mission.pk}").content.decode()
+    assert "sekitar" not in body
+    assert "3 transaksi" in body
+
+
+@pytest.mark.postgres
+def test_an_unfiltered_huge_table_shows_the_planners_estimate(client, coordinator, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("the row estimate is PostgreSQL's")
+    mission = make_mission()
+    for n in range(3):
+        make_deal(mission, BusinessFactory(), amount=str(n + 1))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE missions_deal")
+    monkeypatch.setattr(admin_lists, "ESTIMATE_ABOVE", 0)  # three rows count as huge here
+    client.force_login(coordinator)
+    body = client.get(reverse("admin:missions_deal_changelist")).content.decode()
+    assert f"sekitar {admin_lists.estimated_rows(Deal)} transaksi" in body
+
+
+def test_small_tables_and_sqlite_are_counted_exactly(client, coordinator):
+    make_deal(make_mission(), BusinessFactory(), amount="1")
+    client.force_login(coordinator)
+    body = client.get(reverse("admin:missions_deal_changelist")).content.decode()
+    assert "1 transaksi" in body
+    assert "sekitar" not in body
+
+
+def test_the_mission_filter_lists_the_newest_missions_and_the_chosen_one(
+    client, coordinator, monkeypatch
+):
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    old = make_mission(title="Misi Lama Sekali", start_date=today - datetime.timedelta(days=900))
+    newest = [
+        make_mission(title=f"Misi Baru {n}", start_date=today - datetime.timedelta(days=n))
+        for n in range(admin_lists.RECENT_CHOICES)
+    ]
+    client.force_login(coordinator)
+    url = reverse("admin:missions_deal_changelist")
+    body = client.get(url).content.decode()
+    assert newest[0].title in body and newest[-1].title in body
+    assert "Misi Lama Sekali" not in body
+    chosen = client.get(url + f"?mission__id__exact={old.pk}").content.decode()
+    assert "Misi Lama Sekali" in chosen
