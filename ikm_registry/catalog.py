@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -23,6 +24,9 @@ from tangerang_ikm.cache import public_page
 from tangerang_ikm.ratelimit import client_ip
 
 PAGE_SIZE = 24
+# The most matches a list counts: beyond it, "more than 1.000" and 42 pages to page,
+# filters and search words to narrow them. As many as a search ranks (search.RANKED).
+COUNT_CAP = 1_000
 # The inquiry form's signed start time is per visitor, also in a cached page.
 FRESH_INQUIRY = {"started": lambda request: new_timestamp()}
 
@@ -41,8 +45,27 @@ def public_products():
     )
 
 
+class CappedPaginator(Paginator):
+    """Counts matches only up to `cap`: past that the page says "more than …".
+
+    An exact count reads every match; a capped one stops after `cap` rows, so a common
+    word or an unfiltered national catalog costs the same as a rare one.
+    """
+
+    def __init__(self, object_list, per_page, cap):
+        super().__init__(object_list, per_page)
+        self.cap = cap
+        self.more = False
+
+    @cached_property
+    def count(self):
+        n = self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        self.more = n > self.cap
+        return min(n, self.cap)
+
+
 def _page(request, qs):
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE, COUNT_CAP).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)  # one query, whatever reads it first
     return page
 

@@ -6,6 +6,7 @@ every form that offers businesses, products or commodities (found by fuzzing).
 """
 
 from django import forms
+from django.db import models
 
 MAX_PK = 2**63 - 1
 
@@ -49,3 +50,27 @@ class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     params={"value": item},
                 )
         return super()._check_values(value)
+
+
+class SearchVectorColumn(models.TextField):
+    """A stored full-text vector: `tsvector` on PostgreSQL, an unused text column elsewhere.
+
+    search.py fills it on PostgreSQL from `search_text` (ranking then reads it instead
+    of parsing every matching text again); SQLite searches `search_text` itself and
+    leaves this empty. Query it with `search_vector__matches=SearchQuery(...)`.
+    """
+
+    def db_type(self, connection):
+        return "tsvector" if connection.vendor == "postgresql" else super().db_type(connection)
+
+
+@SearchVectorColumn.register_lookup
+class Matches(models.Lookup):
+    """`vector @@ query` (PostgreSQL full-text match)."""
+
+    lookup_name = "matches"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} @@ {rhs}", (*lhs_params, *rhs_params)

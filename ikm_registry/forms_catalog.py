@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ikm_registry import search
 from ikm_registry.fields import SafeModelChoiceField
 from ikm_registry.models import Business, Certificate, Commodity, Kecamatan, Product
 from ikm_registry.search import MAX_QUERY_LENGTH
@@ -114,6 +115,19 @@ class CatalogFilterForm(forms.Form):
             condition &= Q(**{f"{prefix}pk__in": holders})
         return condition
 
+    def _searched(self, qs, match, names):
+        """Matches of the query; ranked by relevance among the first RANKED only.
+
+        Sorting by name or date lets the database walk its sort index and stop after a
+        page; ranking needs every row it ranks, so it ranks a bounded set of matches.
+        """
+        query = search.prepare(self.query)
+        matches = match(qs, query)
+        if self.sort_key() != "relevance":
+            return matches
+        first = matches.order_by().values("pk")[: search.RANKED + 1]
+        return search.ranked(qs.filter(pk__in=first), query, names=names)
+
     def filter_products(self, qs):
         qs = qs.filter(self._business_filters("business__"))
         if commodity := self.value("commodity"):
@@ -121,7 +135,7 @@ class CatalogFilterForm(forms.Form):
         if self.value("export_ready"):
             qs = qs.filter(export_ready=True)
         if self.query:
-            qs = qs.search(self.query)
+            qs = self._searched(qs, search.matching, names=("name", "name_en"))
         english = (get_language() or "id").startswith("en")
         display = Coalesce(NullIf(F("name_en"), Value("")), F("name")) if english else None
         ordering = {
@@ -143,7 +157,7 @@ class CatalogFilterForm(forms.Form):
         if self.value("export_ready"):
             qs = qs.filter(pk__in=public.filter(export_ready=True).values("business_id"))
         if self.query:
-            qs = qs.search(self.query)
+            qs = self._searched(qs, search.matching_businesses, names=("name",))
         ordering = {
             "relevance": ["-search_rank", "name", "pk"],
             "name": ["name", "pk"],

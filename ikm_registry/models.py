@@ -10,6 +10,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from ikm_registry.crypto import EncryptedCharField
+from ikm_registry.fields import SearchVectorColumn
 from ikm_registry.validators import (
     e164_validator,
     nik_validator,
@@ -349,9 +350,18 @@ class Business(models.Model):
     )
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diperbarui pada"), auto_now=True)
+    search_text = models.TextField(
+        _("teks pencarian"),
+        blank=True,
+        editable=False,
+        help_text=_("Nama, deskripsi, kecamatan dan komoditas, untuk pencarian katalog."),
+    )
+    search_vector = SearchVectorColumn(_("vektor pencarian"), blank=True, editable=False)
 
     objects = BusinessQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["verified_snapshot"])
+    history = HistoricalRecords(
+        excluded_fields=["verified_snapshot", "search_text", "search_vector"]
+    )
 
     class Meta:
         verbose_name = _("usaha IKM")
@@ -505,9 +515,16 @@ class Product(models.Model):
     is_active = models.BooleanField(_("aktif"), default=True)
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diperbarui pada"), auto_now=True)
+    search_text = models.TextField(
+        _("teks pencarian"),
+        blank=True,
+        editable=False,
+        help_text=_("Nama, deskripsi, kategori, usaha dan kecamatan, untuk pencarian katalog."),
+    )
+    search_vector = SearchVectorColumn(_("vektor pencarian"), blank=True, editable=False)
 
     objects = ProductQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text", "search_vector"])
 
     MAX_PHOTOS = 8
 
@@ -697,6 +714,22 @@ class Inquiry(models.Model):
 
     def __str__(self):
         return f"{self.name} → {self.business}"
+
+
+class SearchTerm(models.Model):
+    """A word of the catalog's search texts: typos in a query are matched against these.
+
+    Kept up to date by ikm_registry/signals.py and rebuilt by `manage.py refresh_search`.
+    """
+
+    word = models.CharField(_("kata"), max_length=60, primary_key=True)
+
+    class Meta:
+        verbose_name = _("kata pencarian")
+        verbose_name_plural = _("kata pencarian")
+
+    def __str__(self):
+        return self.word
 
 
 class NikAccessLog(models.Model):

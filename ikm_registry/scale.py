@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from ikm_registry import search
 from ikm_registry.models import Business, Commodity, Desa, Product
 
 # (commodity slug, product words, unit, price range in rupiah)
@@ -71,8 +72,10 @@ NAMES = [
 def seed(*, ikm, products, batch, progress):
     """Insert `ikm` businesses and `products` products; return the new businesses' ids."""
     rng = random.Random(20261128)
-    desa_codes = list(Desa.objects.values_list("code", flat=True))
-    commodities = {c.slug: c.pk for c in Commodity.objects.all()}
+    kecamatan_of = dict(Desa.objects.values_list("code", "kecamatan__name"))
+    desa_codes = sorted(kecamatan_of)
+    commodity_objs = {c.slug: c for c in Commodity.objects.all()}
+    commodities = {slug: c.pk for slug, c in commodity_objs.items()}
     start = (Business.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     bar = progress("businesses", ikm)
     ids, lines = [], []  # lines[k]: the LINES index of business ids[k]
@@ -102,8 +105,13 @@ def seed(*, ikm, products, batch, progress):
             )
         for row in rows:
             row.refresh_classes()  # bulk_create skips save(), which derives the size classes
+            line = commodity_objs[LINES[int(row.slug.split("-")[1]) % len(LINES)][0]]
+            row.search_text = search.business_text(
+                row, commodities=[line], kecamatan=kecamatan_of[row.desa_id]
+            )
         with transaction.atomic():
             created = Business.objects.bulk_create(rows, batch_size=batch)
+            _index(Business, created, ["name"])
             Business.commodities.through.objects.bulk_create(
                 [
                     Business.commodities.through(
@@ -120,6 +128,9 @@ def seed(*, ikm, products, batch, progress):
 
     if not ids:
         return ids
+    by_pk = {c.pk: c for c in commodity_objs.values()}
+    businesses = Business.objects.filter(pk__in=ids).values_list("pk", "name", "desa_id")
+    businesses_by_pk = {pk: (name, desa) for pk, name, desa in businesses}
     bar = progress("products", products)
     pstart = (Product.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     for offset in range(0, products, batch):
@@ -146,7 +157,20 @@ def seed(*, ikm, products, batch, progress):
                     export_ready=rng.random() < 0.3,
                 )
             )
+        for row in rows:
+            row.category = by_pk[row.category_id]
+            name, desa_id = businesses_by_pk[row.business_id]
+            row.search_text = search.product_text(
+                row, business_name=name, kecamatan=kecamatan_of[desa_id]
+            )
         with transaction.atomic():
-            Product.objects.bulk_create(rows, batch_size=batch)
+            created = Product.objects.bulk_create(rows, batch_size=batch)
+            _index(Product, created, ["name", "name_en"])
         bar(len(rows))
     return ids
+
+
+def _index(model, rows, names):
+    """The search vectors (PostgreSQL) and vocabulary for rows that skipped save()."""
+    search.store_vectors(model, [r.pk for r in rows], names)
+    search.add_words({r.search_text for r in rows})

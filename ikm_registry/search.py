@@ -1,33 +1,44 @@
-"""Catalog search: full-text and trigram search on PostgreSQL, icontains on SQLite.
+"""Catalog search over one stored text per product and per business (`search_text`).
 
-The querysets call in here (`Product.objects.public().search(q)`), so views, the
-sitemap and tests share one implementation.
+Each product's text holds its names and descriptions in both languages, its category,
+its business and its kecamatan; each business's text its name, descriptions,
+kecamatan and commodities. `product_text()` and `business_text()` compose them; the
+receivers in signals.py keep them current and `manage.py refresh_search` rebuilds them.
+A search is then one condition on one indexed column, however large the catalog.
 
 PostgreSQL:
-- full-text search with the `indonesian` configuration over the Indonesian texts and
-  the `english` configuration over the English texts, so word forms match;
-- trigram word similarity on names, so typos match ('rottan' finds 'rotan');
-- a small list of spelling variants that neither catches ('mete' and 'mede' are the
-  same cashew but share too few trigrams);
-- results ranked by text rank plus name similarity;
-- the text matches run first as their own query (two on PostgreSQL: products and
-  businesses), so that the planner uses the GIN indexes.
-The expressions below are the very ones indexed by migration 0004 (expression GIN
-indexes), so the planner can use the indexes: change both together.
+- full-text search over `search_vector`, a stored tsvector of the names (weight A)
+  and `search_text` (weight B) stemmed both the `indonesian` and the `english` way,
+  GIN-indexed (migration 0008): word forms match in both languages, and ranking reads
+  the stored vector instead of parsing every text again;
+- typos: each query word not in the vocabulary (`SearchTerm`, every word of the texts)
+  is also searched as its nearest vocabulary words by pg_trgm similarity ('rottan'
+  is searched as 'rottan' or 'rotan'), found in one small indexed query;
+- spelling variants that neither catches ('mete' and 'mede' are the same cashew);
+- relevance ranks at most RANKED matches (ts_rank, names weighted above the rest),
+  so a word that half the country's products contain is still answered in
+  milliseconds. Sorting by name or date walks the sort index instead.
 
-SQLite: a case-insensitive substring search over the same fields, variants included.
+SQLite: every word (or one of its variants or corrections, found with difflib) must
+appear in `search_text`.
 """
 
+import difflib
 import re
+from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, F, FloatField, Q, Value, When
-from django.db.models.functions import Greatest
+from django.db.models import F, FloatField, Q, Value
+from django.tasks import task
 
 MAX_QUERY_LENGTH = 100
 MAX_WORDS = 8
-# The most text matches a PostgreSQL search considers (beyond any catalog page a buyer reads).
-MAX_TEXT_MATCHES = 5000
+# The most matches a relevance sort ranks: a page a buyer reads is among them.
+RANKED = 1000
+# Words that may be corrected, and how alike a correction must be (pg_trgm similarity).
+MIN_CORRECTABLE = 4
+SIMILARITY = 0.4
+CORRECTIONS_PER_WORD = 2
 
 # Spellings of the same thing that full-text stemming and trigrams do not join.
 VARIANTS = [
@@ -39,6 +50,8 @@ VARIANTS = [
     {"batik", "bathik"},
 ]
 _VARIANT_OF = {word: group for group in VARIANTS for word in group}
+# Vocabulary words: letters only, three or more (numbers and codes are not corrected).
+_VOCABULARY_WORD = re.compile(r"[^\W\d_]{3,60}")
 
 
 def is_postgresql():
@@ -60,261 +73,336 @@ def variants(word):
     return [word, *sorted(_VARIANT_OF.get(word, set()) - {word})]
 
 
-# --- PostgreSQL -------------------------------------------------------------
+def vocabulary_words(text):
+    return {w.lower() for w in _VOCABULARY_WORD.findall(text or "")}
 
 
-def product_vector_id():
+# --- The stored texts ---------------------------------------------------------
+
+
+def _join(*parts):
+    return " ".join(p.strip() for p in parts if p and p.strip())
+
+
+def product_text(product, *, business_name=None, kecamatan=None):
+    """What a product is found by. Its category is read, and unless given, its business's
+    name and kecamatan (bulk loads pass them to save the lookups)."""
+    if business_name is None or kecamatan is None:
+        business_name = product.business.name
+        kecamatan = product.business.desa.kecamatan.name
+    return _join(
+        product.name,
+        product.name_en,
+        product.description,
+        product.description_en,
+        product.category.name,
+        product.category.name_en,
+        business_name,
+        kecamatan,
+    )
+
+
+def business_text(business, *, commodities=None, kecamatan=None):
+    """What a business is found by in the IKM directory (besides its products)."""
+    if commodities is None:
+        commodities = business.commodities.all()
+    if kecamatan is None:
+        kecamatan = business.desa.kecamatan.name
+    return _join(
+        business.name,
+        business.description,
+        business.description_en,
+        kecamatan,
+        *[_join(c.name, c.name_en) for c in commodities],
+    )
+
+
+# --- Preparing a query --------------------------------------------------------
+
+
+@dataclass
+class Query:
+    """A query's words, each with the alternatives searched in its place."""
+
+    text: str
+    alternatives: list = field(default_factory=list)  # [[word, variant, correction, ...]]
+    tsquery: str = ""  # PostgreSQL: the stemmed alternatives as one raw tsquery
+
+    def __bool__(self):
+        return bool(self.text)
+
+
+def _pg_corrections(candidates):
+    """{word: [nearest vocabulary words]} for words not in the vocabulary, one query."""
+    from django.contrib.postgres.lookups import TrigramSimilar
+    from django.contrib.postgres.search import TrigramSimilarity
+
+    from ikm_registry.models import SearchTerm
+
+    condition = Q(word__in=candidates)
+    annotations = {}
+    for i, word in enumerate(candidates):
+        condition |= Q(TrigramSimilar(F("word"), Value(word)))
+        annotations[f"s{i}"] = TrigramSimilarity("word", Value(word))
+    rows = list(SearchTerm.objects.filter(condition).annotate(**annotations).values())
+    known = {row["word"] for row in rows}
+    out = {}
+    for i, word in enumerate(candidates):
+        if word in known:
+            continue
+        near = sorted(
+            (r for r in rows if r[f"s{i}"] >= SIMILARITY), key=lambda r: (-r[f"s{i}"], r["word"])
+        )
+        out[word] = [r["word"] for r in near[:CORRECTIONS_PER_WORD]]
+    return out
+
+
+def _simple_corrections(candidates):
+    """The same with difflib over the vocabulary (a small table on a SQLite install)."""
+    from ikm_registry.models import SearchTerm
+
+    vocabulary = set(SearchTerm.objects.values_list("word", flat=True))
+    return {
+        word: difflib.get_close_matches(word, vocabulary, n=CORRECTIONS_PER_WORD, cutoff=0.75)
+        for word in candidates
+        if word not in vocabulary
+    }
+
+
+def prepare(q):
+    """The query's words with their variants and, for unknown words, corrections."""
+    q = normalize(q)
+    query = Query(text=q)
+    found = words(q)
+    if not found:
+        return query
+    candidates = sorted(
+        {w for w in found if len(w) >= MIN_CORRECTABLE and _VOCABULARY_WORD.fullmatch(w)}
+    )
+    corrections = {}
+    if candidates:
+        corrections = (_pg_corrections if is_postgresql() else _simple_corrections)(candidates)
+    for word in found:
+        alternatives = variants(word)
+        for correction in corrections.get(word, []):
+            for alternative in variants(correction):
+                if alternative not in alternatives:
+                    alternatives.append(alternative)
+        query.alternatives.append(alternatives)
+    if is_postgresql():
+        query.tsquery = _pg_stems(query.alternatives)
+    return query
+
+
+def _pg_stems(alternatives):
+    """'(rottan | rotan | rattan) & (keranjang | …)': each alternative stemmed the
+    Indonesian and the English way, each lexeme once, in one query.
+
+    Written once, the planner estimates a match's share of rows right; the same lexeme
+    OR-ed from both languages looked three times as common and chose a full scan.
+    """
+    flat = sorted({word for group in alternatives for word in group})
+    # Only the fixed CONFIGS names are written into the SQL; the words are a parameter.
+    columns = ", ".join(f"plainto_tsquery('{c}', w)::text" for c in CONFIGS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT w, {columns} FROM unnest(%s::text[]) AS w",  # noqa: S608 - see above
+            [flat],
+        )
+        stems = {row[0]: [s for s in row[1:] if s] for row in cursor.fetchall()}
+    groups = []
+    for group in alternatives:
+        lexemes = sorted({f"({stem})" if " " in stem else stem for w in group for stem in stems[w]})
+        if lexemes:
+            groups.append("(" + " | ".join(lexemes) + ")")
+    return " & ".join(groups)
+
+
+# --- PostgreSQL ---------------------------------------------------------------
+
+CONFIGS = ("indonesian", "english")
+
+
+def vector_expression(names):
+    """The stored `search_vector`: the names weighted A, the whole text B, each in both
+    languages' stemming. refresh_*() and migration 0008 store it; GIN-indexed."""
     from django.contrib.postgres.search import SearchVector
 
-    return SearchVector("name", "description", config="indonesian")
+    vector = None
+    for config in CONFIGS:
+        for part in (
+            SearchVector(*names, config=config, weight="A"),
+            SearchVector("search_text", config=config, weight="B"),
+        ):
+            vector = part if vector is None else vector + part
+    return vector
 
 
-def product_vector_en():
-    from django.contrib.postgres.search import SearchVector
-
-    return SearchVector("name_en", "description_en", config="english")
-
-
-def business_vector_id():
-    from django.contrib.postgres.search import SearchVector
-
-    return SearchVector("name", "description", config="indonesian")
-
-
-def business_vector_en():
-    from django.contrib.postgres.search import SearchVector
-
-    return SearchVector("name", "description_en", config="english")
-
-
-def _tsquery(q, config):
-    """Every word must match (in one of its variants): (w1 | v1) & w2 & ..."""
+def _tsquery(query):
+    """The query's raw tsquery (prepare() stemmed it) as an expression."""
     from django.contrib.postgres.search import SearchQuery
 
-    combined = None
-    for word in words(q):
-        alternatives = None
-        for variant in variants(word):
-            one = SearchQuery(variant, config=config, search_type="plain")
-            alternatives = one if alternatives is None else alternatives | one
-        combined = alternatives if combined is None else combined & alternatives
-    return combined
+    return SearchQuery(query.tsquery, search_type="raw", config="simple")
 
 
-def _trigram_terms(q):
-    """The query and, for each word with variants, the query with that word swapped."""
-    terms = [q.lower()]
-    for word in words(q):
-        for variant in variants(word)[1:]:
-            terms.append(re.sub(rf"\b{re.escape(word)}\b", variant, q.lower()))
-    return terms[:4]
+def _pg_match(qs, query):
+    if not query.tsquery:
+        return qs.none()
+    return qs.filter(search_vector__matches=_tsquery(query))
 
 
-def _word_similar(field, terms):
-    """`field %> term` for any term: trigram word similarity above pg_trgm's threshold."""
-    from django.contrib.postgres.lookups import TrigramWordSimilar
+def _pg_rank(qs, query, names):
+    """Text rank from the stored vector: no text is parsed again to rank it."""
+    from django.contrib.postgres.search import SearchRank
 
+    if not query.tsquery:
+        return qs.annotate(search_rank=Value(0.0, output_field=FloatField()))
+    return qs.annotate(search_rank=SearchRank(F("search_vector"), _tsquery(query)))
+
+
+# --- SQLite (and any other database) ------------------------------------------
+
+
+def _simple_match(qs, query):
     condition = Q()
-    for term in terms:
-        condition |= Q(TrigramWordSimilar(F(field), Value(term)))
-    return condition
+    for alternatives in query.alternatives or [[query.text]]:
+        either = Q()
+        for word in alternatives:
+            either |= Q(search_text__icontains=word)
+        condition &= either
+    return qs.filter(condition)
 
 
-def _similarity(field, terms):
-    from django.contrib.postgres.search import TrigramWordSimilarity
+def _simple_rank(qs, query, names):
+    """A name that contains the whole query first."""
+    from django.db.models import Case, When
 
-    parts = [TrigramWordSimilarity(Value(term), field) for term in terms]
-    return parts[0] if len(parts) == 1 else Greatest(*parts)
-
-
-def _pg_reference_matches(q):
-    """Commodities and kecamatan whose name matches: small tables, searched as subqueries."""
-    from ikm_registry.models import Commodity, Kecamatan
-
-    terms = _trigram_terms(q)
-    commodities = Commodity.objects.filter(
-        _word_similar("name", terms) | _word_similar("name_en", terms)
-    ).values("pk")
-    kecamatan = Kecamatan.objects.filter(_word_similar("name", terms)).values("pk")
-    return commodities, kecamatan
-
-
-def product_text_matches(q):
-    """Products whose own texts match: one scan of the GIN indexes (a BitmapOr)."""
-    from ikm_registry.models import Product
-
-    query_id, query_en = _tsquery(q, "indonesian"), _tsquery(q, "english")
-    terms = _trigram_terms(q)
-    condition = _word_similar("name", terms) | _word_similar("name_en", terms)
-    if query_id is not None:
-        condition |= Q(_vector_id=query_id) | Q(_vector_en=query_en)
-    return Product.objects.annotate(
-        _vector_id=product_vector_id(), _vector_en=product_vector_en()
-    ).filter(condition)
-
-
-def business_text_matches(q):
-    """Businesses whose own texts match, through their GIN indexes."""
-    from ikm_registry.models import Business
-
-    query_id, query_en = _tsquery(q, "indonesian"), _tsquery(q, "english")
-    condition = _word_similar("name", _trigram_terms(q))
-    if query_id is not None:
-        condition |= Q(_vector_id=query_id) | Q(_vector_en=query_en)
-    return Business.objects.annotate(
-        _vector_id=business_vector_id(), _vector_en=business_vector_en()
-    ).filter(condition)
-
-
-def _fulltext_ids(model, vector_id, vector_en, q):
-    """Ids whose texts match the full-text query in either language (GIN indexes)."""
-    query_id, query_en = _tsquery(q, "indonesian"), _tsquery(q, "english")
-    if query_id is None:
-        return []
-    qs = model.objects.annotate(_vector_id=vector_id, _vector_en=vector_en).filter(
-        Q(_vector_id=query_id) | Q(_vector_en=query_en)
-    )
-    return _ids(qs)
-
-
-def _trigram_ids(model, fields, q):
-    """Ids whose names are similar to the query, typos included (trigram GIN indexes)."""
-    terms = _trigram_terms(q)
-    condition = Q()
-    for field in fields:
-        condition |= _word_similar(field, terms)
-    return _ids(model.objects.filter(condition))
-
-
-def _rank(q, fulltext_ids, names):
-    """A full-text match counts 1, plus the names' trigram word similarity (0..1 each).
-
-    Cheap on purpose: it reuses the ids found through the indexes instead of computing
-    every matching row's tsvector again (seconds on a regency-sized catalog).
-    """
-    rank = Case(
-        When(pk__in=fulltext_ids, then=Value(1.0)),
-        default=Value(0.0),
-        output_field=FloatField(),
-    )
-    terms = _trigram_terms(q)
-    for name in names:
-        rank = rank + _similarity(name, terms)
-    return rank
-
-
-def _ids(qs):
-    """Run an index-driven match as its own query and return its ids.
-
-    As a subquery the planner often prefers a sequential scan that recomputes every
-    to_tsvector (seconds at 10,000 products); on its own it uses the GIN indexes.
-    """
-    return list(qs.order_by().values_list("pk", flat=True)[:MAX_TEXT_MATCHES])
-
-
-def _pg_search_products(qs, q):
-    from ikm_registry.models import Business, Product
-
-    commodities, kecamatan = _pg_reference_matches(q)
-    fulltext = _fulltext_ids(Product, product_vector_id(), product_vector_en(), q)
-    similar = _trigram_ids(Product, ["name", "name_en"], q)
-    businesses = _trigram_ids(Business, ["name"], q)
-    condition = (
-        Q(pk__in={*fulltext, *similar})
-        | Q(category__in=commodities)
-        | Q(business__desa__kecamatan__in=kecamatan)
-        | Q(business__in=businesses)
-    )
-    rank = _rank(q, fulltext, ["name", "name_en"])
-    return qs.filter(condition).annotate(search_rank=rank)
-
-
-def _pg_search_businesses(qs, q):
-    from ikm_registry.models import Business, Product
-
-    commodities, kecamatan = _pg_reference_matches(q)
-    with_commodity = Business.commodities.through.objects.filter(commodity__in=commodities).values(
-        "business_id"
-    )
-    fulltext = _fulltext_ids(Business, business_vector_id(), business_vector_en(), q)
-    similar = _trigram_ids(Business, ["name"], q)
-    products = Product.objects.public().filter(pk__in=_ids(product_text_matches(q)))
-    condition = (
-        Q(pk__in={*fulltext, *similar})
-        | Q(pk__in=with_commodity)
-        | Q(desa__kecamatan__in=kecamatan)
-        | Q(pk__in=products.values("business_id"))
-    )
-    rank = _rank(q, fulltext, ["name"])
-    return qs.filter(condition).annotate(search_rank=rank)
-
-
-# --- SQLite (and any other database) ----------------------------------------
-
-
-def _contains_any(fields, q):
-    """Every word must appear (in one of its variants) in one of the fields."""
-    condition = Q()
-    for word in words(q) or [q]:
-        per_word = Q()
-        for variant in variants(word):
-            for field in fields:
-                per_word |= Q(**{f"{field}__icontains": variant})
-        condition &= per_word
-    return condition
-
-
-PRODUCT_FIELDS = [
-    "name",
-    "name_en",
-    "description",
-    "description_en",
-    "category__name",
-    "category__name_en",
-    "business__name",
-    "business__desa__kecamatan__name",
-]
-BUSINESS_FIELDS = ["name", "description", "description_en", "desa__kecamatan__name"]
-
-
-def _simple_search_products(qs, q):
-    return qs.filter(_contains_any(PRODUCT_FIELDS, q)).annotate(
-        search_rank=Value(0.0, output_field=FloatField())
+    text = query.text
+    return qs.annotate(
+        search_rank=Case(
+            When(Q(**{f"{names[0]}__icontains": text}), then=Value(1.0)),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
     )
 
 
-def _simple_search_businesses(qs, q):
-    from ikm_registry.models import Business, Commodity, Product
-
-    commodities = Commodity.objects.filter(_contains_any(["name", "name_en"], q)).values("pk")
-    with_commodity = Business.commodities.through.objects.filter(commodity__in=commodities).values(
-        "business_id"
-    )
-    products = Product.objects.public().filter(_contains_any(["name", "name_en"], q))
-    condition = (
-        _contains_any(BUSINESS_FIELDS, q)
-        | Q(pk__in=with_commodity)
-        | Q(pk__in=products.values("business_id"))
-    )
-    return qs.filter(condition).annotate(search_rank=Value(0.0, output_field=FloatField()))
+# --- Entry points -------------------------------------------------------------
 
 
-# --- Entry points used by the querysets ------------------------------------
+def matching(qs, query):
+    """`qs` narrowed to what matches `query` (a Query from prepare())."""
+    if not query:
+        return qs
+    return _pg_match(qs, query) if is_postgresql() else _simple_match(qs, query)
+
+
+def ranked(qs, query, names=("name",)):
+    """`qs` annotated with `search_rank` (higher is better) for `query`."""
+    if not query:
+        return qs.annotate(search_rank=Value(0.0, output_field=FloatField()))
+    if is_postgresql():
+        return _pg_rank(qs, query, names)
+    return _simple_rank(qs, query, names)
 
 
 def search_products(qs, q):
-    """Products matching `q`, annotated with `search_rank` (higher is better)."""
-    q = normalize(q)
-    if not q:
+    """Products matching `q`, annotated with `search_rank`; all of them when `q` is blank."""
+    query = prepare(q)
+    if not query:
         return qs
-    return _pg_search_products(qs, q) if is_postgresql() else _simple_search_products(qs, q)
+    return ranked(matching(qs, query), query, names=("name", "name_en"))
+
+
+def matching_businesses(qs, query):
+    """Businesses whose own text matches, or that have a public product that matches."""
+    from ikm_registry.models import Product
+
+    if not query:
+        return qs
+    own = matching(qs.model.objects.all(), query).values("pk")
+    products = matching(Product.objects.public(), query).order_by().values("business_id")
+    return qs.filter(Q(pk__in=own) | Q(pk__in=products))
 
 
 def search_businesses(qs, q):
-    """Businesses matching `q`, annotated with `search_rank` (higher is better)."""
-    q = normalize(q)
-    if not q:
+    """Businesses matching `q`, annotated with `search_rank`; all of them when `q` is blank."""
+    query = prepare(q)
+    if not query:
         return qs
-    if is_postgresql():
-        return _pg_search_businesses(qs, q)
-    return _simple_search_businesses(qs, q)
+    return ranked(matching_businesses(qs, query), query)
+
+
+# --- Keeping the stored texts and the vocabulary current ----------------------
+
+
+def add_words(texts):
+    """Put every word of `texts` in the vocabulary (one INSERT … ON CONFLICT DO NOTHING)."""
+    from ikm_registry.models import SearchTerm
+
+    found = set().union(*(vocabulary_words(t) for t in texts)) if texts else set()
+    SearchTerm.objects.bulk_create(
+        [SearchTerm(word=w) for w in sorted(found)], ignore_conflicts=True, batch_size=1000
+    )
+
+
+def store_vectors(model, ids, names):
+    """PostgreSQL: compute the stored `search_vector` of these rows from their texts."""
+    if ids and is_postgresql():
+        model.objects.filter(pk__in=ids).update(search_vector=vector_expression(names))
+
+
+def refresh_products(products, batch=1000):
+    """Compute and store `search_text` for a queryset of products."""
+    from ikm_registry.models import Product
+
+    rows = list(products.select_related("business__desa__kecamatan", "category").order_by())
+    for product in rows:
+        product.search_text = product_text(product)
+    Product.objects.bulk_update(rows, ["search_text"], batch_size=batch)
+    store_vectors(Product, [p.pk for p in rows], ["name", "name_en"])
+    add_words([p.search_text for p in rows])
+    return len(rows)
+
+
+def refresh_businesses(businesses, batch=1000):
+    """Compute and store `search_text` for a queryset of businesses."""
+    from ikm_registry.models import Business
+
+    rows = list(
+        businesses.select_related("desa__kecamatan").prefetch_related("commodities").order_by()
+    )
+    for business in rows:
+        business.search_text = business_text(business)
+    Business.objects.bulk_update(rows, ["search_text"], batch_size=batch)
+    store_vectors(Business, [b.pk for b in rows], ["name"])
+    add_words([b.search_text for b in rows])
+    return len(rows)
+
+
+def rebuild(*, batch=2000, progress=None):
+    """Every stored text and the whole vocabulary, anew: `manage.py refresh_search`."""
+    from ikm_registry.models import Business, Product, SearchTerm
+
+    SearchTerm.objects.all().delete()
+    for model, refresh in ((Business, refresh_businesses), (Product, refresh_products)):
+        ids = list(model.objects.order_by("pk").values_list("pk", flat=True))
+        bar = progress(model._meta.model_name, len(ids)) if progress else None
+        for start in range(0, len(ids), batch):
+            chunk = ids[start : start + batch]
+            refresh(model.objects.filter(pk__in=chunk), batch=batch)
+            if bar:
+                bar(len(chunk))
+
+
+@task()
+def refresh_after_rename(*, commodity_id=None, kecamatan_code=None):
+    """A commodity or kecamatan was renamed: every text that names it, in the background."""
+    from ikm_registry.models import Business, Product
+
+    if commodity_id is not None:
+        refresh_products(Product.objects.filter(category_id=commodity_id))
+        refresh_businesses(Business.objects.filter(commodities=commodity_id))
+    if kecamatan_code is not None:
+        refresh_products(Product.objects.filter(business__desa__kecamatan_id=kecamatan_code))
+        refresh_businesses(Business.objects.filter(desa__kecamatan_id=kecamatan_code))

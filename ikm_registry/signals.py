@@ -1,18 +1,23 @@
-"""Cache clearing only: public pages that show registry data are dropped when it changes.
+"""Cache clearing and search-index upkeep only; business flow lives in services.py.
 
-Every app's public pages show businesses or products (the gerai's exhibitors and
-showroom, the missions' participants), and the mission reports name IKM and their
-kecamatan, so a registry change drops every area.
-Business flow never lives here: see services.py.
+- Every app's public pages show businesses or products (the gerai's exhibitors and
+  showroom, the missions' participants), and the mission reports name IKM and their
+  kecamatan, so a registry change drops every cached area.
+- The stored search texts (search.py) are an index over other rows, kept current here
+  the way a cache is: a product's text names its business and kecamatan, a business's
+  its commodities.
 """
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from ikm_registry import search
 from ikm_registry.models import (
     Business,
     Certificate,
     Commodity,
     ExportRecord,
+    Kecamatan,
     Product,
     ProductPhoto,
 )
@@ -27,6 +32,38 @@ def clear_public_pages(**kwargs):
         bump(area)
 
 
+def product_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        search.refresh_products(Product.objects.filter(pk=instance.pk))
+
+
+def business_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        search.refresh_businesses(Business.objects.filter(pk=instance.pk))
+        search.refresh_products(instance.products.all())
+
+
+def commodities_changed(sender, instance, action, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"} and isinstance(instance, Business):
+        search.refresh_businesses(Business.objects.filter(pk=instance.pk))
+
+
+def _refresh_later(**task_kwargs):
+    """Commodities and kecamatan are named in many texts: refresh them after the commit,
+    in the background (a task), not in the admin's request."""
+    transaction.on_commit(lambda: search.refresh_after_rename.enqueue(**task_kwargs))
+
+
+def commodity_saved(sender, instance, created=False, raw=False, **kwargs):
+    if not (raw or created):
+        _refresh_later(commodity_id=instance.pk)
+
+
+def kecamatan_saved(sender, instance, created=False, raw=False, **kwargs):
+    if not (raw or created):
+        _refresh_later(kecamatan_code=instance.pk)
+
+
 def connect():
     for model in MODELS:
         post_save.connect(clear_public_pages, sender=model, dispatch_uid=f"pages-{model}")
@@ -34,3 +71,10 @@ def connect():
     m2m_changed.connect(
         clear_public_pages, sender=Business.commodities.through, dispatch_uid="pages-m2m-business"
     )
+    post_save.connect(product_saved, sender=Product, dispatch_uid="search-product")
+    post_save.connect(business_saved, sender=Business, dispatch_uid="search-business")
+    m2m_changed.connect(
+        commodities_changed, sender=Business.commodities.through, dispatch_uid="search-m2m"
+    )
+    post_save.connect(commodity_saved, sender=Commodity, dispatch_uid="search-commodity")
+    post_save.connect(kecamatan_saved, sender=Kecamatan, dispatch_uid="search-kecamatan")

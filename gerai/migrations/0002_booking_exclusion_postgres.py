@@ -8,19 +8,9 @@ Application code checks the same rule under a row lock on both databases.
 
 from django.db import migrations
 
+from tangerang_ikm.db import PostgreSQLOnlySQL as PostgresOnlySQL
+
 CONSTRAINT = "gerai_spacebooking_no_overlap"
-
-
-class PostgresOnlySQL(migrations.RunSQL):
-    """RunSQL that does nothing on other databases."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):

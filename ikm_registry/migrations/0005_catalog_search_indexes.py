@@ -17,36 +17,7 @@ from django.contrib.postgres.search import SearchVector
 from django.db import migrations
 from django.db.models import Index
 
-
-class PostgreSQLOnly(migrations.operations.base.Operation):
-    """Run the wrapped operations' database side on PostgreSQL only; no state change."""
-
-    reduces_to_sql = False
-    reversible = True
-
-    def __init__(self, *operations):
-        self.operations = operations
-
-    def deconstruct(self):
-        return (self.__class__.__qualname__, self.operations, {})
-
-    def state_forwards(self, app_label, state):
-        pass
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for operation in self.operations:
-            operation.database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for operation in reversed(self.operations):
-            operation.database_backwards(app_label, schema_editor, from_state, to_state)
-
-    def describe(self):
-        return "PostgreSQL only: " + "; ".join(op.describe() for op in self.operations)
+from tangerang_ikm.db import PostgreSQLOnly
 
 
 def trigram(field, name):

@@ -8,23 +8,13 @@ under a row lock, as they also do on PostgreSQL before the constraint is reached
 
 from django.db import migrations
 
+from tangerang_ikm.db import PostgreSQLOnlySQL as PostgreSQLOnly
+
 CONSTRAINTS = {
     "meeting_business_no_overlap": "business_id WITH =",
     "meeting_buyer_no_overlap": "buyer_id WITH =",
     "meeting_table_no_overlap": 'mission_id WITH =, "table" WITH =',
 }
-
-
-class PostgreSQLOnly(migrations.RunSQL):
-    """RunSQL that does nothing on any database other than PostgreSQL."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 def _add(name, columns):

@@ -1,13 +1,15 @@
 """Catalog search: typos and word forms on PostgreSQL, substrings on SQLite, both languages."""
 
 import pytest
+from django.contrib.postgres.lookups import TrigramSimilar
 from django.db import connection
+from django.db.models import F, Value
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from ikm_registry import search
-from ikm_registry.models import Business, Product
+from ikm_registry.models import Business, Product, SearchTerm
 from tests.ikm_registry import catalog_fixtures
 from tests.ikm_registry.catalog_fixtures import HIDDEN_MARKERS, grow_catalog
 
@@ -64,25 +66,79 @@ def test_postgres_search_finds_word_forms_in_both_languages(catalog_world, q, ex
 
 
 @needs_postgres
-def test_postgres_search_ranks_the_best_match_first(catalog_world):
-    grow_catalog(3, with_photos=False)  # more rattan products that match less well
-    results = list(
-        Product.objects.public().search("keranjang rotan bundar").order_by("-search_rank")
+def test_postgres_search_ranks_a_name_match_above_a_mention(catalog_world):
+    """'rotan' in a product's name counts more than in its category or business."""
+    grow_catalog(3, with_photos=False)
+    mat = catalog_fixtures.ProductFactory(
+        business=catalog_world.business,
+        name="Tikar Pandan",
+        name_en="Pandan Mat",
+        category=catalog_world.rotan,
     )
-    assert results[0].name == "Keranjang Rotan Bundar"
+    results = list(Product.objects.public().search("rotan").order_by("-search_rank", "name"))
+    assert len(results) > 3
+    assert results[-1] == mat
     assert results[0].search_rank > results[-1].search_rank
 
 
 @needs_postgres
 def test_postgres_search_uses_the_gin_indexes(catalog_world):
-    """The query expressions match migration 0004's index expressions."""
+    """Matches go through migration 0008's GIN indexes on the stored vectors."""
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-    plan = search.product_text_matches("rottan").order_by().values("pk").explain()
-    assert "product_fts_id" in plan and "product_name_trgm" in plan, plan
-    assert "product_fts_en" in plan and "product_name_en_trgm" in plan, plan
-    plan = search.business_text_matches("sejahtera").order_by().values("pk").explain()
-    assert "business_fts_id" in plan and "business_name_trgm" in plan, plan
+    query = search.prepare("rottan")
+    plan = search.matching(Product.objects.all(), query).order_by().values("pk").explain()
+    assert "product_search_vector" in plan, plan
+    plan = search.matching(Business.objects.all(), query).order_by().values("pk").explain()
+    assert "business_search_vector" in plan, plan
+    # A national vocabulary: the trigram index finds typos among many words.
+    SearchTerm.objects.bulk_create(
+        [SearchTerm(word=f"kata{n}x") for n in range(5000)]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE ikm_registry_searchterm")
+    similar = TrigramSimilar(F("word"), Value("rottan"))
+    plan = SearchTerm.objects.filter(similar).values("pk").explain()
+    assert "searchterm_word_trgm" in plan, plan
+
+
+@needs_postgres
+def test_postgres_corrects_a_typo_from_the_vocabulary(catalog_world):
+    query = search.prepare("rottan keranjng")
+    assert "rotan" in query.alternatives[0] and "rattan" in query.alternatives[0]
+    assert "keranjang" in query.alternatives[1]
+    known = search.prepare("rotan")
+    assert known.alternatives == [["rotan", "rattan"]]  # a known word is not "corrected"
+
+
+def test_the_stored_texts_follow_their_sources(catalog_world, django_capture_on_commit_callbacks):
+    """A renamed business or commodity is found by its new name, in every product."""
+    from ikm_registry.models import Commodity
+
+    business = catalog_world.business
+    business.name = "Griya Purun Talaga"
+    business.save()
+    assert "Kursi Rotan Teras" in product_names("purun")
+    assert "Griya Purun Talaga" in business_names("purun")
+    rotan = Commodity.objects.get(slug="kerajinan-rotan")
+    rotan.name_en = "Wickerwork"
+    with django_capture_on_commit_callbacks(execute=True):
+        rotan.save()  # refreshed by a task after the commit (run at once in tests)
+    assert "Kursi Rotan Teras" in product_names("wickerwork")
+    business.commodities.remove(rotan)
+    business.refresh_from_db()
+    assert "Wickerwork" not in business.search_text
+    assert "Griya Purun Talaga" in business_names("wickerwork")  # still, by its products
+
+
+def test_refresh_search_rebuilds_texts_and_vocabulary(catalog_world):
+    from django.core.management import call_command
+
+    Product.objects.update(search_text="")
+    SearchTerm.objects.all().delete()
+    call_command("refresh_search", verbosity=0)
+    assert "Keranjang Rotan Bundar" in product_names("bundar")
+    assert SearchTerm.objects.filter(word="bundar").exists()
 
 
 @needs_sqlite

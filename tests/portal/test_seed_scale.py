@@ -37,9 +37,13 @@ def test_seed_scale_builds_every_app_to_the_asked_sizes():
     assert Participation.objects.exists()
     assert Meeting.objects.exists()
     assert BoothApplication.objects.exists()
-    # Derived columns that bulk_create skips are filled in.
+    # Derived columns that bulk_create skips are filled in, search texts included.
     assert not Business.objects.filter(size_class="").exists()
     assert not Deal.objects.filter(value_idr=0).exists()
+    assert not Product.objects.filter(search_text="").exists()
+    assert Product.objects.public().search("keranjang").exists()
+    assert Product.objects.public().search("kerajinan rotan").exists()  # by its category
+    assert Business.objects.verified().search("rotan").exists()
 
 
 def test_seeded_bookings_and_meetings_never_overlap():
