@@ -92,9 +92,7 @@ def test_postgres_search_uses_the_gin_indexes(catalog_world):
     plan = search.matching(Business.objects.all(), query).order_by().values("pk").explain()
     assert "business_search_vector" in plan, plan
     # A national vocabulary: the trigram index finds typos among many words.
-    SearchTerm.objects.bulk_create(
-        [SearchTerm(word=f"kata{n}x") for n in range(5000)]
-    )
+    SearchTerm.objects.bulk_create([SearchTerm(word=f"kata{n}x") for n in range(5000)])
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE ikm_registry_searchterm")
     similar = TrigramSimilar(F("word"), Value("rottan"))
