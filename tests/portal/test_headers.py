@@ -83,3 +83,13 @@ def test_production_settings_turn_the_headers_on():
         "31536000", "True", "True", "True", "Lax", "DENY", "strict-origin-when-cross-origin",
         "True", "True",
     ]  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_pages_are_sent_compressed_to_browsers_that_accept_it(client):
+    import gzip
+
+    response = client.get("/katalog/", headers={"accept-encoding": "gzip"})
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    assert "Katalog" in gzip.decompress(response.content).decode()
