@@ -165,6 +165,15 @@ def event_json_ld(event, *, request, venue=None):
     return mark_safe(text)  # noqa: S308 - JSON with <, > and & escaped as \u003c etc.
 
 
+FEED_DAYS_BACK = 90
+FEED_DAYS_AHEAD = 400
+
+
 def feed_window(now=None):
-    """Feeds carry the last 90 days and everything ahead."""
-    return (now or timezone.now()) - timedelta(days=90)
+    """(from, until): feeds carry the last 90 days and the coming 13 months.
+
+    A subscribed calendar fetches the feed every few hours; a venue with thousands of
+    events would otherwise send years of them (a megabyte) every time.
+    """
+    now = now or timezone.now()
+    return now - timedelta(days=FEED_DAYS_BACK), now + timedelta(days=FEED_DAYS_AHEAD)

@@ -147,9 +147,10 @@ def _ics_response(body, filename):
 
 
 def _feed_events():
+    since, until = feeds.feed_window()
     return (
         Event.objects.published()
-        .filter(end__gte=feeds.feed_window())
+        .filter(end__gte=since, start__lt=until)
         .prefetch_related("spaces")
         .order_by("start", "pk")
     )

@@ -7,6 +7,9 @@ every form that offers businesses, products or commodities (found by fuzzing).
 
 from django import forms
 from django.db import models
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 MAX_PK = 2**63 - 1
 
@@ -74,3 +77,25 @@ class Matches(models.Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{lhs} @@ {rhs}", (*lhs_params, *rhs_params)
+
+
+class QuickSelect(forms.Select):
+    """A <select> whose options are written in Python, not one template each.
+
+    The inquiry form's ~250 countries took 10 ms a page through the template engine,
+    on every product page. Plain options only (no groups), as the country list has.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        chosen = {str(v) for v in self.format_value(value)}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if str(key) in chosen else "", label)
+                for key, label in self.choices
+            ),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final), options)

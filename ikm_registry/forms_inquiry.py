@@ -16,6 +16,7 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from ikm_registry import inquiries
+from ikm_registry.fields import QuickSelect
 from ikm_registry.models import Inquiry
 
 SIGNING_SALT = "ikm_registry.inquiry.started"
@@ -53,6 +54,7 @@ class InquiryForm(forms.ModelForm):
             "email": _("Pemilik IKM membalas ke alamat ini."),
         }
         widgets = {
+            "country": QuickSelect,
             "message": forms.Textarea(attrs={"rows": 5}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "name": forms.TextInput(attrs={"autocomplete": "name"}),

@@ -145,3 +145,24 @@ def test_feeds_page_offers_webcal_links(client, events):
     content = response.content.decode()
     assert 'href="webcal://testserver/gerai/kalender.ics"' in content
     assert 'href="webcal://testserver/gerai/kalender/bazar.ics"' in content
+
+
+def test_the_feed_carries_recent_and_coming_events_only(client, db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from gerai import feeds
+    from tests.gerai.factories import EventFactory
+
+    now = timezone.now()
+    EventFactory(title="Bazar Lama Sekali", start=now - timedelta(days=200))
+    EventFactory(title="Bazar Bulan Lalu", start=now - timedelta(days=30))
+    EventFactory(title="Bazar Bulan Depan", start=now + timedelta(days=30))
+    EventFactory(title="Bazar Dua Tahun Lagi", start=now + timedelta(days=800))
+    body = client.get("/gerai/kalender.ics").content.decode()
+    assert "Bazar Bulan Lalu" in body and "Bazar Bulan Depan" in body
+    assert "Bazar Lama Sekali" not in body and "Bazar Dua Tahun Lagi" not in body
+    since, until = feeds.feed_window(now)
+    assert (now - since).days == feeds.FEED_DAYS_BACK
+    assert (until - now).days == feeds.FEED_DAYS_AHEAD

@@ -25,3 +25,30 @@ def test_real_ids_slugs_and_codes_still_work():
     assert by_slug.clean("kerajinan-rotan") == rotan
     talaga = SafeModelChoiceField(queryset=Desa.objects.all()).clean("36.03.18.2004")
     assert talaga.name == "Talaga"
+
+
+def test_quick_select_renders_what_djangos_select_renders():
+    import re
+
+    from django import forms
+
+    from ikm_registry.fields import QuickSelect
+
+    choices = [
+        ("", "---------"),
+        ("ID", "Indonesia"),
+        ("KR", "Korea <Selatan> & Co"),
+        ("JP", "Jepang"),
+    ]
+
+    def options(html):
+        return re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', html)
+
+    for value in ["", "KR", None]:
+        attrs = {"id": "id_country", "required": True, "aria-invalid": "true"}
+        ours = QuickSelect(choices=choices).render("country", value, attrs)
+        django = forms.Select(choices=choices).render("country", value, attrs)
+        assert options(ours) == options(django), value
+        for attribute in ('name="country"', 'id="id_country"', "required", 'aria-invalid="true"'):
+            assert attribute in ours
+    assert "Korea &lt;Selatan&gt; &amp; Co" in ours
