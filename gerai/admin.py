@@ -21,10 +21,10 @@ from gerai.models import (
     SpacePhoto,
     Venue,
 )
-from tangerang_ikm.admin_lists import LargeTablePaginator, recent_filter
+from tangerang_ikm.admin_lists import LargeTablePaginator, SharedLookupsInline, recent_filter
 
 
-class SpaceInline(admin.TabularInline):
+class SpaceInline(SharedLookupsInline, admin.TabularInline):
     model = Space
     extra = 0
     fields = ["name", "slug", "kind", "floor", "capacity", "booth_capacity", "is_active"]
@@ -38,7 +38,7 @@ class VenueAdmin(admin.ModelAdmin):
     inlines = [SpaceInline]
 
 
-class SpacePhotoInline(admin.TabularInline):
+class SpacePhotoInline(SharedLookupsInline, admin.TabularInline):
     model = SpacePhoto
     extra = 1
 
@@ -172,7 +172,7 @@ class EventAdmin(admin.ModelAdmin):
             form.instance.bump_sequence()  # the LOCATION changed
 
 
-class SeriesExceptionInline(admin.TabularInline):
+class SeriesExceptionInline(SharedLookupsInline, admin.TabularInline):
     model = SeriesException
     extra = 0
 

@@ -32,7 +32,7 @@ from ikm_registry.models import (
 )
 from ikm_registry.resources import BusinessResource
 from ikm_registry.validators import clean_nib, clean_nik, digits, normalize_phone
-from tangerang_ikm.admin_lists import LargeTablePaginator
+from tangerang_ikm.admin_lists import LargeTablePaginator, SharedLookupsInline
 
 # --- Reference data ----------------------------------------------------------
 
@@ -195,7 +195,7 @@ class PrivateDocumentMixin:
         return fields
 
 
-class ProductInline(admin.TabularInline):
+class ProductInline(SharedLookupsInline, admin.TabularInline):
     model = Product
     fields = ["name", "category", "hs_code", "export_ready", "is_active", "photo_count"]
     readonly_fields = ["photo_count"]
@@ -214,7 +214,7 @@ class ProductInline(admin.TabularInline):
         return False
 
 
-class CertificateInline(PrivateDocumentMixin, admin.TabularInline):
+class CertificateInline(SharedLookupsInline, PrivateDocumentMixin, admin.TabularInline):
     model = Certificate
     form = CertificateAdminForm
     fields = ["kind", "number", "issuer", "valid_until", "document", "document_link"]
@@ -226,7 +226,7 @@ class CertificateInline(PrivateDocumentMixin, admin.TabularInline):
         return certificate_link(obj)
 
 
-class ExportRecordInline(admin.TabularInline):
+class ExportRecordInline(SharedLookupsInline, admin.TabularInline):
     model = ExportRecord
     extra = 0
 
@@ -261,7 +261,7 @@ class PhotoAdminForm(forms.ModelForm):
         return photo
 
 
-class ProductPhotoInline(admin.TabularInline):
+class ProductPhotoInline(SharedLookupsInline, admin.TabularInline):
     model = ProductPhoto
     form = PhotoAdminForm
     fields = ["preview", "upload", "alt_text", "position"]

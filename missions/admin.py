@@ -26,13 +26,13 @@ from missions.models import (
     ProgramTarget,
     TradeMission,
 )
-from tangerang_ikm.admin_lists import LargeTablePaginator, recent_filter
+from tangerang_ikm.admin_lists import LargeTablePaginator, SharedLookupsInline, recent_filter
 from tangerang_ikm.cache import cached
 
 # --- Inlines ----------------------------------------------------------------
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(SharedLookupsInline, admin.TabularInline):
     model = Participation
     extra = 0
     fields = ["business", "status", "booth_number", "notes"]
@@ -45,7 +45,7 @@ class ParticipationInline(admin.TabularInline):
         return super().get_queryset(request).select_related("business")
 
 
-class MeetingInline(admin.TabularInline):
+class MeetingInline(SharedLookupsInline, admin.TabularInline):
     """Outcomes are recorded inline; meetings are scheduled in the grid."""
 
     model = Meeting
@@ -96,7 +96,7 @@ DEAL_INLINE_FIELDS = [
 ]
 
 
-class MeetingDealInline(admin.StackedInline):
+class MeetingDealInline(SharedLookupsInline, admin.StackedInline):
     model = Deal
     formset = DealFormSet
     fk_name = "meeting"
@@ -106,7 +106,7 @@ class MeetingDealInline(admin.StackedInline):
     raw_id_fields = ["realises", "product"]
 
 
-class MissionDealInline(admin.StackedInline):
+class MissionDealInline(SharedLookupsInline, admin.StackedInline):
     model = Deal
     extra = 0
     fields = ["business", "buyer", "buyer_name", *DEAL_INLINE_FIELDS]

@@ -5,9 +5,12 @@ every mission or event as a filter link cost more than the page of rows itself.
 """
 
 from django.contrib import admin
+from django.contrib.admin import widgets as admin_widgets
 from django.core.paginator import Paginator
 from django.db import connection
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
+from django.utils.text import Truncator
 
 # Below this many rows an exact COUNT(*) is cheap enough (a few milliseconds).
 ESTIMATE_ABOVE = 100_000
@@ -68,3 +71,62 @@ def recent_filter(*ordering, limit=RECENT_CHOICES):
             return [(obj.pk, str(obj)) for obj in objects]
 
     return RecentRelatedFilter
+
+
+class _PrimedRawIdWidget(admin_widgets.ForeignKeyRawIdWidget):
+    """A raw-id widget that names the object from a shared dict when it holds it."""
+
+    objects = None  # {str(pk): object}, filled by SharedLookupsInline's formset
+
+    def label_and_url_for_value(self, value):
+        obj = (self.objects or {}).get(str(value))
+        if obj is None:
+            return super().label_and_url_for_value(value)
+        meta = obj._meta
+        try:
+            url = reverse(
+                f"{self.admin_site.name}:{meta.app_label}_{meta.model_name}_change", args=[obj.pk]
+            )
+        except NoReverseMatch:
+            url = ""
+        return Truncator(obj).words(14), url
+
+
+class SharedLookupsInline:
+    """Mixin for inlines: all rows share one query per foreign key, however many rows.
+
+    Django evaluates a select's choices once per row, and a raw-id field looks up the
+    name it shows beside the id once per row: a mission with 400 deals ran 2,000
+    queries. Here each select's choices are read once per page, the raw-id names of all
+    rows in one query per field, and every row knows its parent without asking.
+    """
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.raw_id_fields and "widget" not in kwargs:
+            kwargs["widget"] = _PrimedRawIdWidget(
+                db_field.remote_field, self.admin_site, using=kwargs.get("using")
+            )
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        autocomplete = db_field.name in self.get_autocomplete_fields(request)
+        if field is not None and db_field.name not in self.raw_id_fields and not autocomplete:
+            field.choices = list(field.choices)  # read now, once, not once per row
+        return field
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        raw_id = [name for name in self.raw_id_fields if name in formset.form.base_fields]
+
+        class PrimedFormSet(formset):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, **kw)
+                rows = self.get_queryset()
+                for row in rows:  # each row's parent is the page's object: no query for it
+                    setattr(row, self.fk.name, self.instance)
+                for name in raw_id:
+                    field = self.form.base_fields[name]
+                    attname = self.model._meta.get_field(name).attname
+                    ids = {getattr(row, attname) for row in rows} - {None}
+                    found = field.queryset.model._default_manager.in_bulk(ids)
+                    field.widget.objects = {str(pk): o for pk, o in found.items()}
+
+        return PrimedFormSet

@@ -66,3 +66,16 @@ def test_the_mission_filter_lists_the_newest_missions_and_the_chosen_one(
     assert "Misi Lama Sekali" not in body
     chosen = client.get(url + f"?mission__id__exact={old.pk}").content.decode()
     assert "Misi Lama Sekali" in chosen
+
+
+def test_inline_rows_still_name_their_raw_id_objects(client, superuser, world):
+    """SharedLookupsInline looks the names up once, and still shows each row's."""
+    mission = world["mission_done"]
+    client.force_login(superuser)
+    body = client.get(reverse("admin:missions_trademission_change", args=[mission.pk])).content
+    body = body.decode()
+    business = world["business_a"]
+    # The raw-id widget's label links to the business beside its id.
+    change = reverse("admin:ikm_registry_business_change", args=[business.pk])
+    assert f'<a href="{change}">{business.name}</a>' in body
+    assert 'name="participations-0-business"' in body
