@@ -116,9 +116,9 @@ def seed(*, businesses, events, bookings, batch, progress, applications_per_baza
 
     # Booth applications for past bazaars: most accepted with a booth number.
     verified = list(
-        Business.objects.filter(pk__in=businesses, status=Business.Status.VERIFIED).values_list(
-            "pk", flat=True
-        )
+        Business.objects.filter(
+            pk__range=(min(businesses), max(businesses)), status=Business.Status.VERIFIED
+        ).values_list("pk", flat=True)
     )
     if not verified or not applications_per_bazaar:
         return

@@ -129,8 +129,10 @@ def seed(*, ikm, products, batch, progress):
     if not ids:
         return ids
     by_pk = {c.pk: c for c in commodity_objs.values()}
-    businesses = Business.objects.filter(pk__in=ids).values_list("pk", "name", "desa_id")
-    businesses_by_pk = {pk: (name, desa) for pk, name, desa in businesses}
+    businesses = Business.objects.filter(pk__range=(ids[0], ids[-1]))
+    businesses_by_pk = {
+        pk: (name, desa) for pk, name, desa in businesses.values_list("pk", "name", "desa_id")
+    }
     bar = progress("products", products)
     pstart = (Product.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     for offset in range(0, products, batch):
