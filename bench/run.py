@@ -4,8 +4,13 @@ Serves the portal with gunicorn in production mode on PostgreSQL, loads each key
 with wrk, and prints each page's throughput as a ratio to a trivial Django view on the
 same server (the framework's floor). See docs/benchmarks.md for results.
 
+Each page is measured twice, as deployed ("cached": the page cache for visitors and
+the report cache on) and with both caches off ("views": what every cache miss costs),
+each with its own floor. Requests ask for gzip, as browsers do.
+
     .venv/bin/python bench/run.py --seed            # seed_scale first (regency scale)
     .venv/bin/python bench/run.py --duration 10     # reuse the data already loaded
+    .venv/bin/python bench/run.py --modes views --only search
 """
 
 import argparse
@@ -22,8 +27,12 @@ from bench.server import gunicorn, production_env  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/tangerang_ikm_bench"
 
-# name, target p95 in ms (None: no target), whether staff login is needed
+# Target p95 in ms by kind of page (issue #9).
 TARGETS = {"public": 50, "report": 50, "admin": 150, "dashboard": 250}
+MODES = {
+    "cached": {},
+    "views": {"PAGE_CACHE_SECONDS": "0", "REPORT_CACHE_SECONDS": "0"},
+}
 
 
 def setup_django(database_url):
@@ -70,6 +79,10 @@ def wrk(url, *, duration, connections, cookie=None):
         "-t2",
         f"-c{connections}",
         f"-d{duration}s",
+        "--timeout",
+        "10s",
+        "-H",
+        "Accept-Encoding: gzip",
         "-s",
         str(ROOT / "bench" / "stats.lua"),
     ]
@@ -79,13 +92,73 @@ def wrk(url, *, duration, connections, cookie=None):
     return json.loads(out.strip().splitlines()[-1])
 
 
+def run_mode(mode, args, cookie):
+    base = f"http://127.0.0.1:{args.port}"
+    results = []
+    with gunicorn(args.database_url, port=args.port, workers=args.workers, **MODES[mode]):
+        for connections in args.connections:
+            floor = wrk(base + "/bench/floor", duration=args.duration, connections=connections)
+            results.append(
+                {
+                    "mode": mode,
+                    "c": connections,
+                    "name": "floor (trivial view)",
+                    "kind": "floor",
+                    "path": "/bench/floor",
+                    **floor,
+                }
+            )
+            for name, path, kind, needs_staff in pages():
+                if args.only and args.only not in name:
+                    continue
+                row = wrk(
+                    base + path,
+                    duration=args.duration,
+                    connections=connections,
+                    cookie=cookie if needs_staff else None,
+                )
+                row["ratio_to_floor"] = round(row["rps"] / floor["rps"], 3) if floor["rps"] else 0
+                results.append(
+                    {
+                        "mode": mode,
+                        "c": connections,
+                        "name": name,
+                        "path": path,
+                        "kind": kind,
+                        **row,
+                    }
+                )
+    return results
+
+
+def print_table(results):
+    header = ("mode", "c", "page", "p50", "p95", "p99", "req/s", "floor", "target", "err")
+    print("{:<6} {:>3} {:<34} {:>7} {:>7} {:>7} {:>8} {:>6} {:>7} {:>4}".format(*header))
+    for r in results:
+        target = TARGETS.get(r["kind"])
+        verdict = "" if target is None else ("ok" if r["p95"] <= target else "SLOW")
+        ratio = r.get("ratio_to_floor", 1.0)
+        print(
+            f"{r['mode']:<6} {r['c']:>3} {r['name']:<34} {r['p50']:>7.1f} {r['p95']:>7.1f}"
+            f" {r['p99']:>7.1f} {r['rps']:>8.0f} {ratio:>6.0%} {verdict:>7} {r['errors']:>4}"
+        )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
     parser.add_argument("--seed", action="store_true", help="migrate and run seed_scale first")
     parser.add_argument("--scale-args", default="", help="extra arguments for seed_scale")
     parser.add_argument("--duration", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--connections",
+        type=int,
+        nargs="+",
+        default=[16, 4],
+        help="concurrent connections; each page is loaded at each level (default 16 and 4)",
+    )
+    parser.add_argument("--modes", nargs="+", choices=list(MODES), default=list(MODES))
+    parser.add_argument("--only", default="", help="only pages whose name contains this")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8900)
     parser.add_argument("--json", help="also write the results to this file")
@@ -93,47 +166,14 @@ def main():
 
     env = production_env(args.database_url)
     if args.seed:
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-        )
-        subprocess.run(
-            [sys.executable, "manage.py", "seed_scale", *args.scale_args.split()],
-            cwd=ROOT,
-            env=env,
-            check=True,
-        )
+        for command in (["migrate", "--noinput", "-v0"], ["seed_scale", *args.scale_args.split()]):
+            subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
     setup_django(args.database_url)
     cookie = staff_cookie()
-    base = f"http://127.0.0.1:{args.port}"
     results = []
-    with gunicorn(args.database_url, port=args.port, workers=args.workers):
-        floor = wrk(base + "/bench/floor", duration=args.duration, connections=args.connections)
-        results.append(
-            {"name": "floor (trivial view)", "path": "/bench/floor", "kind": "floor", **floor}
-        )
-        for name, path, kind, needs_staff in pages():
-            row = wrk(
-                base + path,
-                duration=args.duration,
-                connections=args.connections,
-                cookie=cookie if needs_staff else None,
-            )
-            results.append({"name": name, "path": path, "kind": kind, **row})
-
-    header = ("page", "p50", "p95", "p99", "req/s", "floor", "target", "err")
-    print("{:<34} {:>7} {:>7} {:>7} {:>8} {:>6} {:>7} {:>4}".format(*header))
-    for r in results:
-        ratio = r["rps"] / floor["rps"] if floor["rps"] else 0
-        target = TARGETS.get(r["kind"])
-        verdict = "" if target is None else ("ok" if r["p95"] <= target else "SLOW")
-        print(
-            f"{r['name']:<34} {r['p50']:>7.1f} {r['p95']:>7.1f} {r['p99']:>7.1f} {r['rps']:>8.0f}"
-            f" {ratio:>6.0%} {verdict:>7} {r['errors']:>4}"
-        )
-        r["ratio_to_floor"] = round(ratio, 3)
+    for mode in args.modes:
+        results += run_mode(mode, args, cookie)
+    print_table(results)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
 
