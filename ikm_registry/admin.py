@@ -253,9 +253,7 @@ class PhotoAdminForm(forms.ModelForm):
         photo = super().save(commit=False)
         upload = self.cleaned_data.get("upload")
         if upload:
-            processed = process_photo(upload, stem=f"produk-{photo.product_id}")
-            photo.image.save(processed.display.name, processed.display, save=False)
-            photo.thumbnail.save(processed.thumbnail.name, processed.thumbnail, save=False)
+            photo.store(process_photo(upload, stem=f"produk-{photo.product_id}"))
         if commit:
             photo.save()
         return photo

@@ -571,6 +571,12 @@ class ProductPhoto(models.Model):
         Product, on_delete=models.CASCADE, related_name="photos", verbose_name=_("produk")
     )
     image = models.ImageField(_("foto (ukuran tampilan)"), upload_to="products/")
+    medium = models.ImageField(
+        _("foto ukuran sedang"),
+        upload_to="products/medium/",
+        blank=True,
+        help_text=_("Untuk halaman produk; dibuat saat unggah."),
+    )
     thumbnail = models.ImageField(_("gambar kecil"), upload_to="products/thumbs/")
     alt_text = models.CharField(
         _("keterangan foto"), max_length=200, blank=True, help_text=_("Untuk pembaca layar.")
@@ -587,6 +593,17 @@ class ProductPhoto(models.Model):
 
     def __str__(self):
         return self.alt_text or f"{self.product} #{self.pk}"
+
+    def store(self, processed):
+        """Keep the sizes images.process_photo made (not yet saved to the database)."""
+        for field in ("image", "medium", "thumbnail"):
+            content = getattr(processed, "display" if field == "image" else field)
+            if content is not None:  # None: keep what is stored
+                getattr(self, field).save(content.name, content, save=False)
+
+    def delete_files(self):
+        for field in ("image", "medium", "thumbnail"):
+            getattr(self, field).delete(save=False)
 
 
 class CertificateQuerySet(models.QuerySet):

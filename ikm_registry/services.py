@@ -171,15 +171,13 @@ def add_photo(*, product, upload, alt_text=""):
     # An unguessable name: photos of unverified businesses are not listed anywhere.
     processed = process_photo(upload, stem=f"{product.slug[:50]}-{secrets.token_urlsafe(9)}")
     photo = ProductPhoto(product=product, alt_text=alt_text or product.name, position=count)
-    photo.image.save(processed.display.name, processed.display, save=False)
-    photo.thumbnail.save(processed.thumbnail.name, processed.thumbnail, save=False)
+    photo.store(processed)
     photo.save()
     return photo
 
 
 def delete_photo(*, photo):
-    photo.image.delete(save=False)
-    photo.thumbnail.delete(save=False)
+    photo.delete_files()
     photo.delete()
 
 

@@ -12,9 +12,42 @@ def test_a_sound_jpeg_gives_display_and_thumbnail_sizes():
     processed = images.process_photo(upload(image_bytes(size=(3000, 2000))))
     display = Image.open(io.BytesIO(processed.display.read()))
     thumb = Image.open(io.BytesIO(processed.thumbnail.read()))
-    assert display.format == thumb.format == "JPEG"
-    assert max(display.size) == 1600
-    assert max(thumb.size) == 400
+    assert display.format == "JPEG" and processed.display.name.endswith(".jpg")
+    assert display.size == (1600, 1067)
+    # The card's photo: 4:3 at the card's width, as AVIF (issue #9, page weight).
+    assert thumb.format == "AVIF" and processed.thumbnail.name.endswith("-kecil.avif")
+    assert thumb.size == (320, 240)
+
+
+def test_the_thumbnail_is_the_centre_of_the_photo_as_the_card_shows_it():
+    # A portrait photo: red top and bottom quarters, blue middle half.
+    photo = Image.new("RGB", (900, 1600), (200, 0, 0))
+    photo.paste((0, 0, 200), (0, 400, 900, 1200))
+    out = io.BytesIO()
+    photo.save(out, "PNG")
+    processed = images.process_photo(upload(out.getvalue(), name="tegak.png"))
+    thumb = Image.open(io.BytesIO(processed.thumbnail.read())).convert("RGB")
+    assert thumb.size == (320, 240)
+    for corner in [(2, 2), (317, 2), (2, 237), (317, 237)]:
+        red, _green, blue = thumb.getpixel(corner)
+        assert blue > 150 and red < 50, corner  # all blue: the red ends were cut off
+
+
+def test_a_small_photo_is_cut_to_shape_but_not_enlarged():
+    processed = images.process_photo(upload(image_bytes(size=(200, 200))))
+    assert Image.open(io.BytesIO(processed.thumbnail.read())).size == (200, 150)
+
+
+def test_a_detailed_photo_makes_a_thumbnail_of_a_few_kilobytes():
+    """12 cards are fetched on first load at 1280 px: each must stay near 6 KB."""
+    texture = Image.effect_noise((400, 300), 60).resize((1600, 1200), Image.Resampling.BICUBIC)
+    texture = Image.blend(Image.new("L", texture.size, 128), texture, 0.5)
+    photo = Image.merge("RGB", [texture, texture.point(lambda v: v * 0.8), texture])
+    out = io.BytesIO()
+    photo.save(out, "JPEG", quality=92)
+    processed = images.process_photo(upload(out.getvalue()))
+    assert processed.display.size > 300_000  # the texture really is detailed
+    assert processed.thumbnail.size < 7_000
 
 
 @pytest.mark.parametrize(("fmt", "name"), [("PNG", "foto.png"), ("WEBP", "foto.webp")])
@@ -88,3 +121,44 @@ def test_a_pdf_certificate_document_is_accepted_and_a_fake_is_not():
     assert images.validate_document(upload(b"%PDF-1.7 ...", name="s.pdf")) == "pdf"
     with pytest.raises(ValidationError):
         images.validate_document(upload(b"MZ\x90\x00 executable", name="s.pdf"))
+
+
+@pytest.mark.django_db
+def test_the_product_page_shows_the_medium_size_and_links_the_full_one(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ikm_registry import services
+    from tests.factories import ProductFactory
+
+    product = ProductFactory(slug="keranjang-ukuran")
+    for _ in range(2):
+        services.add_photo(
+            product=product,
+            upload=SimpleUploadedFile("f.jpg", image_bytes(size=(2000, 1500)), "image/jpeg"),
+        )
+    first, second = product.photos.order_by("position")
+    body = client.get("/katalog/keranjang-ukuran/").content.decode()
+    assert f'<a href="{first.image.url}"><img src="{first.medium.url}"' in body
+    assert f'<a href="{second.image.url}"><img src="{second.thumbnail.url}"' in body
+    assert first.medium.width == 800
+
+
+@pytest.mark.django_db
+def test_refresh_photos_remakes_the_sizes_of_older_photos():
+    from django.core.files.base import ContentFile
+    from django.core.management import call_command
+
+    from ikm_registry.models import ProductPhoto
+    from tests.factories import ProductFactory
+
+    old = ProductPhoto(product=ProductFactory(), alt_text="lama")
+    old.image.save("lama.jpg", ContentFile(image_bytes(size=(1600, 1200))), save=False)
+    old.thumbnail.save("lama-kecil.jpg", ContentFile(image_bytes(size=(400, 300))), save=False)
+    old.save()
+    old_thumbnail = old.thumbnail.name
+    call_command("refresh_photos", verbosity=0)
+    old.refresh_from_db()
+    assert old.medium.name.endswith(".avif") and old.thumbnail.name.endswith(".avif")
+    assert (old.thumbnail.width, old.thumbnail.height) == (320, 240)
+    assert not old.thumbnail.storage.exists(old_thumbnail)
+    assert old.image.name.endswith("lama.jpg")  # the display size is kept

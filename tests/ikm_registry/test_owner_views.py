@@ -201,7 +201,8 @@ class TestProductsAndPhotos:
         assert "paling banyak 8 foto" in response.content.decode()
         assert product.photos.count() == 8
         stored = product.photos.first()
-        assert stored.image.name.endswith(".jpg") and stored.thumbnail.name.endswith(".jpg")
+        assert stored.image.name.endswith(".jpg")  # the full size, also for sharing
+        assert stored.medium.name.endswith(".avif") and stored.thumbnail.name.endswith(".avif")
 
     def test_price_range_must_be_ordered(self, client, owner):
         business = BusinessFactory(owner=owner)
