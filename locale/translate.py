@@ -33,7 +33,7 @@ def main():
                 entry.msgstr = pairs[entry.msgid]
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
-            entry.previous_msgid = None
+            entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
             changed += 1
     po.save()
     print(f"{changed} entries translated; {len(pairs) - changed} given but not in the catalog")
