@@ -622,6 +622,13 @@ class BusinessAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     def has_export_permission(self, request):
         return request.user.has_perm("ikm_registry.view_business")
 
+    def get_import_resource_kwargs(self, request, **kwargs):
+        resource_kwargs = super().get_import_resource_kwargs(request, **kwargs)
+        if isinstance(kwargs.get("form"), self.get_confirm_form_class(request)):
+            # The confirm step redirects to the list: it builds no preview.
+            resource_kwargs["preview"] = False
+        return resource_kwargs
+
     def get_urls(self):
         return [
             path(
