@@ -10,6 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
+BENCH_CACHE_URL = "redis://127.0.0.1:6379/3"
 
 
 def production_env(database_url, **extra):
@@ -22,6 +23,9 @@ def production_env(database_url, **extra):
         "DATABASE_URL": database_url,
         "BENCHMARK_FLOOR": "true",
         "LOG_LEVEL": "WARNING",
+        # The reference deployment's shared cache (docs/deployment.md): both workers
+        # see one page cache, as every app server does in production.
+        "CACHE_URL": os.environ.get("BENCH_CACHE_URL", BENCH_CACHE_URL),
     }
     env.update(extra)
     return env

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -188,6 +189,14 @@ def deal_document(request, pk):
 # --- Reports (staff and leadership) -----------------------------------------
 
 
+def _report_body(key, report):
+    """The report's tables and charts as HTML, rendered once for every viewer: the same
+    for all staff who may see it, and most of the page's time (missions/_report_body)."""
+    return reports.cached_report(
+        f"{key}:html", lambda: render_to_string("missions/_report_body.html", {"report": report})
+    )
+
+
 def _xlsx_response(report, filename):
     response = HttpResponse(report_xlsx(report), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
@@ -198,13 +207,13 @@ def _xlsx_response(report, filename):
 @permission_required("missions.view_report", raise_exception=True)
 def mission_report(request, slug, fmt="html"):
     mission = get_object_or_404(TradeMission.objects.all(), slug=slug)
-    report = reports.cached_report(f"mission:{mission.pk}", lambda: reports.mission_report(mission))
+    key = f"mission:{mission.pk}"
+    report = reports.cached_report(key, lambda: reports.mission_report(mission))
     if fmt == "xlsx":
         return _xlsx_response(report, f"laporan-{mission.slug}")
     template = "missions/report_print.html" if fmt == "print" else "missions/report.html"
-    return render(
-        request, template, {"report": report, "mission": mission, "print": fmt == "print"}
-    )
+    context = {"report": report, "mission": mission, "print": fmt == "print"}
+    return render(request, template, {**context, "body": _report_body(key, report)})
 
 
 @login_required
@@ -218,15 +227,13 @@ def dashboard(request, fmt="html"):
         filters.get("scope") or "",
         filters.get("commodity"),
     )
+    key = f"dashboard:{year}:{scope}:{commodity.pk if commodity else ''}"
     report = reports.cached_report(
-        f"dashboard:{year}:{scope}:{commodity.pk if commodity else ''}",
-        lambda: reports.program_dashboard(year=year, scope=scope, commodity=commodity),
+        key, lambda: reports.program_dashboard(year=year, scope=scope, commodity=commodity)
     )
     if fmt == "xlsx":
         return _xlsx_response(report, "dasbor-misi-dagang")
     template = "missions/report_print.html" if fmt == "print" else "missions/dashboard.html"
-    return render(
-        request,
-        template,
-        {"report": report, "form": form, "query": request.GET.urlencode(), "print": fmt == "print"},
-    )
+    context = {"report": report, "form": form, "query": request.GET.urlencode()}
+    context.update(print=fmt == "print", body=_report_body(key, report))
+    return render(request, template, context)

@@ -172,3 +172,29 @@ def test_every_public_page_of_the_apps_is_cached(world):
         response, queries = get(Client(), url)
         assert response["X-Page-Cache"] == "hit", url
         assert queries == 0, url
+
+
+def test_a_page_without_forms_is_kept_compressed_and_sent_as_it_is():
+    import gzip
+
+    ProductFactory(name="Keranjang Rotan Talaga")
+    first = Client().get("/katalog/", headers={"accept-encoding": "gzip"})
+    second = Client().get("/katalog/", headers={"accept-encoding": "gzip"})
+    plain = Client().get("/katalog/")
+    assert second["X-Page-Cache"] == "hit" and second["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in second["Vary"] and "Cookie" in second["Vary"]
+    body = gzip.decompress(second.content).decode()
+    assert body == gzip.decompress(first.content).decode() == plain.content.decode()
+    assert "Keranjang Rotan Talaga" in body
+
+
+def test_a_page_with_a_form_is_compressed_after_its_token_is_filled_in():
+    import gzip
+
+    ProductFactory(slug="keranjang-gzip")
+    Client().get("/katalog/keranjang-gzip/")
+    response = Client().get("/katalog/keranjang-gzip/", headers={"accept-encoding": "gzip"})
+    assert response["X-Page-Cache"] == "hit" and response["Content-Encoding"] == "gzip"
+    body = gzip.decompress(response.content).decode()
+    assert "\x00" not in body
+    assert 'name="csrfmiddlewaretoken" value="' in body
