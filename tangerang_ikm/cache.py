@@ -42,14 +42,29 @@ def _version_key(area):
     return f"fragment-version:{area}"
 
 
+# Each process remembers an area's version this long: a cached page is then one round
+# trip to the cache, not two. A bump on one app server reaches the others this late;
+# the process that bumps sees it at once.
+VERSION_MEMORY_SECONDS = 1.0
+_versions = {}  # area -> (version, until), this process only
+
+
 def _version(area):
+    remembered = _versions.get(area)
+    if remembered is not None and remembered[1] > time.monotonic():
+        return remembered[0]
     key = _version_key(area)
     version = cache.get(key)
     if version is None:
         # A fresh, time-based start: it can never meet entries of an evicted older version.
         cache.add(key, time.time_ns(), timeout=None)
         version = cache.get(key)
+    _remember(area, version)
     return version
+
+
+def _remember(area, version):
+    _versions[area] = (version, time.monotonic() + VERSION_MEMORY_SECONDS)
 
 
 def make_key(area, key, *, per_language=True):
@@ -75,9 +90,11 @@ def bump(area):
     """Invalidate everything cached in `area`, on every app server."""
     key = _version_key(area)
     try:
-        cache.incr(key)
+        version = cache.incr(key)
     except ValueError:  # no version yet (or evicted): start a fresh one
-        cache.set(key, time.time_ns(), timeout=None)
+        version = time.time_ns()
+        cache.set(key, version, timeout=None)
+    _remember(area, version)
 
 
 # --- Whole public pages ------------------------------------------------------

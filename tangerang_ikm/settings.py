@@ -126,10 +126,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # Local memory by default (one process); in production `redis://host:6379/0`, which
-# django-environ maps to Django's built-in django.core.cache.backends.redis.RedisCache.
+# django-environ maps to Django's built-in RedisCache, here with its client kept
+# (tangerang_ikm/redis_cache.py).
 # Everything that must be shared between app servers (sessions, rate limits, cached
 # fragments) goes through this cache or the database, never process memory.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "tangerang_ikm.redis_cache.RedisCache"  # one client per pool
 CACHES["default"].setdefault("KEY_PREFIX", env.str("CACHE_KEY_PREFIX", default="ikm"))
 # Sessions are written to the database and read through the cache: a login made on
 # one app server is valid on every other, and survives a cache flush.
