@@ -19,6 +19,7 @@ def key_pages():
         ("home", "/", "public", False),
         ("catalog", "/katalog/", "public", False),
         ("catalog search (typo 'rottan')", "/katalog/?q=rottan", "public", False),
+        ("catalog search (two words, A-Z)", "/katalog/?q=kacang+mete&sort=name", "public", False),
         ("IKM directory by kecamatan", f"/ikm-direktori/?kecamatan={kecamatan}", "public", False),
         ("event calendar month", f"/gerai/acara/kalender/{now.year}/{now.month}/", "public", False),
         ("calendar feed (.ics)", "/gerai/kalender.ics", "public", False),

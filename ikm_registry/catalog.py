@@ -52,20 +52,25 @@ class CappedPaginator(Paginator):
     word or an unfiltered national catalog costs the same as a rare one.
     """
 
-    def __init__(self, object_list, per_page, cap):
+    def __init__(self, object_list, per_page, cap, *, known=None):
         super().__init__(object_list, per_page)
         self.cap = cap
+        self.known = known  # a count already known (a search's matches), or None
         self.more = False
 
     @cached_property
     def count(self):
-        n = self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        if self.known is not None:
+            n = self.known
+        else:
+            n = self.object_list.order_by().values("pk")[: self.cap + 1].count()
         self.more = n > self.cap
         return min(n, self.cap)
 
 
-def _page(request, qs):
-    page = CappedPaginator(qs, PAGE_SIZE, COUNT_CAP).get_page(request.GET.get("page"))
+def _page(request, qs, known=None):
+    paginator = CappedPaginator(qs, PAGE_SIZE, COUNT_CAP, known=known)
+    page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)  # one query, whatever reads it first
     return page
 
@@ -73,7 +78,8 @@ def _page(request, qs):
 @public_page("catalog")
 def product_list(request):
     form = CatalogFilterForm(request.GET or None)
-    page = _page(request, form.filter_products(public_products()))
+    qs = form.filter_products(public_products())
+    page = _page(request, qs, known=form.match_count)
     return render(
         request,
         "ikm_registry/catalog/product_list.html",
@@ -98,7 +104,8 @@ def business_list(request):
         .annotate(public_products=Subquery(public_count))
     )
     form = CatalogFilterForm(request.GET or None)
-    page = _page(request, form.filter_businesses(qs))
+    qs = form.filter_businesses(qs)
+    page = _page(request, qs, known=form.match_count)
     return render(
         request,
         "ikm_registry/catalog/business_list.html",

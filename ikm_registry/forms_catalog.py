@@ -74,6 +74,7 @@ class CatalogFilterForm(forms.Form):
     def __init__(self, data=None, **kwargs):
         # Drop empty parameters so that an empty GET form is not "bound with errors".
         self.implicit_sort = False
+        self.match_count = None  # set by a search: how many matches it answers from
         if data is not None:
             data = data.copy()
             data.pop("page", None)
@@ -126,8 +127,9 @@ class CatalogFilterForm(forms.Form):
         is "more than 1.000" on the page: filters narrow them.
         """
         query = search.prepare(self.query)
-        first = match(qs, query).order_by().values_list("pk", flat=True)[: search.RANKED + 1]
-        return search.ranked(qs.filter(pk__in=list(first)), query, names=names)
+        first = list(match(qs, query).order_by().values_list("pk", flat=True)[: search.RANKED + 1])
+        self.match_count = len(first)  # exact up to RANKED: the page needs no count query
+        return search.ranked(qs.filter(pk__in=first), query, names=names)
 
     def filter_products(self, qs):
         qs = qs.filter(self._business_filters("business__"))

@@ -237,3 +237,20 @@ def test_the_sort_shown_is_the_sort_used(client, catalog_world):
     body = client.get("/katalog/?commodity=kerajinan-rotan").content.decode()
     assert '<option value="name" selected>' in body
     assert "sort=" not in body.split('class="pagination"')[-1]
+
+
+def test_a_search_with_more_matches_than_it_ranks_says_more_than(
+    client, catalog_world, monkeypatch
+):
+    from ikm_registry import catalog
+
+    grow_catalog(2, with_photos=False)
+    monkeypatch.setattr(search, "RANKED", 2)
+    monkeypatch.setattr(catalog, "COUNT_CAP", 2)
+    body = client.get("/katalog/?q=rotan").content.decode()
+    assert "Lebih dari 2 produk ditemukan" in body
+    assert body.count('class="card product-card"') == 2
+    browse = client.get("/katalog/").content.decode()
+    assert "Lebih dari 2 produk ditemukan" in browse
+    one = client.get("/katalog/?q=bundar").content.decode()
+    assert "1 produk ditemukan" in one
