@@ -1,7 +1,5 @@
 """Cache clearing only: public venue and event pages and feeds are dropped when they change."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
-
 from gerai.models import (
     BoothApplication,
     Event,
@@ -12,7 +10,7 @@ from gerai.models import (
     SpacePhoto,
     Venue,
 )
-from tangerang_ikm.cache import bump
+from tangerang_ikm.cache import bump, clear_on_change
 
 MODELS = (
     Venue,
@@ -31,9 +29,4 @@ def clear_gerai_pages(**kwargs):
 
 
 def connect():
-    for model in MODELS:
-        post_save.connect(clear_gerai_pages, sender=model, dispatch_uid=f"pages-{model}")
-        post_delete.connect(clear_gerai_pages, sender=model, dispatch_uid=f"pages-del-{model}")
-    m2m_changed.connect(
-        clear_gerai_pages, sender=Event.spaces.through, dispatch_uid="pages-m2m-event"
-    )
+    clear_on_change(clear_gerai_pages, models=MODELS, through=[Event.spaces.through])

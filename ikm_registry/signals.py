@@ -9,7 +9,7 @@
 """
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_save
 
 from ikm_registry import search
 from ikm_registry.models import (
@@ -21,15 +21,10 @@ from ikm_registry.models import (
     Product,
     ProductPhoto,
 )
-from tangerang_ikm.cache import bump
+from tangerang_ikm.cache import bump, clear_on_change
 
 AREAS = ("catalog", "gerai", "missions", "reports")
 MODELS = (Business, Product, ProductPhoto, Certificate, ExportRecord, Commodity)
-
-
-def clear_public_pages(**kwargs):
-    for area in AREAS:
-        bump(area)
 
 
 def product_saved(sender, instance, raw=False, **kwargs):
@@ -64,13 +59,14 @@ def kecamatan_saved(sender, instance, created=False, raw=False, **kwargs):
         _refresh_later(kecamatan_code=instance.pk)
 
 
+def clear_public_pages(**kwargs):
+    """Every area shows registry data; resources.py calls this after a bulk import too."""
+    for area in AREAS:
+        bump(area)
+
+
 def connect():
-    for model in MODELS:
-        post_save.connect(clear_public_pages, sender=model, dispatch_uid=f"pages-{model}")
-        post_delete.connect(clear_public_pages, sender=model, dispatch_uid=f"pages-del-{model}")
-    m2m_changed.connect(
-        clear_public_pages, sender=Business.commodities.through, dispatch_uid="pages-m2m-business"
-    )
+    clear_on_change(clear_public_pages, models=MODELS, through=[Business.commodities.through])
     post_save.connect(product_saved, sender=Product, dispatch_uid="search-product")
     post_save.connect(business_saved, sender=Business, dispatch_uid="search-business")
     m2m_changed.connect(

@@ -205,3 +205,16 @@ def _from_cache(request, stored, holes):
         if marker in content:
             content = content.replace(marker, escape(value_for(request)))
     return HttpResponse(content, status=stored["status"], headers=stored["headers"])
+
+
+def clear_on_change(receiver, *, models, through=()):
+    """Call `receiver` (which clears cached areas) whenever a row of `models` is saved or
+    deleted, or a many-to-many table in `through` changes. Apps call it in ready()."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    name = f"{receiver.__module__}.{receiver.__name__}"
+    for model in models:
+        post_save.connect(receiver, sender=model, dispatch_uid=f"{name}:{model}")
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"{name}:-{model}")
+    for table in through:
+        m2m_changed.connect(receiver, sender=table, dispatch_uid=f"{name}:{table}")
