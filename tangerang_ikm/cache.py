@@ -22,7 +22,9 @@ The cache is CACHES["default"]: local memory in development, Redis in production
 import functools
 import hashlib
 import re
+import struct
 import time
+import zlib
 
 from django.conf import settings
 from django.core.cache import cache
@@ -103,6 +105,7 @@ def bump(area):
 # instead. Django's {% csrf_token %} renders exactly `name="csrfmiddlewaretoken" value="…"`.
 _HIDDEN_VALUE = r'name="{name}" value="[^"]*"'
 _MARKER = "\x00page-cache:{name}\x00"
+_MARKERS = re.compile(r"\x00page-cache:([^\x00]+)\x00")
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
@@ -181,30 +184,84 @@ def _to_cache(response, holes):
         marker = f'name="{name}" value="{_MARKER.format(name=name)}"'
         content = re.sub(pattern, lambda _m, marker=marker: marker, content)
     headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
-    stored = {"status": response.status_code, "headers": headers, "content": content}
-    if "\x00page-cache:" not in content:
+    stored = {
+        "status": response.status_code,
+        "headers": headers,
+        "charset": response.charset,
+        "content": content,
+    }
+    pieces = _MARKERS.split(content)  # text, hole name, text, hole name, ..., text
+    if len(pieces) == 1:
         # Compressed once here rather than by GZipMiddleware on every hit (a 700 KB feed
         # took longer to compress than to serve). Nothing per visitor is in it, so
         # there is no secret to guess through its size; Django's random bytes anyway.
         stored["gzip"] = compress_string(
             content.encode(response.charset), max_random_bytes=GZipMiddleware.max_random_bytes
         )
+    else:
+        # The text between the holes is compressed once, each part on its own; a hit
+        # only adds its tokens (see _gzip_with_holes).
+        stored["deflated"] = [
+            piece if i % 2 else _deflated(piece.encode(response.charset))
+            for i, piece in enumerate(pieces)
+        ]
     return stored
 
 
 def _from_cache(request, stored, holes):
-    if "gzip" in stored and _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+    values = {}
+
+    def value(name):  # once per hit, however often the page holds it
+        if name not in values:
+            values[name] = escape(holes[name](request))
+        return values[name]
+
+    gzip_ok = _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", ""))
+    if gzip_ok and ("gzip" in stored or "deflated" in stored):
+        if "gzip" in stored:
+            body = stored["gzip"]
+        else:
+            body = _gzip_with_holes(stored["deflated"], value, stored["charset"])
         # GZipMiddleware leaves a response that already has a Content-Encoding alone.
-        response = HttpResponse(stored["gzip"], status=stored["status"], headers=stored["headers"])
+        response = HttpResponse(body, status=stored["status"], headers=stored["headers"])
         response["Content-Encoding"] = "gzip"
         patch_vary_headers(response, ["Accept-Encoding"])
         return response
-    content = stored["content"]
-    for name, value_for in holes.items():
-        marker = _MARKER.format(name=name)
-        if marker in content:
-            content = content.replace(marker, escape(value_for(request)))
+    pieces = _MARKERS.split(stored["content"])
+    content = "".join(value(piece) if i % 2 else piece for i, piece in enumerate(pieces))
     return HttpResponse(content, status=stored["status"], headers=stored["headers"])
+
+
+# A page with holes is sent as one gzip member (RFC 1952) whose deflate stream (RFC 1951)
+# is the cached parts, each compressed on its own and ended on a byte boundary, with
+# each hole's value between them as an uncompressed block. Compressing the whole page on
+# every hit cost as much as the rest of the request. A side effect: the tokens are never
+# compressed together with other text, so the response's size tells nothing about them.
+_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # no name, no time
+_LAST_BLOCK = b"\x03\x00"  # an empty final block
+
+
+def _deflated(data):
+    """(data, its raw deflate stream flushed to a byte boundary, so more blocks can follow)."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return data, compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
+
+
+def _gzip_with_holes(parts, value, charset):
+    body, crc, size = [_GZIP_HEADER], 0, 0
+    for i, part in enumerate(parts):
+        if i % 2:  # a hole: its value in stored blocks (type 00, RFC 1951 3.2.4)
+            data = value(part).encode(charset)
+            for start in range(0, len(data), 0xFFFF):
+                chunk = data[start : start + 0xFFFF]
+                body += [b"\x00", struct.pack("<HH", len(chunk), len(chunk) ^ 0xFFFF), chunk]
+        else:
+            data, deflated = part
+            body.append(deflated)
+        crc = zlib.crc32(data, crc)
+        size += len(data)
+    body += [_LAST_BLOCK, struct.pack("<II", crc, size & 0xFFFFFFFF)]
+    return b"".join(body)
 
 
 def clear_on_change(receiver, *, models, through=()):
