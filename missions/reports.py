@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -45,6 +46,11 @@ class Table:
     rows: list = field(default_factory=list)
     total: list | None = None
     chart: dict | None = None
+
+    def __post_init__(self):
+        # Choice labels are lazy; a cached report would rebuild each proxy on every
+        # read (0.1 ms apiece). Reports are cached per language, so plain text is right.
+        self.rows = [[str(c) if isinstance(c, Promise) else c for c in row] for row in self.rows]
 
 
 @dataclass
@@ -615,6 +621,7 @@ def dashboard_years():
         TradeMission.objects.public()
         .annotate(y=ExtractYear("start_date"))
         .values_list("y", flat=True)
+        .order_by()  # the model's ordering would make each mission distinct
         .distinct()
     )
     years.add(timezone.localdate().year)
