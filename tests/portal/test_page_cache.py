@@ -239,5 +239,5 @@ def test_a_hole_longer_than_one_stored_block_is_split():
 
     parts = [_deflated(b"<p>"), "long", _deflated(b"</p>")]
     long_value = "x" * 150_000
-    body = _gzip_with_holes(parts, lambda name: long_value, "utf-8")
+    body = _gzip_with_holes(parts, lambda name: long_value.encode())
     assert gzip.decompress(body).decode() == f"<p>{long_value}</p>"
