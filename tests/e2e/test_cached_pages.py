@@ -9,7 +9,7 @@ import pytest
 
 from ikm_registry.models import Inquiry
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
