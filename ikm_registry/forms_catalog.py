@@ -116,7 +116,7 @@ class CatalogFilterForm(forms.Form):
             condition &= Q(**{f"{prefix}pk__in": holders})
         return condition
 
-    def _searched(self, qs, match, names):
+    def _searched(self, qs, first_ids, names):
         """The first RANKED matches of the query (and one more, to tell "more than").
 
         A search is answered from at most that many matches, whichever the sort: ranking
@@ -127,7 +127,7 @@ class CatalogFilterForm(forms.Form):
         is "more than 1.000" on the page: filters narrow them.
         """
         query = search.prepare(self.query)
-        first = list(match(qs, query).order_by().values_list("pk", flat=True)[: search.RANKED + 1])
+        first = first_ids(qs, query, search.RANKED + 1)
         self.match_count = len(first)  # exact up to RANKED: the page needs no count query
         return search.ranked(qs.filter(pk__in=first), query, names=names)
 
@@ -138,7 +138,7 @@ class CatalogFilterForm(forms.Form):
         if self.value("export_ready"):
             qs = qs.filter(export_ready=True)
         if self.query:
-            qs = self._searched(qs, search.matching, names=("name", "name_en"))
+            qs = self._searched(qs, search.first_ids, names=("name", "name_en"))
         english = (get_language() or "id").startswith("en")
         display = Coalesce(NullIf(F("name_en"), Value("")), F("name")) if english else None
         ordering = {
@@ -160,7 +160,7 @@ class CatalogFilterForm(forms.Form):
         if self.value("export_ready"):
             qs = qs.filter(pk__in=public.filter(export_ready=True).values("business_id"))
         if self.query:
-            qs = self._searched(qs, search.matching_businesses, names=("name",))
+            qs = self._searched(qs, search.first_business_ids, names=("name",))
         ordering = {
             "relevance": ["-search_rank", "name", "pk"],
             "name": ["name", "pk"],

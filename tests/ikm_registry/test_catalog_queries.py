@@ -16,9 +16,10 @@ PAGES = [
     # commodity + kecamatan choices of the filter form, count, page (cover photos annotated)
     ("/katalog/", 4),
     # ... plus the vocabulary lookup that corrects typos (search.prepare); the ids of
-    # the first matches replace the count; PostgreSQL also stems the words both ways
-    ("/en/katalog/?q=rotan&sort=name", "5 + 1 on PostgreSQL"),
-    ("/katalog/?q=rottan", "5 + 1 on PostgreSQL"),
+    # the first matches replace the count; PostgreSQL also stems the words both ways,
+    # and reads the table's size and how common the words are (search._is_common)
+    ("/en/katalog/?q=rotan&sort=name", "5 + 2 on PostgreSQL"),
+    ("/katalog/?q=rottan", "5 + 2 on PostgreSQL"),
     # ... plus the lookup of the chosen commodity
     ("/katalog/?commodity=kerajinan-rotan&certificate=svlk&export_ready=on&size=", 5),
     # choices (2), count, page, commodities of the page's businesses

@@ -254,3 +254,40 @@ def test_a_search_with_more_matches_than_it_ranks_says_more_than(
     assert "Lebih dari 2 produk ditemukan" in browse
     one = client.get("/katalog/?q=bundar").content.decode()
     assert "1 produk ditemukan" in one
+
+
+@needs_postgres
+@pytest.mark.parametrize("q", ["rotan", "keranjang rotan", "rottan", "kacang mede", "tidakada"])
+def test_a_common_word_in_a_large_catalog_reads_rows_in_id_order(catalog_world, monkeypatch, q):
+    """Where a query matches a large share of a large table, the first matches are read in
+    id order instead of collecting every match from the GIN index; they are the same
+    products, the lowest ids first."""
+    from django.test.utils import CaptureQueriesContext
+
+    grow_catalog(3, with_photos=False)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE ikm_registry_product")  # the table's size, as autovacuum keeps it
+    query = search.prepare(q)
+    qs = Product.objects.public()
+    everything = search.first_ids(qs, query, 10_000)
+    assert not search._is_common(Product, query)  # a small table: the GIN index answers
+    monkeypatch.setattr(search, "LARGE", 0)  # make the test catalog "large"
+    monkeypatch.setattr(search, "COMMON", 0)
+    assert search._is_common(Product, query) == bool(everything)
+    with CaptureQueriesContext(connection) as ctx:
+        first = search.first_ids(qs, query, 3)
+    assert ("ts_match_vq" in ctx.captured_queries[-1]["sql"]) == bool(everything)
+    assert first == sorted(everything)[:3]
+    assert search.first_ids(qs, query, 10_000) == sorted(everything)
+    monkeypatch.setattr(search, "SAMPLE", 1)
+    assert search._is_common(Product, query) in {True, False}  # a one-row sample still answers
+
+
+def test_the_first_matches_are_found_on_every_database(catalog_world):
+    grow_catalog(2, with_photos=False)
+    query = search.prepare("rotan")
+    ids = search.first_ids(Product.objects.public(), query, 1000)
+    assert ids and set(ids) == set(
+        search.matching(Product.objects.public(), query).values_list("pk", flat=True)
+    )
+    assert len(search.first_ids(Product.objects.public(), query, 1)) == 1
