@@ -323,7 +323,7 @@ def first_ids(qs, query, limit):
 # table's size. Measured at that scale: a GIN scan costs 0.2-0.5 us a match, reading in
 # id order 1.2 us a row read (limit / share rows), so the latter wins when
 # share^2 * rows > COMMON (4 * limit): above a 2.8 % share of 5,000,000 rows.
-SAMPLE = 5000
+SAMPLE = 2000
 LARGE = 500_000  # below this, every match is collected in a few milliseconds
 COMMON = 4_000
 

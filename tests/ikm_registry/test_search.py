@@ -291,3 +291,11 @@ def test_the_first_matches_are_found_on_every_database(catalog_world):
         search.matching(Product.objects.public(), query).values_list("pk", flat=True)
     )
     assert len(search.first_ids(Product.objects.public(), query, 1)) == 1
+
+
+@needs_postgres
+def test_product_scans_start_no_parallel_workers(db):
+    """Migration 0012: a search's short scans never fork parallel workers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'ikm_registry_product'")
+        assert "parallel_workers=0" in (cursor.fetchone()[0] or [])
