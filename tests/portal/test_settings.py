@@ -68,3 +68,29 @@ def test_ci_runs_postgres_when_asked():
 
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         assert connection.vendor == "postgresql"
+
+
+def test_server_side_cursors_can_be_turned_off_for_pgbouncer():
+    """docs/deployment.md: behind PgBouncer in transaction mode they must be off."""
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DATABASES['default']['DISABLE_SERVER_SIDE_CURSORS'])"
+    )
+    for value, expected in (("true", "True"), (None, "False")):
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DISABLE_SERVER_SIDE_CURSORS", "DJANGO_SETTINGS_MODULE"}
+        }
+        env.update(DEBUG="true", DATABASE_URL="postgres://postgres@127.0.0.1:5432/unused")
+        if value is not None:
+            env["DISABLE_SERVER_SIDE_CURSORS"] = value
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env={**env, "DJANGO_SETTINGS_MODULE": "tangerang_ikm.settings"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.stdout.strip() == expected, result.stderr
