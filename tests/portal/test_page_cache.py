@@ -241,3 +241,17 @@ def test_a_hole_longer_than_one_stored_block_is_split():
     long_value = "x" * 150_000
     body = _gzip_with_holes(parts, lambda name: long_value.encode())
     assert gzip.decompress(body).decode() == f"<p>{long_value}</p>"
+
+
+def test_text_that_looks_like_a_marker_stays_text():
+    """Only the page's own holes are filled in; anything else is left as it was."""
+    from django.http import HttpResponse
+
+    from tangerang_ikm.cache import _from_cache, _to_cache
+
+    html = '<p>\x00page-cache:other\x00</p><input name="started" value="1">'
+    holes = {"started": lambda request: "fresh"}
+    stored = _to_cache(HttpResponse(html), holes)
+    request = type("Request", (), {"headers": {}})()
+    body = _from_cache(request, stored, holes).content.decode()
+    assert body == '<p>\x00page-cache:other\x00</p><input name="started" value="fresh">'
