@@ -15,6 +15,8 @@ PostgreSQL:
   is also searched as its nearest vocabulary words by pg_trgm similarity ('rottan'
   is searched as 'rottan' or 'rotan'), found in one small indexed query;
 - spelling variants that neither catches ('mete' and 'mede' are the same cashew);
+- a query whose words are common in a large catalog is answered by reading rows in id
+  order instead of the GIN index (first_ids, _is_common);
 - relevance ranks at most RANKED matches (ts_rank, names weighted above the rest),
   so a word that half the country's products contain is still answered in
   milliseconds. Sorting by name or date walks the sort index instead.
@@ -308,9 +310,10 @@ def ranked(qs, query, names=("name",)):
 
 def first_ids(qs, query, limit):
     """Ids of the first `limit` rows of `qs` that match `query` (a prepared Query)."""
-    matches = matching(qs, query).order_by()
     if is_postgresql() and query.tsquery and _is_common(qs.model, query):
         matches = qs.filter(_MatchFunction(F("search_vector"), _tsquery(query))).order_by("pk")
+    else:
+        matches = matching(qs, query).order_by()
     return list(matches.values_list("pk", flat=True)[:limit])
 
 
@@ -329,18 +332,19 @@ COMMON = 4_000
 
 
 def _is_common(model, query):
-    table = model._meta.db_table
-    # Only the model's own table name is written into the SQL; the query is a parameter.
+    table = connection.ops.quote_name(model._meta.db_table)
+    pk = connection.ops.quote_name(model._meta.pk.column)
+    # Only the model's own names are written into the SQL; the query is a parameter.
     sql = f"""
         SELECT reltuples, CASE WHEN reltuples >= %s THEN (
             SELECT count(*) FROM (
-                SELECT search_vector FROM {connection.ops.quote_name(table)} ORDER BY id LIMIT %s
+                SELECT search_vector FROM {table} ORDER BY {pk} LIMIT %s
             ) AS first_rows WHERE search_vector @@ %s::tsquery
         ) END
         FROM pg_class WHERE oid = %s::regclass
     """  # noqa: S608 - see above
     with connection.cursor() as cursor:
-        cursor.execute(sql, [LARGE, SAMPLE, query.tsquery, connection.ops.quote_name(table)])
+        cursor.execute(sql, [LARGE, SAMPLE, query.tsquery, table])
         rows, matched = cursor.fetchone()
     return matched is not None and (matched / SAMPLE) ** 2 * rows > COMMON
 
