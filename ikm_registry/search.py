@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import BooleanField, F, FloatField, Func, Q, Value
+from django.db.models import BooleanField, Exists, F, FloatField, Func, OuterRef, Q, Value
 from django.tasks import task
 
 MAX_QUERY_LENGTH = 100
@@ -371,14 +371,33 @@ def matching_businesses(qs, query):
 
     if not query:
         return qs
-    own = matching(qs.model.objects.all(), query).values("pk")
+    own = matching(qs.model.objects.all(), query).order_by().values("pk")
     products = matching(Product.objects.public(), query).order_by().values("business_id")
-    return qs.filter(Q(pk__in=own) | Q(pk__in=products))
+    # One IN over a UNION: each side uses its own index. "IN own OR IN products" made
+    # PostgreSQL test every business against both (1 s at national scale, no match).
+    return qs.filter(pk__in=own.union(products))
 
 
 def first_business_ids(qs, query, limit):
-    """Ids of the first `limit` businesses of `qs` that match (matching_businesses)."""
-    return list(matching_businesses(qs, query).order_by().values_list("pk", flat=True)[:limit])
+    """Ids of the first `limit` businesses of `qs` that match (matching_businesses).
+
+    For words common among a large catalog's products, businesses are read in id order,
+    each checked against its own text and its products' (a few rows by the business_id
+    index), instead of first collecting every matching product (6 s for 'kacang mete'
+    at national scale).
+    """
+    from ikm_registry.models import Product
+
+    if is_postgresql() and query.tsquery and _is_common(Product, query):
+        tsquery = _tsquery(query)
+        products = Product.objects.public().filter(
+            _MatchFunction(F("search_vector"), tsquery), business=OuterRef("pk")
+        )
+        own = _MatchFunction(F("search_vector"), tsquery)
+        matches = qs.filter(Q(own) | Q(Exists(products))).order_by("pk")
+    else:
+        matches = matching_businesses(qs, query).order_by()
+    return list(matches.values_list("pk", flat=True)[:limit])
 
 
 def search_businesses(qs, q):

@@ -24,8 +24,8 @@ PAGES = [
     ("/katalog/?commodity=kerajinan-rotan&certificate=svlk&export_ready=on&size=", 5),
     # choices (2), count, page, commodities of the page's businesses
     ("/ikm-direktori/", 5),
-    # ... plus the vocabulary lookup
-    ("/en/ikm-direktori/?q=rotan", "6 + 1 on PostgreSQL"),
+    # ... plus the vocabulary lookup (and on PostgreSQL the stems, the size and sample)
+    ("/en/ikm-direktori/?q=rotan", "6 + 2 on PostgreSQL"),
     # product, photos, certificates, exports, commodities, more products
     ("/katalog/keranjang-rotan-bundar/", 6),
     ("/en/katalog/keranjang-rotan-bundar/", 6),

@@ -299,3 +299,30 @@ def test_product_scans_start_no_parallel_workers(db):
     with connection.cursor() as cursor:
         cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'ikm_registry_product'")
         assert "parallel_workers=0" in (cursor.fetchone()[0] or [])
+
+
+@needs_postgres
+@pytest.mark.parametrize("q", ["rotan", "keranjang", "kacang mede", "sejahtera", "tidakada"])
+def test_a_directory_search_for_common_words_reads_businesses_in_id_order(
+    catalog_world, monkeypatch, q
+):
+    """The directory finds a business by its own text or its products' either way."""
+    from django.test.utils import CaptureQueriesContext
+
+    grow_catalog(3, with_photos=False)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE ikm_registry_product")
+    query = search.prepare(q)
+    qs = Business.objects.verified()
+    everything = search.first_business_ids(qs, query, 10_000)
+    monkeypatch.setattr(search, "LARGE", 0)
+    monkeypatch.setattr(search, "COMMON", 0)
+    with CaptureQueriesContext(connection) as ctx:
+        first = search.first_business_ids(qs, query, 2)
+    in_id_order = bool(search.first_ids(Product.objects.public(), query, 1))
+    assert ("ts_match_vq" in ctx.captured_queries[-1]["sql"]) == in_id_order
+    if in_id_order:
+        assert first == sorted(everything)[:2]
+    else:  # no product matches: the indexes answer, in no particular order
+        assert set(first) <= set(everything) and len(first) == min(2, len(everything))
+    assert sorted(search.first_business_ids(qs, query, 10_000)) == sorted(everything)
