@@ -21,7 +21,12 @@ from gerai.models import (
     SpacePhoto,
     Venue,
 )
-from tangerang_ikm.admin_lists import LargeTablePaginator, SharedLookupsInline, recent_filter
+from tangerang_ikm.admin_lists import (
+    LargeTablePaginator,
+    QuickRowCheckbox,
+    SharedLookupsInline,
+    recent_filter,
+)
 
 
 class SpaceInline(SharedLookupsInline, admin.TabularInline):
@@ -63,7 +68,7 @@ class SpaceBookingForm(forms.ModelForm):
 
 
 @admin.register(SpaceBooking)
-class SpaceBookingAdmin(admin.ModelAdmin):
+class SpaceBookingAdmin(QuickRowCheckbox, admin.ModelAdmin):
     form = SpaceBookingForm
     list_display = ["space", "purpose", "start", "end", "event"]
     list_filter = ["space"]
@@ -81,7 +86,7 @@ class SpaceBookingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(QuickRowCheckbox, admin.ModelAdmin):
     list_display = [
         "title",
         "kind",
@@ -205,7 +210,7 @@ class EventSeriesAdmin(admin.ModelAdmin):
 
 
 @admin.register(BoothApplication)
-class BoothApplicationAdmin(admin.ModelAdmin):
+class BoothApplicationAdmin(QuickRowCheckbox, admin.ModelAdmin):
     list_display = ["business", "event", "status", "booth_number", "applied_at", "waitlisted_at"]
     list_filter = ["status", ("event", recent_filter("-start"))]
     list_select_related = ["business", "event"]

@@ -32,7 +32,11 @@ from ikm_registry.models import (
 )
 from ikm_registry.resources import BusinessResource
 from ikm_registry.validators import clean_nib, clean_nik, digits, normalize_phone
-from tangerang_ikm.admin_lists import LargeTablePaginator, SharedLookupsInline
+from tangerang_ikm.admin_lists import (
+    LargeTablePaginator,
+    QuickRowCheckbox,
+    SharedLookupsInline,
+)
 
 # --- Reference data ----------------------------------------------------------
 
@@ -318,7 +322,7 @@ class TransferForm(forms.Form):
 
 
 @admin.register(Business)
-class BusinessAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class BusinessAdmin(QuickRowCheckbox, ImportExportModelAdmin, SimpleHistoryAdmin):
     form = BusinessAdminForm
     resource_classes = [BusinessResource]
     change_list_template = "admin/ikm_registry/business/change_list.html"
@@ -663,7 +667,7 @@ class BusinessAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(SimpleHistoryAdmin):
+class ProductAdmin(QuickRowCheckbox, SimpleHistoryAdmin):
     list_display = ["name", "business", "category", "hs_code", "export_ready", "is_active"]
     list_select_related = ["business", "category"]
     list_filter = ["export_ready", "is_active", "category"]
@@ -676,7 +680,7 @@ class ProductAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(PrivateDocumentMixin, SimpleHistoryAdmin):
+class CertificateAdmin(QuickRowCheckbox, PrivateDocumentMixin, SimpleHistoryAdmin):
     form = CertificateAdminForm
     fields = ["business", "kind", "number", "issuer", "valid_until", "document", "document_link"]
     list_display = [

@@ -26,7 +26,12 @@ from missions.models import (
     ProgramTarget,
     TradeMission,
 )
-from tangerang_ikm.admin_lists import LargeTablePaginator, SharedLookupsInline, recent_filter
+from tangerang_ikm.admin_lists import (
+    LargeTablePaginator,
+    QuickRowCheckbox,
+    SharedLookupsInline,
+    recent_filter,
+)
 from tangerang_ikm.cache import cached
 
 # --- Inlines ----------------------------------------------------------------
@@ -158,7 +163,7 @@ def _transition_action(status):
 
 
 @admin.register(TradeMission)
-class TradeMissionAdmin(SimpleHistoryAdmin):
+class TradeMissionAdmin(QuickRowCheckbox, SimpleHistoryAdmin):
     list_display = [
         "title",
         "kind",
@@ -407,7 +412,7 @@ S = Participation.Status
 
 
 @admin.register(Participation)
-class ParticipationAdmin(SimpleHistoryAdmin):
+class ParticipationAdmin(QuickRowCheckbox, SimpleHistoryAdmin):
     list_display = ["business", "mission", "status", "booth_number", "applied_at"]
     list_filter = ["status", ("mission", recent_filter("-start_date"))]
     list_select_related = ["business", "mission"]
@@ -457,7 +462,7 @@ class InquiryConversionForm(forms.Form):
 
 
 @admin.register(Buyer)
-class BuyerAdmin(admin.ModelAdmin):
+class BuyerAdmin(QuickRowCheckbox, admin.ModelAdmin):
     list_display = ["company", "country", "city", "kind", "contact_person"]
     list_filter = ["kind", "country"]
     show_full_result_count = False
@@ -589,7 +594,7 @@ class MeetingAdminForm(forms.ModelForm):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(QuickRowCheckbox, SimpleHistoryAdmin):
     form = MeetingAdminForm
     list_display = ["start", "end", "table", "business", "buyer", "mission", "outcome"]
     list_filter = ["outcome", ("mission", recent_filter("-start_date"))]
@@ -635,7 +640,7 @@ class CurrencyFilter(admin.SimpleListFilter):
 
 
 @admin.register(Deal)
-class DealAdmin(SimpleHistoryAdmin):
+class DealAdmin(QuickRowCheckbox, SimpleHistoryAdmin):
     list_display = [
         "date",
         "business",

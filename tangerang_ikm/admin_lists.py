@@ -5,12 +5,15 @@ every mission or event as a filter link cost more than the page of rows itself.
 """
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin import widgets as admin_widgets
 from django.core.paginator import Paginator
 from django.db import connection
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 # Below this many rows an exact COUNT(*) is cheap enough (a few milliseconds).
 ESTIMATE_ABOVE = 100_000
@@ -47,6 +50,23 @@ class LargeTablePaginator(Paginator):
                 self.estimated = True
                 return estimate
         return super().count
+
+
+class QuickRowCheckbox:
+    """ModelAdmin mixin: each row's action checkbox written directly, not by the form renderer.
+
+    Django renders it as a CheckboxInput through the template engine, about a fifth of a
+    50-row change list's time; this is the same markup (tests/portal/test_admin_lists.py
+    compares the two).
+    """
+
+    def action_checkbox(self, obj):
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            format_html(_("Select this object for an action - {}"), str(obj)),
+        )
 
 
 RECENT_CHOICES = 30

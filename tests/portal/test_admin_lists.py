@@ -79,3 +79,29 @@ def test_inline_rows_still_name_their_raw_id_objects(client, superuser, world):
     change = reverse("admin:ikm_registry_business_change", args=[business.pk])
     assert f'<a href="{change}">{business.name}</a>' in body
     assert 'name="participations-0-business"' in body
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_quick_row_checkbox_is_djangos_markup(language):
+    from django.contrib import admin
+    from django.utils import translation
+
+    from ikm_registry.models import Business
+
+    business = BusinessFactory(name='Rotan & Bambu "Jaya" <Cikupa>')
+    model_admin = admin.site._registry[Business]
+    assert isinstance(model_admin, admin_lists.QuickRowCheckbox)
+    with translation.override(language):
+        quick = model_admin.action_checkbox(business)
+        django = admin.ModelAdmin.action_checkbox(model_admin, business)
+    assert quick == django
+    assert "&lt;Cikupa&gt;" in quick
+
+
+def test_every_row_of_a_change_list_has_its_checkbox(client, coordinator):
+    mission = make_mission()
+    deals = [make_deal(mission, BusinessFactory(), amount=str(n + 1)) for n in range(3)]
+    client.force_login(coordinator)
+    body = client.get(reverse("admin:missions_deal_changelist")).content.decode()
+    for deal in deals:
+        assert f'name="_selected_action" value="{deal.pk}" class="action-select"' in body
