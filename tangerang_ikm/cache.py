@@ -26,6 +26,7 @@ import re
 import struct
 import time
 import zlib
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -109,6 +110,44 @@ _MARKER = "\x00page-cache:{name}\x00"
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
+class _RecentPages:
+    """The last pages this process served from the shared cache, for a few seconds.
+
+    A hit then costs no round trip to Redis (0.1-0.2 ms for a 24 KB product page, a
+    fifth of the hit). The keys hold the area's version, so a bump makes these copies
+    unreachable exactly as it does the shared ones; a copy is kept at most SECONDS, so
+    a page never outlives its shared entry by more than that.
+    """
+
+    SECONDS = 5.0
+    SIZE = 256  # pages; a product page is 24 KB, the largest (the feed) 60 KB
+
+    def __init__(self):
+        self._pages = OrderedDict()  # key -> (stored, until)
+
+    def get(self, key):
+        found = self._pages.get(key)
+        if found is None:
+            return None
+        if found[1] <= time.monotonic():
+            self._pages.pop(key, None)
+            return None
+        self._pages.move_to_end(key)
+        return found[0]
+
+    def put(self, key, stored):
+        self._pages[key] = (stored, time.monotonic() + self.SECONDS)
+        self._pages.move_to_end(key)
+        while len(self._pages) > self.SIZE:
+            self._pages.popitem(last=False)
+
+    def clear(self):
+        self._pages.clear()
+
+
+recent_pages = _RecentPages()
+
+
 def _visitor_without_session(request):
     """A visitor who is not logged in and has nothing waiting: the page is the same for all."""
     from django.contrib.messages.storage.cookie import CookieStorage
@@ -151,7 +190,11 @@ def public_page(area, *, fresh_inputs=None, timeout=None):
                 return view(request, *args, **kwargs)
             key = _page_key(area, request)
             holes = {"csrfmiddlewaretoken": get_token, **(fresh_inputs or {})}
-            stored = cache.get(key)
+            stored = recent_pages.get(key)
+            if stored is None:
+                stored = cache.get(key)
+                if stored is not None:
+                    recent_pages.put(key, stored)
             if stored is not None:
                 response = _from_cache(request, stored, holes)
                 response["X-Page-Cache"] = "hit"
@@ -159,7 +202,9 @@ def public_page(area, *, fresh_inputs=None, timeout=None):
                 response = view(request, *args, **kwargs)
                 if not _cacheable(response):
                     return response
-                cache.set(key, _to_cache(response, holes), seconds)
+                stored = _to_cache(response, holes)
+                cache.set(key, stored, seconds)
+                recent_pages.put(key, stored)
                 response["X-Page-Cache"] = "miss"
             # Logged-in users get another page at the same address.
             patch_vary_headers(response, ["Cookie"])

@@ -19,7 +19,10 @@ def _empty_cache():
     """Each test starts with an empty cache: no page, count or limit from the one before."""
     from django.core.cache import cache
 
+    from tangerang_ikm.cache import recent_pages
+
     cache.clear()
+    recent_pages.clear()
 
 
 @pytest.fixture(autouse=True)

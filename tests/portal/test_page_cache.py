@@ -255,3 +255,65 @@ def test_text_that_looks_like_a_marker_stays_text():
     request = type("Request", (), {"headers": {}})()
     body = _from_cache(request, stored, holes).content.decode()
     assert body == '<p>\x00page-cache:other\x00</p><input name="started" value="fresh">'
+
+
+# --- The process's recent copies ---------------------------------------------
+
+
+def test_a_hit_from_this_processs_recent_copy_asks_the_shared_cache_nothing(monkeypatch):
+    from django.core.cache import cache
+
+    ProductFactory(name="Keranjang Rotan Talaga")
+    first, _ = get(Client(), "/katalog/")
+    monkeypatch.setattr(cache, "get", lambda *a, **kw: pytest.fail("asked the shared cache"))
+    second, queries = get(Client(), "/katalog/")
+    assert (second["X-Page-Cache"], queries) == ("hit", 0)
+    assert second.content == first.content
+
+
+def test_a_recent_copy_is_kept_a_few_seconds_then_read_again_from_the_shared_cache(
+    monkeypatch,
+):
+    from django.core.cache import cache
+
+    from tangerang_ikm import cache as page_cache
+
+    ProductFactory(name="Keranjang Rotan Talaga")
+    get(Client(), "/katalog/")
+    now = page_cache.time.monotonic()
+    later = now + page_cache._RecentPages.SECONDS + 0.1
+    monkeypatch.setattr(page_cache.time, "monotonic", lambda: later)
+    shared_reads = []
+    real_get = cache.get
+    monkeypatch.setattr(cache, "get", lambda *a, **kw: shared_reads.append(a) or real_get(*a, **kw))
+    response, queries = get(Client(), "/katalog/")
+    assert (response["X-Page-Cache"], queries) == ("hit", 0)
+    assert any("page2:" in str(args[0]) for args in shared_reads)
+
+
+def test_another_servers_change_reaches_this_process_despite_its_recent_copy(monkeypatch):
+    from django.core.cache import cache
+
+    from tangerang_ikm import cache as page_cache
+
+    product = ProductFactory(name="Keranjang Rotan Talaga")
+    get(Client(), "/katalog/")
+    # Another app server renames the product: the shared version moves, this process's
+    # memory of the old version runs out a second later.
+    type(product).objects.filter(pk=product.pk).update(name="Tas Anyaman Rotan Talaga")
+    cache.incr(page_cache._version_key("catalog"))
+    page_cache._versions.clear()
+    response, _ = get(Client(), "/katalog/")
+    assert response["X-Page-Cache"] == "miss"
+    assert "Tas Anyaman Rotan Talaga" in response.content.decode()
+
+
+def test_recent_copies_are_few():
+    from tangerang_ikm.cache import _RecentPages
+
+    recent = _RecentPages()
+    for n in range(_RecentPages.SIZE + 10):
+        recent.put(f"page-{n}", {"n": n})
+    assert recent.get("page-0") is None  # the oldest went first
+    assert recent.get(f"page-{_RecentPages.SIZE + 9}") == {"n": _RecentPages.SIZE + 9}
+    assert len(recent._pages) == _RecentPages.SIZE
