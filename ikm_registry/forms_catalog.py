@@ -116,29 +116,34 @@ class CatalogFilterForm(forms.Form):
             condition &= Q(**{f"{prefix}pk__in": holders})
         return condition
 
-    def _searched(self, qs, first_ids, names):
-        """The first RANKED matches of the query (and one more, to tell "more than").
+    def _searched(self, qs, first_matches, names, ordering):
+        """The first RANKED matches of the query (and one more, to tell "more than"), in
+        the page's order, as a sequence the paginator pages.
 
         A search is answered from at most that many matches, whichever the sort: ranking
         needs every row it ranks, and walking the name index until enough matches turn
-        up took 8 s at national scale when the matching names sort late. The ids come
-        first, in a query of their own, so the count and the page read these rows by key
-        instead of finding the matches again (each a GIN scan). More than RANKED matches
-        is "more than 1.000" on the page: filters narrow them.
+        up took 8 s at national scale when the matching names sort late. One query
+        finds the matches and orders just their keys (no joins, no photos); the page
+        then reads its own rows by key. Ordering whole rows of every match, with the
+        joins and cover-photo subqueries of a card, was half of a search's time. More
+        than RANKED matches is "more than 1.000" on the page: filters narrow them.
         """
         query = search.prepare(self.query)
-        first = first_ids(qs, query, search.RANKED + 1)
-        self.match_count = len(first)  # exact up to RANKED: the page needs no count query
-        return search.ranked(qs.filter(pk__in=first), query, names=names)
+        first = first_matches(qs, query, search.RANKED + 1)
+        model = qs.model._default_manager
+        matches = search.ranked(model.filter(pk__in=first), query, names=names)
+        ids = list(matches.order_by(*ordering).values_list("pk", flat=True))
+        self.match_count = len(ids)  # exact up to RANKED: the page needs no count query
+        return search.InOrder(qs, ids)
 
     def filter_products(self, qs):
+        """Public products narrowed by the filters, in the chosen order: a queryset, or
+        a search's matches as an InOrder sequence."""
         qs = qs.filter(self._business_filters("business__"))
         if commodity := self.value("commodity"):
             qs = qs.filter(category=commodity)
         if self.value("export_ready"):
             qs = qs.filter(export_ready=True)
-        if self.query:
-            qs = self._searched(qs, search.first_ids, names=("name", "name_en"))
         english = (get_language() or "id").startswith("en")
         display = Coalesce(NullIf(F("name_en"), Value("")), F("name")) if english else None
         ordering = {
@@ -146,9 +151,12 @@ class CatalogFilterForm(forms.Form):
             "name": [display.asc() if display is not None else "name", "pk"],
             "newest": ["-created_at", "-pk"],
         }[self.sort_key()]
+        if self.query:
+            return self._searched(qs, search.first_matches, ("name", "name_en"), ordering)
         return qs.order_by(*ordering)
 
     def filter_businesses(self, qs):
+        """Verified businesses narrowed by the filters, in the chosen order (as above)."""
         qs = qs.filter(self._business_filters())
         public = Product.objects.public()
         if commodity := self.value("commodity"):
@@ -159,13 +167,13 @@ class CatalogFilterForm(forms.Form):
             )
         if self.value("export_ready"):
             qs = qs.filter(pk__in=public.filter(export_ready=True).values("business_id"))
-        if self.query:
-            qs = self._searched(qs, search.first_business_ids, names=("name",))
         ordering = {
             "relevance": ["-search_rank", "name", "pk"],
             "name": ["name", "pk"],
             "newest": ["-verified_at", "-pk"],
         }[self.sort_key()]
+        if self.query:
+            return self._searched(qs, search.first_business_matches, ("name",), ordering)
         return qs.order_by(*ordering)
 
     def querystring(self):

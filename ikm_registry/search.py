@@ -308,13 +308,46 @@ def ranked(qs, query, names=("name",)):
     return _simple_rank(qs, query, names)
 
 
-def first_ids(qs, query, limit):
-    """Ids of the first `limit` rows of `qs` that match `query` (a prepared Query)."""
+def first_matches(qs, query, limit):
+    """The keys of the first `limit` rows of `qs` that match `query` (a prepared Query),
+    as a sliced queryset: a subquery for `pk__in`, or a list once evaluated."""
     if is_postgresql() and query.tsquery and _is_common(qs.model, query):
         matches = qs.filter(_MatchFunction(F("search_vector"), _tsquery(query))).order_by("pk")
     else:
         matches = matching(qs, query).order_by()
-    return list(matches.values_list("pk", flat=True)[:limit])
+    return matches.values_list("pk", flat=True)[:limit]
+
+
+def first_ids(qs, query, limit):
+    """Ids of the first `limit` rows of `qs` that match `query`."""
+    return list(first_matches(qs, query, limit))
+
+
+class InOrder:
+    """The rows of `qs` with these keys, in this order, read a slice at a time.
+
+    A paginator pages it like a queryset: a page reads only its own rows, by key.
+    """
+
+    def __init__(self, qs, ids):
+        self.qs = qs
+        self.ids = ids
+
+    def count(self):
+        return len(self.ids)
+
+    def __len__(self):
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self.qs.get(pk=self.ids[index])
+        ids = self.ids[index]
+        rows = self.qs.in_bulk(ids)
+        return [rows[pk] for pk in ids if pk in rows]  # a row gone since is left out
+
+    def __iter__(self):
+        return iter(self[:])
 
 
 # Common words in a large catalog (PostgreSQL). The GIN index collects every match
@@ -378,8 +411,9 @@ def matching_businesses(qs, query):
     return qs.filter(pk__in=own.union(products))
 
 
-def first_business_ids(qs, query, limit):
-    """Ids of the first `limit` businesses of `qs` that match (matching_businesses).
+def first_business_matches(qs, query, limit):
+    """The keys of the first `limit` businesses of `qs` that match (matching_businesses),
+    as a sliced queryset (see first_matches).
 
     For words common among a large catalog's products, businesses are read in id order,
     each checked against its own text and its products' (a few rows by the business_id
@@ -397,7 +431,12 @@ def first_business_ids(qs, query, limit):
         matches = qs.filter(Q(own) | Q(Exists(products))).order_by("pk")
     else:
         matches = matching_businesses(qs, query).order_by()
-    return list(matches.values_list("pk", flat=True)[:limit])
+    return matches.values_list("pk", flat=True)[:limit]
+
+
+def first_business_ids(qs, query, limit):
+    """Ids of the first `limit` businesses of `qs` that match."""
+    return list(first_business_matches(qs, query, limit))
 
 
 def search_businesses(qs, q):
