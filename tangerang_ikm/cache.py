@@ -24,6 +24,7 @@ import gzip
 import hashlib
 import re
 import struct
+import threading
 import time
 import zlib
 from collections import OrderedDict
@@ -124,25 +125,29 @@ class _RecentPages:
 
     def __init__(self):
         self._pages = OrderedDict()  # key -> (stored, until)
+        self._lock = threading.Lock()  # gunicorn's threaded workers share the process
 
     def get(self, key):
-        found = self._pages.get(key)
-        if found is None:
-            return None
-        if found[1] <= time.monotonic():
-            self._pages.pop(key, None)
-            return None
-        self._pages.move_to_end(key)
-        return found[0]
+        with self._lock:
+            found = self._pages.get(key)
+            if found is None:
+                return None
+            if found[1] <= time.monotonic():
+                del self._pages[key]
+                return None
+            self._pages.move_to_end(key)
+            return found[0]
 
     def put(self, key, stored):
-        self._pages[key] = (stored, time.monotonic() + self.SECONDS)
-        self._pages.move_to_end(key)
-        while len(self._pages) > self.SIZE:
-            self._pages.popitem(last=False)
+        with self._lock:
+            self._pages[key] = (stored, time.monotonic() + self.SECONDS)
+            self._pages.move_to_end(key)
+            while len(self._pages) > self.SIZE:
+                self._pages.popitem(last=False)
 
     def clear(self):
-        self._pages.clear()
+        with self._lock:
+            self._pages.clear()
 
 
 recent_pages = _RecentPages()

@@ -317,3 +317,30 @@ def test_recent_copies_are_few():
     assert recent.get("page-0") is None  # the oldest went first
     assert recent.get(f"page-{_RecentPages.SIZE + 9}") == {"n": _RecentPages.SIZE + 9}
     assert len(recent._pages) == _RecentPages.SIZE
+
+
+def test_recent_copies_stand_threads_reading_and_evicting_at_once(monkeypatch):
+    import threading
+
+    from tangerang_ikm.cache import _RecentPages
+
+    monkeypatch.setattr(_RecentPages, "SIZE", 4)
+    recent = _RecentPages()
+    errors = []
+
+    def churn(offset):
+        try:
+            for n in range(3000):
+                key = f"page-{(n + offset) % 9}"
+                recent.put(key, n)
+                recent.get(key)
+        except Exception as exc:  # any error fails the test below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=churn, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(recent._pages) <= 4
