@@ -55,9 +55,9 @@ class LargeTablePaginator(Paginator):
 class QuickRowCheckbox:
     """ModelAdmin mixin: each row's action checkbox written directly, not by the form renderer.
 
-    Django renders it as a CheckboxInput through the template engine, about a fifth of a
-    50-row change list's time; this is the same markup (tests/portal/test_admin_lists.py
-    compares the two).
+    Django renders it as a CheckboxInput through the template engine: about a sixth of a
+    50-row change list in a profile, a few per cent of its time under load. This is the
+    same markup (tests/portal/test_admin_lists.py compares the two).
     """
 
     def action_checkbox(self, obj):

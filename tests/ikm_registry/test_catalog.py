@@ -294,3 +294,23 @@ def test_home_features_verified_products_only(client, catalog_world):
 def test_header_link_still_reaches_the_catalog(client, catalog_world):
     body = client.get("/").content.decode()
     assert f'href="{url("catalog")}"' in body
+
+
+@pytest.mark.parametrize("sort", ["name", "relevance"])
+def test_a_search_pages_through_its_matches_in_order(client, sort):
+    from tests.factories import ProductFactory
+
+    names = [f"Tikar Pandan {n:02d}" for n in range(30)]
+    for name in reversed(names):  # created in the opposite order: the sort decides
+        ProductFactory(name=name)
+    ProductFactory(name="Keranjang Rotan")  # no match
+
+    def names_on(page):
+        response = client.get(url("catalog") + f"?q=pandan&sort={sort}&page={page}")
+        return re.findall(r'<h2><a href="/katalog/[\w-]+/">([^<]+)</a>', response.content.decode())
+
+    first, second = names_on(1), names_on(2)
+    assert len(first) == 24
+    assert sorted(first + second) == names  # every match once, across both pages
+    if sort == "name":
+        assert first + second == names
