@@ -16,7 +16,7 @@ PostgreSQL:
   is searched as 'rottan' or 'rotan'), found in one small indexed query;
 - spelling variants that neither catches ('mete' and 'mede' are the same cashew);
 - a query whose words are common in a large catalog is answered by reading rows in id
-  order instead of the GIN index (first_ids, _is_common);
+  order instead of the GIN index (first_matches, _is_common);
 - relevance ranks at most RANKED matches (ts_rank, names weighted above the rest),
   so a word that half the country's products contain is still answered in
   milliseconds. Sorting by name or date walks the sort index instead.
@@ -318,11 +318,6 @@ def first_matches(qs, query, limit):
     return matches.values_list("pk", flat=True)[:limit]
 
 
-def first_ids(qs, query, limit):
-    """Ids of the first `limit` rows of `qs` that match `query`."""
-    return list(first_matches(qs, query, limit))
-
-
 class InOrder:
     """The rows of `qs` with these keys, in this order, read a slice at a time.
 
@@ -432,11 +427,6 @@ def first_business_matches(qs, query, limit):
     else:
         matches = matching_businesses(qs, query).order_by()
     return matches.values_list("pk", flat=True)[:limit]
-
-
-def first_business_ids(qs, query, limit):
-    """Ids of the first `limit` businesses of `qs` that match."""
-    return list(first_business_matches(qs, query, limit))
 
 
 def search_businesses(qs, q):

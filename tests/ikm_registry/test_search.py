@@ -269,16 +269,16 @@ def test_a_common_word_in_a_large_catalog_reads_rows_in_id_order(catalog_world, 
         cursor.execute("ANALYZE ikm_registry_product")  # the table's size, as autovacuum keeps it
     query = search.prepare(q)
     qs = Product.objects.public()
-    everything = search.first_ids(qs, query, 10_000)
+    everything = list(search.first_matches(qs, query, 10_000))
     assert not search._is_common(Product, query)  # a small table: the GIN index answers
     monkeypatch.setattr(search, "LARGE", 0)  # make the test catalog "large"
     monkeypatch.setattr(search, "COMMON", 0)
     assert search._is_common(Product, query) == bool(everything)
     with CaptureQueriesContext(connection) as ctx:
-        first = search.first_ids(qs, query, 3)
+        first = list(search.first_matches(qs, query, 3))
     assert ("ts_match_vq" in ctx.captured_queries[-1]["sql"]) == bool(everything)
     assert first == sorted(everything)[:3]
-    assert search.first_ids(qs, query, 10_000) == sorted(everything)
+    assert list(search.first_matches(qs, query, 10_000)) == sorted(everything)
     monkeypatch.setattr(search, "SAMPLE", 1)
     # A one-row sample: common exactly when the lowest-id product matches.
     lowest = Product.objects.order_by("pk").values_list("pk", flat=True).first()
@@ -289,11 +289,11 @@ def test_a_common_word_in_a_large_catalog_reads_rows_in_id_order(catalog_world, 
 def test_the_first_matches_are_found_on_every_database(catalog_world):
     grow_catalog(2, with_photos=False)
     query = search.prepare("rotan")
-    ids = search.first_ids(Product.objects.public(), query, 1000)
+    ids = list(search.first_matches(Product.objects.public(), query, 1000))
     assert ids and set(ids) == set(
         search.matching(Product.objects.public(), query).values_list("pk", flat=True)
     )
-    assert len(search.first_ids(Product.objects.public(), query, 1)) == 1
+    assert len(list(search.first_matches(Product.objects.public(), query, 1))) == 1
 
 
 @needs_postgres
@@ -317,15 +317,15 @@ def test_a_directory_search_for_common_words_reads_businesses_in_id_order(
         cursor.execute("ANALYZE ikm_registry_product")
     query = search.prepare(q)
     qs = Business.objects.verified()
-    everything = search.first_business_ids(qs, query, 10_000)
+    everything = list(search.first_business_matches(qs, query, 10_000))
     monkeypatch.setattr(search, "LARGE", 0)
     monkeypatch.setattr(search, "COMMON", 0)
     with CaptureQueriesContext(connection) as ctx:
-        first = search.first_business_ids(qs, query, 2)
-    in_id_order = bool(search.first_ids(Product.objects.public(), query, 1))
+        first = list(search.first_business_matches(qs, query, 2))
+    in_id_order = bool(list(search.first_matches(Product.objects.public(), query, 1)))
     assert ("ts_match_vq" in ctx.captured_queries[-1]["sql"]) == in_id_order
     if in_id_order:
         assert first == sorted(everything)[:2]
     else:  # no product matches: the indexes answer, in no particular order
         assert set(first) <= set(everything) and len(first) == min(2, len(everything))
-    assert sorted(search.first_business_ids(qs, query, 10_000)) == sorted(everything)
+    assert sorted(list(search.first_business_matches(qs, query, 10_000))) == sorted(everything)
