@@ -23,7 +23,7 @@ from gerai.models import (
 )
 from tangerang_ikm.admin_lists import (
     LargeTablePaginator,
-    QuickRowCheckbox,
+    QuickRows,
     SharedLookupsInline,
     recent_filter,
 )
@@ -68,7 +68,7 @@ class SpaceBookingForm(forms.ModelForm):
 
 
 @admin.register(SpaceBooking)
-class SpaceBookingAdmin(QuickRowCheckbox, admin.ModelAdmin):
+class SpaceBookingAdmin(QuickRows, admin.ModelAdmin):
     form = SpaceBookingForm
     list_display = ["space", "purpose", "start", "end", "event"]
     list_filter = ["space"]
@@ -86,7 +86,7 @@ class SpaceBookingAdmin(QuickRowCheckbox, admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(QuickRowCheckbox, admin.ModelAdmin):
+class EventAdmin(QuickRows, admin.ModelAdmin):
     list_display = [
         "title",
         "kind",
@@ -210,7 +210,7 @@ class EventSeriesAdmin(admin.ModelAdmin):
 
 
 @admin.register(BoothApplication)
-class BoothApplicationAdmin(QuickRowCheckbox, admin.ModelAdmin):
+class BoothApplicationAdmin(QuickRows, admin.ModelAdmin):
     list_display = ["business", "event", "status", "booth_number", "applied_at", "waitlisted_at"]
     list_filter = ["status", ("event", recent_filter("-start"))]
     list_select_related = ["business", "event"]

@@ -34,7 +34,7 @@ from ikm_registry.resources import BusinessResource
 from ikm_registry.validators import clean_nib, clean_nik, digits, normalize_phone
 from tangerang_ikm.admin_lists import (
     LargeTablePaginator,
-    QuickRowCheckbox,
+    QuickRows,
     SharedLookupsInline,
 )
 
@@ -322,7 +322,7 @@ class TransferForm(forms.Form):
 
 
 @admin.register(Business)
-class BusinessAdmin(QuickRowCheckbox, ImportExportModelAdmin, SimpleHistoryAdmin):
+class BusinessAdmin(QuickRows, ImportExportModelAdmin, SimpleHistoryAdmin):
     form = BusinessAdminForm
     resource_classes = [BusinessResource]
     change_list_template = "admin/ikm_registry/business/change_list.html"
@@ -667,7 +667,7 @@ class BusinessAdmin(QuickRowCheckbox, ImportExportModelAdmin, SimpleHistoryAdmin
 
 
 @admin.register(Product)
-class ProductAdmin(QuickRowCheckbox, SimpleHistoryAdmin):
+class ProductAdmin(QuickRows, SimpleHistoryAdmin):
     list_display = ["name", "business", "category", "hs_code", "export_ready", "is_active"]
     list_select_related = ["business", "category"]
     list_filter = ["export_ready", "is_active", "category"]
@@ -680,7 +680,7 @@ class ProductAdmin(QuickRowCheckbox, SimpleHistoryAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(QuickRowCheckbox, PrivateDocumentMixin, SimpleHistoryAdmin):
+class CertificateAdmin(QuickRows, PrivateDocumentMixin, SimpleHistoryAdmin):
     form = CertificateAdminForm
     fields = ["business", "kind", "number", "issuer", "valid_until", "document", "document_link"]
     list_display = [

@@ -28,7 +28,7 @@ from missions.models import (
 )
 from tangerang_ikm.admin_lists import (
     LargeTablePaginator,
-    QuickRowCheckbox,
+    QuickRows,
     SharedLookupsInline,
     recent_filter,
 )
@@ -163,7 +163,7 @@ def _transition_action(status):
 
 
 @admin.register(TradeMission)
-class TradeMissionAdmin(QuickRowCheckbox, SimpleHistoryAdmin):
+class TradeMissionAdmin(QuickRows, SimpleHistoryAdmin):
     list_display = [
         "title",
         "kind",
@@ -412,7 +412,7 @@ S = Participation.Status
 
 
 @admin.register(Participation)
-class ParticipationAdmin(QuickRowCheckbox, SimpleHistoryAdmin):
+class ParticipationAdmin(QuickRows, SimpleHistoryAdmin):
     list_display = ["business", "mission", "status", "booth_number", "applied_at"]
     list_filter = ["status", ("mission", recent_filter("-start_date"))]
     list_select_related = ["business", "mission"]
@@ -462,7 +462,7 @@ class InquiryConversionForm(forms.Form):
 
 
 @admin.register(Buyer)
-class BuyerAdmin(QuickRowCheckbox, admin.ModelAdmin):
+class BuyerAdmin(QuickRows, admin.ModelAdmin):
     list_display = ["company", "country", "city", "kind", "contact_person"]
     list_filter = ["kind", "country"]
     show_full_result_count = False
@@ -594,7 +594,7 @@ class MeetingAdminForm(forms.ModelForm):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(QuickRowCheckbox, SimpleHistoryAdmin):
+class MeetingAdmin(QuickRows, SimpleHistoryAdmin):
     form = MeetingAdminForm
     list_display = ["start", "end", "table", "business", "buyer", "mission", "outcome"]
     list_filter = ["outcome", ("mission", recent_filter("-start_date"))]
@@ -640,7 +640,7 @@ class CurrencyFilter(admin.SimpleListFilter):
 
 
 @admin.register(Deal)
-class DealAdmin(QuickRowCheckbox, SimpleHistoryAdmin):
+class DealAdmin(QuickRows, SimpleHistoryAdmin):
     list_display = [
         "date",
         "business",

@@ -1,13 +1,14 @@
 """Change lists on large tables: estimated totals on PostgreSQL, short filter lists."""
 
 import pytest
+from django.contrib import admin
 from django.db import connection
 from django.urls import reverse
 
 from missions.models import Deal
 from tangerang_ikm import admin_lists
 from tests.factories import BusinessFactory
-from tests.missions.conftest import make_deal, make_mission
+from tests.missions.conftest import make_buyer, make_deal, make_mission
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +84,6 @@ def test_inline_rows_still_name_their_raw_id_objects(client, superuser, world):
 
 @pytest.mark.parametrize("language", ["id", "en"])
 def test_the_quick_row_checkbox_is_djangos_markup(language):
-    from django.contrib import admin
     from django.utils import translation
 
     from ikm_registry.models import Business
@@ -105,3 +105,116 @@ def test_every_row_of_a_change_list_has_its_checkbox(client, coordinator):
     body = client.get(reverse("admin:missions_deal_changelist")).content.decode()
     for deal in deals:
         assert f'name="_selected_action" value="{deal.pk}" class="action-select"' in body
+
+
+# --- QuickRows: the same rows as Django's, faster --------------------------------
+
+QUICK_ADMINS = [
+    pytest.param(model_admin, id=model._meta.label)
+    for model, model_admin in admin.site._registry.items()
+    if isinstance(model_admin, admin_lists.QuickRows)
+]
+
+
+def _awkward_rows(world):
+    """Rows with the values a column writer can get wrong: markup in names, no buyer,
+    empty optional fields, a booking without an event, decimals and dates."""
+    import datetime
+
+    from django.utils import timezone
+
+    from gerai.models import Space, SpaceBooking
+    from missions.models import Meeting
+    from tests.gerai.factories import soon
+
+    mission = world["mission_done"]
+    business = BusinessFactory(name='Rotan & Bambu "Jaya" <Cikupa>', nib="")
+    buyer = make_buyer(company="Osaka <Trading> & Co", contact_person="")
+    make_deal(mission, business, amount="1234567.89", currency="USD", rate="16250.5", buyer=buyer)
+    make_deal(mission, business, amount="0", kind=Deal.Kind.POTENTIAL, status=Deal.Status.REPORTED)
+    participation = world["participation_a"]
+    start = timezone.make_aware(datetime.datetime.combine(mission.start_date, datetime.time(10)))
+    Meeting.objects.create(
+        mission=mission,
+        participation=participation,
+        business=participation.business,
+        buyer=buyer,
+        start=start,
+        end=start + datetime.timedelta(minutes=20),
+        table="",
+    )
+    space = Space.objects.order_by("pk").first()
+    if space is not None:
+        start = soon(days=40)
+        SpaceBooking.objects.create(
+            space=space,
+            purpose="Rapat <internal>",
+            start=start,
+            end=start + datetime.timedelta(hours=2),
+        )
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("model_admin", QUICK_ADMINS)
+def test_quick_rows_are_djangos_rows(rf, world, superuser, model_admin, language):
+    """Cell by cell, against Django's own items_for_result, sorted and filtered."""
+    from django.contrib.admin.templatetags.admin_list import items_for_result
+    from django.utils import translation
+
+    _awkward_rows(world)
+    opts = model_admin.model._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    for query in ("", "?o=-2.1&q="):
+        request = rf.get(url + query)
+        request.user = superuser
+        with translation.override(language):
+            cl = model_admin.get_changelist_instance(request)
+            quick = [str(row[0]) for row in model_admin.quick_rows(cl)]
+            django = ["".join(items_for_result(cl, obj, None)) for obj in cl.result_list]
+        assert quick, f"no {opts.verbose_name_plural} in the test data"
+        assert quick == django
+
+
+@pytest.mark.parametrize("model_admin", QUICK_ADMINS)
+def test_a_change_list_page_is_the_same_with_quick_rows(
+    client, world, superuser, model_admin, monkeypatch
+):
+    """The whole page, through templates/admin/change_list.html, as Django writes it.
+
+    (The admin is outside the language prefixes, so it is always in Indonesian; the test
+    above covers the rows in English too.)"""
+    import re
+
+    _awkward_rows(world)
+    opts = model_admin.model._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist") + "?o=-2"
+    client.force_login(superuser)
+
+    def page():
+        body = client.get(url).content.decode()
+        # The per-request tokens differ; nothing else may.
+        return re.sub(r'(csrfmiddlewaretoken" value|nonce)="[^"]*"', "", body)
+
+    quick = page()
+    monkeypatch.setattr(type(model_admin), "quick_rows", lambda self, cl: None)
+    django = page()
+    assert 'class="action-select"' in quick
+    assert quick == django
+
+
+def test_editable_and_popup_lists_keep_djangos_rows(rf, world, superuser):
+    """QuickRows leaves a list with form fields, or a pop-up's, to Django."""
+
+    from missions.models import Meeting
+
+    model_admin = admin.site._registry[Meeting]
+    assert model_admin.list_editable
+    request = rf.get(reverse("admin:missions_meeting_changelist"))
+    request.user = superuser
+    cl = model_admin.get_changelist_instance(request)
+    cl.formset = model_admin.get_changelist_formset(request)(queryset=cl.result_list)
+    assert model_admin.quick_rows(cl) is None
+    popup = rf.get(reverse("admin:missions_deal_changelist") + "?_popup=1&_to_field=id")
+    popup.user = superuser
+    deal_admin = admin.site._registry[Deal]
+    assert deal_admin.quick_rows(deal_admin.get_changelist_instance(popup)) is None
