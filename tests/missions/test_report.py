@@ -474,6 +474,36 @@ def test_dashboard_filters_by_scope_and_commodity(client, leadership, scenario):
     assert bad.status_code == 200
 
 
+@pytest.mark.parametrize("query", [{}, {"scope": "jabodetabek", "year": "2025"}, {"year": "abc"}])
+def test_dashboard_filter_selects_are_what_django_writes(scenario, query):
+    """The filter form's QuickSelect options: the same options, chosen ones and attributes."""
+    import re
+
+    from django import forms
+
+    from missions.forms import DashboardFilterForm
+
+    def selects(form):
+        found = {}
+        for name in form.fields:
+            html = str(form[name])
+            tag = re.match(r"<select([^>]*)>", html).group(1)
+            found[name] = (
+                re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', html),
+                sorted(re.findall(r'([\w-]+)(?:="([^"]*)")?', tag)),
+            )
+        return found
+
+    years = [scenario.start_date.year, 2025]
+    quick = DashboardFilterForm(query or None, years=years)
+    django = DashboardFilterForm(query or None, years=years)
+    for field in django.fields.values():
+        field.widget = forms.Select(choices=field.choices)
+    quick.is_valid(), django.is_valid()
+    assert selects(quick) == selects(django)
+    assert len(selects(quick)["commodity"][0]) == Commodity.objects.count() + 1
+
+
 def test_program_target_per_year_overrides_the_setting(client, leadership, settings, scenario):
     from missions.models import ProgramTarget
 
