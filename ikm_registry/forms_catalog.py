@@ -11,6 +11,7 @@ from ikm_registry import search
 from ikm_registry.fields import QuickSelect, SafeModelChoiceField
 from ikm_registry.models import Business, Certificate, Commodity, Kecamatan, Product
 from ikm_registry.search import MAX_QUERY_LENGTH
+from tangerang_ikm.cache import cached
 
 
 def valid_certificates(today=None):
@@ -24,6 +25,17 @@ class CommodityChoiceField(SafeModelChoiceField):
         if (get_language() or "id").startswith("en") and obj.name_en:
             return obj.name_en
         return obj.name
+
+
+def _filter_choices():
+    """The commodity and kecamatan options, as the form's fields list them: cached per
+    language, dropped when either table changes (ikm_registry/signals.py). Products and
+    businesses do not drop them, so a page's query count stays the same as they change."""
+    fields = CatalogFilterForm.base_fields
+    return tuple(
+        [(str(key), str(label)) for key, label in fields[name].choices]
+        for name in ("commodity", "kecamatan")
+    )
 
 
 class CatalogFilterForm(forms.Form):
@@ -93,6 +105,12 @@ class CatalogFilterForm(forms.Form):
         else:
             kwargs.setdefault("initial", {"sort": "name"})
         super().__init__(data, **kwargs)
+        # The options come from the cache; a chosen value is still checked against the
+        # table. Reading the two lists through Django's model-choice iterator took two
+        # server-side cursors (six round trips) and 50 model objects on every page.
+        commodities, kecamatan = cached("catalog-choices", "filter", _filter_choices)
+        self.fields["commodity"].widget.choices = commodities
+        self.fields["kecamatan"].widget.choices = kecamatan
         self.valid = self.is_valid() if self.is_bound else True
 
     def value(self, name):

@@ -24,7 +24,11 @@ from ikm_registry.models import (
 from tangerang_ikm.cache import bump, clear_on_change
 
 AREAS = ("catalog", "gerai", "missions", "reports")
-MODELS = (Business, Product, ProductPhoto, Certificate, ExportRecord, Commodity)
+# Kecamatan: its names are on cards and in the catalog's filter (a rename is rare).
+MODELS = (Business, Product, ProductPhoto, Certificate, ExportRecord, Commodity, Kecamatan)
+# The catalog filter's options (forms_catalog._filter_choices): only these tables.
+CHOICES_AREA = "catalog-choices"
+CHOICE_MODELS = (Commodity, Kecamatan)
 
 
 def product_saved(sender, instance, raw=False, **kwargs):
@@ -65,8 +69,13 @@ def clear_public_pages(**kwargs):
         bump(area)
 
 
+def clear_filter_choices(**kwargs):
+    bump(CHOICES_AREA)
+
+
 def connect():
     clear_on_change(clear_public_pages, models=MODELS, through=[Business.commodities.through])
+    clear_on_change(clear_filter_choices, models=CHOICE_MODELS)
     post_save.connect(product_saved, sender=Product, dispatch_uid="search-product")
     post_save.connect(business_saved, sender=Business, dispatch_uid="search-business")
     m2m_changed.connect(
