@@ -140,7 +140,9 @@ class EventAdmin(QuickRows, admin.ModelAdmin):
 
     actions = ["book_spaces"]
 
-    @admin.action(description=_("Pesan ruangnya (persiapan 2 jam, bongkar 1 jam)"))
+    @admin.action(
+        description=_("Pesan ruangnya (persiapan 2 jam, bongkar 1 jam)"), permissions=["change"]
+    )
     def book_spaces(self, request, queryset):
         for event in queryset.exclude(status__in=[Event.Status.DRAFT, Event.Status.CANCELLED]):
             try:
@@ -191,7 +193,9 @@ class EventSeriesAdmin(admin.ModelAdmin):
     inlines = [SeriesExceptionInline]
     actions = ["generate_events"]
 
-    @admin.action(description=_("Buat/perbarui acara untuk bulan-bulan mendatang"))
+    @admin.action(
+        description=_("Buat/perbarui acara untuk bulan-bulan mendatang"), permissions=["change"]
+    )
     def generate_events(self, request, queryset):
         for series in queryset:
             try:
@@ -244,7 +248,7 @@ class BoothApplicationAdmin(QuickRows, admin.ModelAdmin):
         if done:
             self.message_user(request, done_message(done), messages.SUCCESS)
 
-    @admin.action(description=_("Terima dan beri nomor stan"))
+    @admin.action(description=_("Terima dan beri nomor stan"), permissions=["change"])
     def accept(self, request, queryset):
         self._run(
             request,
@@ -253,7 +257,7 @@ class BoothApplicationAdmin(QuickRows, admin.ModelAdmin):
             lambda n: ngettext("%d pendaftaran diterima.", "%d pendaftaran diterima.", n) % n,
         )
 
-    @admin.action(description=_("Masukkan ke daftar tunggu"))
+    @admin.action(description=_("Masukkan ke daftar tunggu"), permissions=["change"])
     def waitlist(self, request, queryset):
         self._run(
             request,
@@ -267,7 +271,7 @@ class BoothApplicationAdmin(QuickRows, admin.ModelAdmin):
             ),
         )
 
-    @admin.action(description=_("Tolak"))
+    @admin.action(description=_("Tolak"), permissions=["change"])
     def reject(self, request, queryset):
         self._run(
             request,

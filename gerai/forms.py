@@ -56,7 +56,8 @@ class BoothApplicationForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        businesses = Business.objects.owned_by(user).filter(archived_at__isnull=True)
+        # Only verified businesses: accepted exhibitors are named on the public event page.
+        businesses = Business.objects.owned_by(user).verified()
         self.fields["business"].queryset = businesses
         self.fields["products"].queryset = (
             Product.objects.owned_by(user)

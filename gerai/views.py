@@ -16,7 +16,7 @@ from gerai import feeds, services
 from gerai.calendar import month_grid, parse_month, shift_month
 from gerai.forms import BoothApplicationForm, EventFilterForm
 from gerai.models import BoothApplication, Event, EventKind, ShowroomItem, Space, Venue
-from ikm_registry.models import Product
+from ikm_registry.models import Business, Product
 from tangerang_ikm.cache import public_page
 
 PAGE_SIZE = 20
@@ -115,7 +115,7 @@ def event_detail(request, slug):
         slug=slug,
     )
     exhibitors = (
-        BoothApplication.objects.filter(event=event)
+        BoothApplication.objects.filter(event=event, business__in=Business.objects.verified())
         .accepted()
         .select_related("business")
         .order_by("booth_number")

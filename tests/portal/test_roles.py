@@ -56,3 +56,19 @@ def test_sync_restores_a_removed_permission():
     group.permissions.clear()
     roles.sync_roles()
     assert "ikm_registry.verify_business" in perms(roles.COORDINATOR)
+
+
+def test_leadership_is_offered_no_admin_action(rf, leadership):
+    """An action without `permissions` is offered to anyone who may view the list, so
+    every action that changes data must name the permission it needs."""
+    from django.contrib import admin
+
+    request = rf.get("/")
+    request.user = leadership
+    offered = {
+        f"{model._meta.label}.{name}"
+        for model, model_admin in admin.site._registry.items()
+        if model_admin.has_view_permission(request)
+        for name in model_admin.get_actions(request)
+    }
+    assert offered == set()
