@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from tangerang_ikm.models import User
@@ -25,3 +26,27 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
     )
     filter_horizontal = ["groups"]
+
+    # Staff with the Admin role manage accounts and roles, but only a superuser makes or
+    # changes a superuser: else the role could lift itself above every check.
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields.append("is_superuser")
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        # The bulk delete action asks for the delete permission only once, for the model.
+        if not request.user.is_superuser and queryset.filter(is_superuser=True).exists():
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)

@@ -72,3 +72,46 @@ def test_leadership_is_offered_no_admin_action(rf, leadership):
         for name in model_admin.get_actions(request)
     }
     assert offered == set()
+
+
+def test_the_admin_role_cannot_make_or_change_a_superuser(client, admin_staff, superuser):
+    from django.urls import reverse
+
+    from tangerang_ikm.models import User
+
+    client.force_login(admin_staff)
+    own = reverse("admin:tangerang_ikm_user_change", args=[admin_staff.pk])
+    page = client.get(own).content.decode()
+    assert 'name="is_superuser"' not in page
+    assert 'name="groups"' in page  # managing roles stays the Admin role's job
+    # A forged field is ignored: the form has no such field.
+    data = {
+        "email": admin_staff.email,
+        "full_name": admin_staff.full_name,
+        "language": "id",
+        "is_active": "on",
+        "is_staff": "on",
+        "is_superuser": "on",
+        "groups": [g.pk for g in admin_staff.groups.all()],
+    }
+    client.post(own, data)
+    admin_staff.refresh_from_db()
+    assert not admin_staff.is_superuser
+    # A superuser's account can be seen, not changed or deleted.
+    theirs = reverse("admin:tangerang_ikm_user_change", args=[superuser.pk])
+    assert 'name="email"' not in client.get(theirs).content.decode()
+    assert client.post(theirs, {**data, "email": "taken@example.com"}).status_code == 403
+    delete = reverse("admin:tangerang_ikm_user_delete", args=[superuser.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    changelist = reverse("admin:tangerang_ikm_user_changelist")
+    bulk = {"action": "delete_selected", "_selected_action": [superuser.pk], "post": "yes"}
+    assert client.post(changelist, bulk).status_code == 403
+    assert User.objects.filter(pk=superuser.pk, is_superuser=True).exists()
+
+
+def test_a_superuser_still_grants_superuser(client, superuser, admin_staff):
+    from django.urls import reverse
+
+    client.force_login(superuser)
+    page = client.get(reverse("admin:tangerang_ikm_user_change", args=[admin_staff.pk]))
+    assert 'name="is_superuser"' in page.content.decode()
