@@ -359,8 +359,10 @@ class Business(models.Model):
     search_vector = SearchVectorColumn(_("vektor pencarian"), blank=True, editable=False)
 
     objects = BusinessQuerySet.as_manager()
+    # No NIK in the history: its diff would show the full number to every role that may
+    # read the history (the change form masks it), and old NIKs are copies to protect.
     history = HistoricalRecords(
-        excluded_fields=["verified_snapshot", "search_text", "search_vector"]
+        excluded_fields=["verified_snapshot", "search_text", "search_vector", "nik"]
     )
 
     class Meta:
