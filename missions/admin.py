@@ -241,7 +241,7 @@ class TradeMissionAdmin(QuickRows, SimpleHistoryAdmin):
     def get_urls(self):
         return [
             path(
-                "<path:object_id>/jadwal/",
+                "<int:object_id>/jadwal/",
                 self.admin_site.admin_view(self.schedule_view),
                 name="missions_trademission_schedule",
             ),

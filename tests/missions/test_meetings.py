@@ -202,3 +202,11 @@ def test_grid_day_outside_the_mission_falls_back_to_its_first_day(client, coordi
     body = client.get(url + "?date=1999-01-01").content.decode()
     assert f'value="{mission.start_date.isoformat()}"' in body
     assert p1.business.name in body  # the 10.00 meeting of the first day is in the grid
+
+
+@pytest.mark.parametrize("object_id", ["abc", "99999999999999999999", "0"])
+def test_the_schedule_grid_of_a_bad_mission_id_is_not_an_error(client, coordinator, object_id):
+    client.force_login(coordinator)
+    response = client.get(f"/admin/missions/trademission/{object_id}/jadwal/", follow=True)
+    assert response.status_code in {200, 404}
+    assert response.status_code == 404 or "tidak ada" in response.content.decode().lower()
