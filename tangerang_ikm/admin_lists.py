@@ -24,9 +24,12 @@ from django.contrib.admin.utils import (
     lookup_field,
     quote,
 )
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.core.paginator import Paginator
+from django.core.signals import setting_changed
 from django.db import connection, models
+from django.dispatch import receiver
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, escape, format_html
@@ -110,7 +113,11 @@ class QuickRows(QuickRowCheckbox):
             return None
         if any(isinstance(n, str) and "__" in n and n != "__str__" for n in cl.list_display):
             return None
+        if type(cl).url_for_result is not ChangeList.url_for_result:
+            return None  # a change list with its own links
         columns = _columns(cl)
+        if columns is None:
+            return None
         return [ResultList(None, [_row(columns, obj, cl.pk_attname)]) for obj in cl.result_list]
 
 
@@ -124,8 +131,15 @@ def _icon(value):
     return _ICONS[value]
 
 
+@receiver(setting_changed)
+def _static_changed(*, setting, **kwargs):
+    if setting in {"STATIC_URL", "STORAGES"}:
+        _ICONS.clear()
+
+
 def _columns(cl):
-    """(writer, opening tag, closing tag) for each column, as items_for_result decides them."""
+    """(writer, classes, tag, link, empty value, classes on failure) for each column, as
+    items_for_result decides them; None when a change link cannot be written this way."""
     model_admin = cl.model_admin
     default_empty = model_admin.get_empty_value_display()
     links = cl.list_display_links
@@ -134,15 +148,18 @@ def _columns(cl):
         classes = f"field-{_coerce_field_name(name, index)}"
         is_link = (first and not links) or name in links
         writer = _writer(cl, name, default_empty, is_link)
+        failed = classes  # a cell whose lookup fails keeps the plain class, as in Django
         if name == "action_checkbox":
             classes = "action-checkbox"
         if is_link:
             tag = "th" if first else "td"
             first = False
             url = _change_url(cl)
+            if url is None:
+                return None
         else:
             tag, url = "td", None
-        columns.append((writer, classes, tag, url, default_empty))
+        columns.append((writer, classes, tag, url, default_empty, failed))
     return columns
 
 
@@ -252,17 +269,19 @@ def _writer(cl, name, default_empty, is_link):
 
 def _row(columns, obj, pk_attname):
     cells = []
-    for writer, classes, tag, url, empty in columns:
+    for writer, classes, tag, url, empty, failed in columns:
         try:
             shown, nowrap = writer(obj)
         except ObjectDoesNotExist:
-            shown, nowrap = empty, False
+            shown, nowrap, classes = empty, False, failed
         shown = conditional_escape(shown)
         cls = classes + " nowrap" if nowrap else classes
         if url is not None:
-            # reverse() quotes the whole path this way; the key is the only part that varies.
-            pk = url_quote(str(quote(getattr(obj, pk_attname))), safe=RFC3986_SUBDELIMS + "/~:@")
-            shown = f'<a href="{escape(url[0] + pk + url[1])}">{shown}</a>'
+            pk = str(quote(getattr(obj, pk_attname)))
+            if pk != "":  # Django finds no change URL for an empty key
+                # reverse() quotes the whole path so; the key is the only part that varies.
+                pk = url_quote(pk, safe=RFC3986_SUBDELIMS + "/~:@")
+                shown = f'<a href="{escape(url[0] + pk + url[1])}">{shown}</a>'
         cells.append(f'<{tag} class="{cls}">{shown}</{tag}>')
     return SafeString("".join(cells))
 
