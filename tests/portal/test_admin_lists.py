@@ -195,7 +195,20 @@ def test_a_change_list_page_is_the_same_with_quick_rows(
         # The per-request tokens differ; nothing else may.
         return re.sub(r'(csrfmiddlewaretoken" value|nonce)="[^"]*"', "", body)
 
+    written = []
+    quick_rows = type(model_admin).quick_rows
+
+    def spy(self, cl):
+        rows = quick_rows(self, cl)
+        written.append(rows)
+        return rows
+
+    monkeypatch.setattr(type(model_admin), "quick_rows", spy)
     quick = page()
+    # The page's template reached {% quick_result_list %}, and QuickRows wrote the rows
+    # (the Meeting list is editable: Django writes it).
+    assert len(written) == 1
+    assert (written[0] is None) == bool(model_admin.list_editable)
     monkeypatch.setattr(type(model_admin), "quick_rows", lambda self, cl: None)
     django = page()
     assert 'class="action-select"' in quick
