@@ -102,9 +102,9 @@ class QuickRows(QuickRowCheckbox):
     column shows, its empty value, its CSS classes, the change link's URL (a `reverse`
     per row), a `static()` lookup per boolean icon, then `format_html`, and the
     template renders each cell again. Here each column is worked out once for the page
-    and a row is one string. The markup is Django's, byte for byte; rows Django would
-    write differently (editable lists, pop-ups, `__` lookups) are left to Django.
-    tests/portal/test_admin_lists.py compares the two for every admin that uses this.
+    and a row is one string. The markup is Django's, byte for byte; lists Django would
+    write differently (editable ones, pop-ups, `__` lookups, change lists with their own
+    links) are left to Django. tests/portal/test_admin_lists.py compares the two.
     """
 
     def quick_rows(self, cl):
