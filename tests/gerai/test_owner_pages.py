@@ -92,7 +92,20 @@ def test_closed_window_redirects_with_a_message(client, owner, business_a):
 def test_owner_without_business_is_told_to_register_one(client, owner, event):
     client.force_login(owner)
     content = client.get("/gerai/acara/bazar-terbuka/daftar-stan/").content.decode()
-    assert "Anda belum punya usaha terdaftar" in content
+    assert "Belum ada usaha Anda yang terverifikasi" in content
+
+
+def test_owner_with_only_a_draft_business_is_told_it_must_be_verified(client, owner, event):
+    from ikm_registry.models import Business
+    from tests.factories import BusinessFactory
+
+    BusinessFactory(owner=owner, status=Business.Status.DRAFT)
+    client.force_login(owner)
+    content = client.get("/gerai/acara/bazar-terbuka/daftar-stan/").content.decode()
+    assert "Belum ada usaha Anda yang terverifikasi" in content
+    assert "<form" not in content.split("<main", 1)[1].split("</main>", 1)[0]
+    english = client.get("/en/gerai/acara/bazar-terbuka/daftar-stan/").content.decode()
+    assert "You have no verified business yet" in english
 
 
 def test_owner_a_cannot_see_or_withdraw_owner_bs_application(
