@@ -676,6 +676,10 @@ class BoothApplicationQuerySet(models.QuerySet):
     def accepted(self):
         return self.filter(status=BoothApplication.Status.ACCEPTED)
 
+    def exhibitors(self):
+        """Accepted applications the public event page names: verified, unarchived IKM."""
+        return self.accepted().filter(business__in=Business.objects.verified())
+
     def waiting(self):
         return self.filter(status=BoothApplication.Status.WAITING).order_by(
             "waitlisted_at", "applied_at", "pk"

@@ -16,7 +16,7 @@ from gerai import feeds, services
 from gerai.calendar import month_grid, parse_month, shift_month
 from gerai.forms import BoothApplicationForm, EventFilterForm
 from gerai.models import BoothApplication, Event, EventKind, ShowroomItem, Space, Venue
-from ikm_registry.models import Business, Product
+from ikm_registry.models import Product
 from tangerang_ikm.cache import public_page
 
 PAGE_SIZE = 20
@@ -115,8 +115,8 @@ def event_detail(request, slug):
         slug=slug,
     )
     exhibitors = (
-        BoothApplication.objects.filter(event=event, business__in=Business.objects.verified())
-        .accepted()
+        BoothApplication.objects.filter(event=event)
+        .exhibitors()
         .select_related("business")
         .order_by("booth_number")
     )
