@@ -107,6 +107,8 @@ def test_the_admin_role_cannot_make_or_change_a_superuser(client, admin_staff, s
     bulk = {"action": "delete_selected", "_selected_action": [superuser.pk], "post": "yes"}
     assert client.post(changelist, bulk).status_code == 403
     assert User.objects.filter(pk=superuser.pk, is_superuser=True).exists()
+    superuser.refresh_from_db()
+    assert superuser.email == "root@example.com"  # the refused change left nothing behind
 
 
 def test_a_superuser_still_grants_superuser(client, superuser, admin_staff):
