@@ -27,16 +27,20 @@ class SignUpForm(BaseUserCreationForm):
         fields = ("full_name", "email")
         labels = {"email": _("Alamat e-mail")}
 
+    # The user already registered under the e-mail typed, if any. The form does not say
+    # so (that would tell anyone which addresses have an account); the view e-mails the
+    # address's owner instead, and every visitor sees the same "check your e-mail" page.
+    existing_user = None
+
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _(
-                    "Akun dengan alamat e-mail ini sudah ada. "
-                    "Silakan masuk atau atur ulang kata sandi."
-                )
-            )
+        self.existing_user = User.objects.filter(email__iexact=email).first()
         return email
+
+    def validate_unique(self):
+        # The e-mail is the only unique field; a taken one is handled above, not an error.
+        if self.existing_user is None:
+            super().validate_unique()
 
     def save(self, commit=True):
         user = super().save(commit=False)

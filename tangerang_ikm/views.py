@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpResponse
@@ -82,15 +83,41 @@ def send_confirmation(request, user):
     )
 
 
+def send_account_exists(request, user):
+    """Someone signed up with a registered address: tell its owner, not the visitor. An
+    unconfirmed account gets a new confirmation link instead, which is what its owner
+    most likely wanted."""
+    if not user.email_confirmed:
+        send_confirmation(request, user)
+        return
+    send_templated_mail(
+        to=[user.email],
+        template="account/email/account_exists",
+        context={
+            "user": user,
+            "login_link": request.build_absolute_uri(reverse("login")),
+            "reset_link": request.build_absolute_uri(reverse("password_reset")),
+        },
+        language=user.language,
+    )
+
+
 def signup(request):
     if request.user.is_authenticated:
         return redirect("home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save(commit=False)
-        user.language = get_language() or "id"
-        user.save()
-        send_confirmation(request, user)
+        user = form.existing_user
+        if user is None:
+            user = form.save(commit=False)
+            user.language = get_language() or "id"
+            user.save()
+            send_confirmation(request, user)
+        else:
+            # Hash the password anyway: answering faster would tell that the address has an
+            # account. Its owner learns of the attempt by e-mail; the account is unchanged.
+            make_password(form.cleaned_data["password1"])
+            send_account_exists(request, user)
         return redirect("signup_done")
     return render(request, "account/signup.html", {"form": form})
 

@@ -70,10 +70,62 @@ def test_signup_without_consent_keeps_what_was_typed(client):
 
 
 @pytest.mark.django_db
-def test_duplicate_email_is_refused(client, owner):
-    response = client.post("/akun/daftar/", {**SIGNUP, "email": owner.email.upper()})
-    assert response.status_code == 200
+def test_signup_with_a_registered_email_reveals_nothing_and_tells_the_owner(client, owner):
+    """The visitor sees what a new sign-up sees; the address's owner gets an e-mail."""
+    new = client.post("/akun/daftar/", {**SIGNUP, "email": "baru@example.com"}, follow=True)
+    mail.outbox.clear()
+    taken = client.post("/akun/daftar/", {**SIGNUP, "email": owner.email.upper()}, follow=True)
+    assert taken.redirect_chain == new.redirect_chain == [("/akun/daftar/selesai/", 302)]
+    assert taken.content == new.content
+    assert "Akun dengan alamat e-mail ini sudah ada" not in taken.content.decode()
+
     assert User.objects.filter(email__iexact=owner.email).count() == 1
+    owner.refresh_from_db()
+    assert owner.full_name == "Owner A"
+    assert owner.check_password("password-123")  # the account is unchanged
+    assert len(mail.outbox) == 1
+    notice = mail.outbox[0]
+    assert notice.to == [owner.email]
+    assert "sudah memiliki akun" in notice.subject
+    assert "http://testserver/akun/masuk/" in notice.body
+    assert "http://testserver/akun/sandi/lupa/" in notice.body
+    assert "/akun/konfirmasi/" not in notice.body
+
+
+@pytest.mark.django_db
+def test_signup_with_an_unconfirmed_email_sends_a_new_confirmation_link(client):
+    client.post("/akun/daftar/", SIGNUP)
+    mail.outbox.clear()
+    again = client.post("/akun/daftar/", {**SIGNUP, "full_name": "Someone Else"})
+    assert again.status_code == 302
+    user = User.objects.get(email="dewi@example.com")
+    assert user.full_name == "Dewi Lestari"
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["dewi@example.com"]
+    path = confirmation_link(mail.outbox[0]).split("testserver")[-1]
+    assert client.get(path).status_code == 302
+    user.refresh_from_db()
+    assert user.email_confirmed
+
+
+@pytest.mark.django_db
+def test_account_exists_notice_is_in_the_owners_language(client, owner):
+    owner.language = "en"
+    owner.save(update_fields=["language"])
+    client.post("/akun/daftar/", {**SIGNUP, "email": owner.email})
+    subject = mail.outbox[0].subject
+    assert subject == "You already have an account on the Portal IKM Kabupaten Tangerang"
+    assert "no new account was created" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_signup_with_a_registered_email_still_checks_the_form(client, owner):
+    """A bad form is shown again for a taken address too, with what was typed."""
+    data = {**SIGNUP, "email": owner.email, "password2": "something-else-1"}
+    response = client.post("/akun/daftar/", data)
+    assert response.status_code == 200
+    assert 'value="Dewi Lestari"' in response.content.decode()
+    assert not mail.outbox
 
 
 @pytest.mark.django_db
