@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from tangerang_ikm.cache import public_page
 from tangerang_ikm.forms import LoginForm, ResendConfirmationForm, SignUpForm
 from tangerang_ikm.mail import send_templated_mail
+from tangerang_ikm.ratelimit import is_limited
 from tangerang_ikm.tokens import email_confirmation_token
 
 User = get_user_model()
@@ -83,6 +84,14 @@ def send_confirmation(request, user):
     )
 
 
+def account_mail_allowed(user):
+    """At most five account e-mails (confirmations, "you have an account") an hour to one
+    address, however they are asked for: sign-up and resend answer the same either way, so
+    a stranger cannot flood an inbox. Counted per address, not per client, because a
+    whole workshop registering from one venue's network shares an address."""
+    return not is_limited("account-mail", user.email.lower(), limit=5, window=3600)
+
+
 def send_account_exists(request, user):
     """Someone signed up with a registered address: tell its owner, not the visitor. An
     unconfirmed account gets a new confirmation link instead, which is what its owner
@@ -117,7 +126,8 @@ def signup(request):
             # Hash the password anyway: answering faster would tell that the address has an
             # account. Its owner learns of the attempt by e-mail; the account is unchanged.
             make_password(form.cleaned_data["password1"])
-            send_account_exists(request, user)
+            if account_mail_allowed(user):
+                send_account_exists(request, user)
         return redirect("signup_done")
     return render(request, "account/signup.html", {"form": form})
 
@@ -146,7 +156,7 @@ def resend_confirmation(request):
         user = User.objects.filter(
             email__iexact=form.cleaned_data["email"], email_confirmed_at__isnull=True
         ).first()
-        if user is not None:
+        if user is not None and account_mail_allowed(user):
             send_confirmation(request, user)
         # The same answer either way, so the form does not reveal who has an account.
         messages.info(

@@ -129,6 +129,26 @@ def test_signup_with_a_registered_email_still_checks_the_form(client, owner):
 
 
 @pytest.mark.django_db
+def test_one_address_gets_at_most_five_account_emails_an_hour(client, owner):
+    """Sign-ups with a taken address and resend requests count together, per address;
+    the visitor's answer never changes, and other addresses are not held back."""
+    pages = set()
+    for _ in range(4):
+        response = client.post("/akun/daftar/", {**SIGNUP, "email": owner.email}, follow=True)
+        pages.add(response.content)
+    unconfirmed = User.objects.create_user("baru@example.com", "anyaman-rotan-99")
+    owner.email_confirmed_at = None
+    owner.save(update_fields=["email_confirmed_at"])
+    for _ in range(3):
+        response = client.post("/akun/konfirmasi/kirim-ulang/", {"email": owner.email})
+        assert response.status_code == 302
+    assert len(pages) == 1
+    assert [m.to for m in mail.outbox] == [[owner.email]] * 5
+    client.post("/akun/konfirmasi/kirim-ulang/", {"email": unconfirmed.email})
+    assert mail.outbox[-1].to == [unconfirmed.email]
+
+
+@pytest.mark.django_db
 def test_password_reset_sends_a_link(client, owner):
     response = client.post("/akun/sandi/lupa/", {"email": owner.email})
     assert response.status_code == 302
