@@ -4,9 +4,9 @@ Serves the portal with gunicorn in production mode on PostgreSQL, loads each key
 with wrk, and prints each page's throughput as a ratio to a trivial Django view on the
 same server (the framework's floor). See docs/benchmarks.md for results.
 
-Each page is measured twice, as deployed ("cached": the page cache for visitors and
-the report cache on) and with both caches off ("views": what every cache miss costs),
-each with its own floor. Requests ask for gzip, as browsers do.
+Each page is measured twice, as deployed ("cached": the page cache for visitors, the
+report cache and the staff page cache on) and with the caches off ("views": what every
+cache miss costs), each with its own floor. Requests ask for gzip, as browsers do.
 
     .venv/bin/python bench/run.py --seed            # seed_scale first (regency scale)
     .venv/bin/python bench/run.py --duration 10     # reuse the data already loaded
@@ -31,7 +31,11 @@ DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/tangerang_ikm_bench"
 TARGETS = {"public": 50, "report": 50, "admin": 150, "dashboard": 250}
 MODES = {
     "cached": {},
-    "views": {"PAGE_CACHE_SECONDS": "0", "REPORT_CACHE_SECONDS": "0"},
+    "views": {
+        "PAGE_CACHE_SECONDS": "0",
+        "REPORT_CACHE_SECONDS": "0",
+        "STAFF_PAGE_CACHE_SECONDS": "0",
+    },
 }
 
 

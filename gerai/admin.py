@@ -22,6 +22,7 @@ from gerai.models import (
     Venue,
 )
 from tangerang_ikm.admin_lists import (
+    CachedChangeList,
     LargeTablePaginator,
     QuickRows,
     SharedLookupsInline,
@@ -68,7 +69,7 @@ class SpaceBookingForm(forms.ModelForm):
 
 
 @admin.register(SpaceBooking)
-class SpaceBookingAdmin(QuickRows, admin.ModelAdmin):
+class SpaceBookingAdmin(CachedChangeList, QuickRows, admin.ModelAdmin):
     form = SpaceBookingForm
     list_display = ["space", "purpose", "start", "end", "event"]
     list_filter = ["space"]
@@ -86,7 +87,7 @@ class SpaceBookingAdmin(QuickRows, admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(QuickRows, admin.ModelAdmin):
+class EventAdmin(CachedChangeList, QuickRows, admin.ModelAdmin):
     list_display = [
         "title",
         "kind",
@@ -214,7 +215,7 @@ class EventSeriesAdmin(admin.ModelAdmin):
 
 
 @admin.register(BoothApplication)
-class BoothApplicationAdmin(QuickRows, admin.ModelAdmin):
+class BoothApplicationAdmin(CachedChangeList, QuickRows, admin.ModelAdmin):
     list_display = ["business", "event", "status", "booth_number", "applied_at", "waitlisted_at"]
     list_filter = ["status", ("event", recent_filter("-start"))]
     list_select_related = ["business", "event"]

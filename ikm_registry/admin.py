@@ -33,6 +33,7 @@ from ikm_registry.models import (
 from ikm_registry.resources import BusinessResource
 from ikm_registry.validators import clean_nib, clean_nik, digits, normalize_phone
 from tangerang_ikm.admin_lists import (
+    CachedChangeList,
     LargeTablePaginator,
     QuickRows,
     SharedLookupsInline,
@@ -322,7 +323,7 @@ class TransferForm(forms.Form):
 
 
 @admin.register(Business)
-class BusinessAdmin(QuickRows, ImportExportModelAdmin, SimpleHistoryAdmin):
+class BusinessAdmin(CachedChangeList, QuickRows, ImportExportModelAdmin, SimpleHistoryAdmin):
     form = BusinessAdminForm
     resource_classes = [BusinessResource]
     change_list_template = "admin/ikm_registry/business/change_list.html"
@@ -667,7 +668,7 @@ class BusinessAdmin(QuickRows, ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(QuickRows, SimpleHistoryAdmin):
+class ProductAdmin(CachedChangeList, QuickRows, SimpleHistoryAdmin):
     list_display = ["name", "business", "category", "hs_code", "export_ready", "is_active"]
     list_select_related = ["business", "category"]
     list_filter = ["export_ready", "is_active", "category"]
@@ -680,7 +681,7 @@ class ProductAdmin(QuickRows, SimpleHistoryAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(QuickRows, PrivateDocumentMixin, SimpleHistoryAdmin):
+class CertificateAdmin(CachedChangeList, QuickRows, PrivateDocumentMixin, SimpleHistoryAdmin):
     form = CertificateAdminForm
     fields = ["business", "kind", "number", "issuer", "valid_until", "document", "document_link"]
     list_display = [

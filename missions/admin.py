@@ -27,6 +27,7 @@ from missions.models import (
     TradeMission,
 )
 from tangerang_ikm.admin_lists import (
+    CachedChangeList,
     LargeTablePaginator,
     QuickRows,
     SharedLookupsInline,
@@ -163,7 +164,7 @@ def _transition_action(status):
 
 
 @admin.register(TradeMission)
-class TradeMissionAdmin(QuickRows, SimpleHistoryAdmin):
+class TradeMissionAdmin(CachedChangeList, QuickRows, SimpleHistoryAdmin):
     list_display = [
         "title",
         "kind",
@@ -412,7 +413,7 @@ S = Participation.Status
 
 
 @admin.register(Participation)
-class ParticipationAdmin(QuickRows, SimpleHistoryAdmin):
+class ParticipationAdmin(CachedChangeList, QuickRows, SimpleHistoryAdmin):
     list_display = ["business", "mission", "status", "booth_number", "applied_at"]
     list_filter = ["status", ("mission", recent_filter("-start_date"))]
     list_select_related = ["business", "mission"]
@@ -462,7 +463,7 @@ class InquiryConversionForm(forms.Form):
 
 
 @admin.register(Buyer)
-class BuyerAdmin(QuickRows, admin.ModelAdmin):
+class BuyerAdmin(CachedChangeList, QuickRows, admin.ModelAdmin):
     list_display = ["company", "country", "city", "kind", "contact_person"]
     list_filter = ["kind", "country"]
     show_full_result_count = False
@@ -594,7 +595,7 @@ class MeetingAdminForm(forms.ModelForm):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(QuickRows, SimpleHistoryAdmin):
+class MeetingAdmin(CachedChangeList, QuickRows, SimpleHistoryAdmin):
     form = MeetingAdminForm
     list_display = ["start", "end", "table", "business", "buyer", "mission", "outcome"]
     list_filter = ["outcome", ("mission", recent_filter("-start_date"))]
@@ -640,7 +641,7 @@ class CurrencyFilter(admin.SimpleListFilter):
 
 
 @admin.register(Deal)
-class DealAdmin(QuickRows, SimpleHistoryAdmin):
+class DealAdmin(CachedChangeList, QuickRows, SimpleHistoryAdmin):
     list_display = [
         "date",
         "business",

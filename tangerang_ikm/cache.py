@@ -15,7 +15,8 @@ without knowing their keys (they simply expire later). Usage::
 
 Keys are per language by default (a fragment holding translated text differs by
 language); pass ``per_language=False`` for language-free values. Cache only public data:
-anything an owner or staff member may see and others may not does not belong here.
+anything an owner or staff member may see and others may not does not belong here. The
+one exception is ``staff_page``, whose keys name the user the page was rendered for.
 The cache is CACHES["default"]: local memory in development, Redis in production.
 """
 
@@ -31,9 +32,11 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.middleware.gzip import GZipMiddleware
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.html import escape
 from django.utils.text import compress_string
@@ -54,8 +57,8 @@ VERSION_MEMORY_SECONDS = 1.0
 _versions = {}  # area -> (version, until), this process only
 
 
-def _version(area):
-    remembered = _versions.get(area)
+def _version(area, *, fresh=False):
+    remembered = None if fresh else _versions.get(area)
     if remembered is not None and remembered[1] > time.monotonic():
         return remembered[0]
     key = _version_key(area)
@@ -72,9 +75,10 @@ def _remember(area, version):
     _versions[area] = (version, time.monotonic() + VERSION_MEMORY_SECONDS)
 
 
-def make_key(area, key, *, per_language=True):
+def make_key(area, key, *, per_language=True, fresh=False):
+    """`fresh` reads the area's version from the shared cache, not this process's memory."""
     language = (get_language() or "-") if per_language else "-"
-    return f"fragment:{area}:{_version(area)}:{language}:{key}"
+    return f"fragment:{area}:{_version(area, fresh=fresh)}:{language}:{key}"
 
 
 def cached(area, key, compute, timeout=DEFAULT_TIMEOUT, *, per_language=True):
@@ -193,31 +197,44 @@ def public_page(area, *, fresh_inputs=None, timeout=None):
             seconds = settings.PAGE_CACHE_SECONDS if timeout is None else timeout
             if not seconds or not _visitor_without_session(request):
                 return view(request, *args, **kwargs)
-            key = _page_key(area, request)
             holes = {"csrfmiddlewaretoken": get_token, **(fresh_inputs or {})}
-            stored = recent_pages.get(key)
-            if stored is None:
-                stored = cache.get(key)
-                if stored is not None:
-                    recent_pages.put(key, stored)
-            if stored is not None:
-                response = _from_cache(request, stored, holes)
-                response["X-Page-Cache"] = "hit"
-            else:
-                response = view(request, *args, **kwargs)
-                if not _cacheable(response):
-                    return response
-                stored = _to_cache(response, holes)
-                cache.set(key, stored, seconds)
-                recent_pages.put(key, stored)
-                response["X-Page-Cache"] = "miss"
-            # Logged-in users get another page at the same address.
-            patch_vary_headers(response, ["Cookie"])
-            return response
+            return _cached_response(
+                request,
+                key=_page_key(area, request),
+                seconds=seconds,
+                holes=holes,
+                render=lambda: view(request, *args, **kwargs),
+                cacheable=_cacheable,
+            )
 
         return wrapped
 
     return decorator
+
+
+def _cached_response(request, *, key, seconds, holes, render, cacheable):
+    """The response stored under `key`, or `render()`'s, stored when `cacheable` says so."""
+    stored = recent_pages.get(key)
+    if stored is None:
+        stored = cache.get(key)
+        if stored is not None:
+            recent_pages.put(key, stored)
+    if stored is not None:
+        response = _from_cache(request, stored, holes)
+        response["X-Page-Cache"] = "hit"
+    else:
+        response = render()
+        if getattr(response, "is_rendered", True) is False:
+            response.render()  # the admin's TemplateResponse
+        if not cacheable(response):
+            return response
+        stored = _to_cache(response, holes)
+        cache.set(key, stored, seconds)
+        recent_pages.put(key, stored)
+        response["X-Page-Cache"] = "miss"
+    # Other users (and visitors) get another page at the same address.
+    patch_vary_headers(response, ["Cookie"])
+    return response
 
 
 def _cacheable(response):
@@ -226,6 +243,105 @@ def _cacheable(response):
         and not response.streaming
         and not response.cookies
         and not response.has_header("Cache-Control")
+    )
+
+
+# --- Whole staff pages -------------------------------------------------------
+
+# Every write to these apps' rows (users, groups and permissions included) drops every
+# cached staff page: a staff page may show anything, so no finer rule is safe.
+STAFF_AREA = "staff"
+STAFF_APPS = frozenset({"ikm_registry", "missions", "gerai", "tangerang_ikm", "auth"})
+
+
+def drop_staff_pages(using=None):
+    """Drop every cached staff page once the current transaction commits (at once outside
+    one). A page rendered before the commit was stored under the old version, so it is
+    never read again; bumping before the commit could store old rows under the new one."""
+    # robust: the write has committed; a cache outage must not turn it into an error.
+    transaction.on_commit(lambda: bump(STAFF_AREA), using=using, robust=True)
+
+
+def _row_written(sender, raw=False, action="post_", **kwargs):
+    """post_save, post_delete and m2m_changed of any model: drop staff pages for ours
+    (not for the historical models of data migrations, whose module is "__fake__")."""
+    if (
+        not raw
+        and action.startswith("post_")
+        and sender._meta.app_label in STAFF_APPS
+        and sender.__module__ != "__fake__"
+    ):
+        drop_staff_pages(using=kwargs.get("using"))
+
+
+def connect_staff_pages():
+    """Called once, in the portal app's ready()."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_row_written, dispatch_uid=f"staff-pages:{id(signal)}")
+
+
+def _staff_without_messages(request):
+    """A logged-in staff member's GET with no message waiting (messages are read once)."""
+    from django.contrib.messages import get_messages
+
+    return (
+        request.method == "GET"
+        and request.user.is_authenticated
+        and request.user.is_staff
+        and not len(get_messages(request))  # loads them without marking them read
+    )
+
+
+def _cacheable_for_staff(response):
+    # The admin marks its pages never-cache for the browser; this cache is the server's.
+    # Its views set the CSRF cookie themselves (csrf_protect); a hit sets its own.
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}
+        and response.get("Content-Type", "").startswith("text/html")
+    )
+
+
+def staff_page(view):
+    """Decorator: `staff_response` for a function view, below its access checks."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        return staff_response(request, lambda: view(request, *args, **kwargs))
+
+    return wrapped
+
+
+def staff_response(request, render):
+    """A staff page's response, from the cache if this user has seen it since the last write.
+
+    Admin change lists (`admin_lists.CachedChangeList`) and the mission reports
+    (`@staff_page`) call this after their access checks. The key is the user (their
+    name and permissions are on the page), the absolute URL, the language and today's
+    date (filters such as "expires within 30 days"). Any write drops every entry:
+    receivers on every row saved or deleted, and `DropStaffPagesMiddleware` after every
+    POST. The version is read from the shared cache on every request, so that no app
+    server shows a page from before a write it did not make. POSTs, pages with a message
+    waiting and anything but a 200 go straight to the view; STAFF_PAGE_CACHE_SECONDS
+    bounds the rest (a write made outside the ORM and outside a request). The CSRF token
+    is filled in per request, as on public pages.
+    """
+    seconds = settings.STAFF_PAGE_CACHE_SECONDS
+    if not seconds or not _staff_without_messages(request):
+        return render()
+    url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    day = timezone.localdate().isoformat()
+    key = make_key(STAFF_AREA, f"user{request.user.pk}:{day}:{url}", fresh=True)
+    return _cached_response(
+        request,
+        key=key,
+        seconds=seconds,
+        holes={"csrfmiddlewaretoken": get_token},
+        render=render,
+        cacheable=_cacheable_for_staff,
     )
 
 

@@ -258,7 +258,28 @@ def prove(a, b, env, mail_dir, logs):
         after_flush,
     )
 
-    # 4. An e-mail queued while the worker is down is sent once it starts.
+    # 4. A staff page cached on B is dropped at once by a write through A.
+    staff = client("203.0.113.30")
+    login(staff, a, "proof-staff@example.com", PASSWORD)
+    changelist = f"{b}/admin/ikm_registry/business/"
+    looks = [staff.get(changelist, timeout=10) for _ in range(2)]
+    check(
+        "a staff change list is kept by B after the first look",
+        [r.headers.get("X-Page-Cache") for r in looks] == ["miss", "hit"]
+        and "Proof Rotan Lama" in looks[1].text,
+        [(r.status_code, r.headers.get("X-Page-Cache")) for r in looks],
+    )
+    renamed = post(staff, f"{a}/_proof/rename/", data={"name": "Proof Rotan Baru"})
+    after = staff.get(changelist, timeout=10)
+    check(
+        "a write through A shows on B's change list at once",
+        renamed.status_code == 200
+        and after.headers.get("X-Page-Cache") == "miss"
+        and "Proof Rotan Baru" in after.text,
+        f"{renamed.status_code} {after.headers.get('X-Page-Cache')}",
+    )
+
+    # 5. An e-mail queued while the worker is down is sent once it starts.
     queued = post(alice, f"{a}/_proof/mail/")
     check(
         "e-mail queued through A while no worker runs",
@@ -318,6 +339,13 @@ def main():
                 "for email in ('proof-owner@example.com', 'proof-target@example.com'):\n"
                 "    u = User.objects.create_user(email=email, password='" + PASSWORD + "')\n"
                 "    u.email_confirmed_at = timezone.now(); u.save()\n"
+                "staff = User.objects.create_superuser(email='proof-staff@example.com', password='"
+                + PASSWORD
+                + "')\n"
+                "from ikm_registry.models import Business, Desa\n"
+                "Business.objects.create(name='Proof Rotan Lama', slug='proof-rotan',"
+                " nib='9120000000001', owner=staff, owner_name='Proof', address='Jl. Proof',"
+                " desa=Desa.objects.get(code='36.03.18.2004'), status='verified')\n"
             )
             manage(env, "shell", "-v0", "-c", create_user)
             processes.append(start_gunicorn(env, PORT_A, "A", logs))
