@@ -57,6 +57,21 @@ def test_a_second_look_at_a_change_list_comes_from_the_cache(client, admin_staff
     assert "no-store" in second["Cache-Control"]  # still never kept by the browser
 
 
+@pytest.mark.parametrize("rows", [1, 10])
+@pytest.mark.parametrize("url", [BUSINESSES, "/admin/missions/deal/"])
+def test_a_cached_change_list_runs_three_queries_at_any_size(client, coordinator, url, rows):
+    mission = make_mission(status=TradeMission.Status.COMPLETED)
+    for business in BusinessFactory.create_batch(rows):
+        make_participation(mission, business)
+        make_deal(mission, business, amount="1000000")
+    client.force_login(coordinator)
+    get(client, url)
+    hit, queries = get(client, url)
+    assert hit["X-Page-Cache"] == "hit"
+    assert hit.content.decode().count('class="action-select"') == rows
+    assert queries == 3
+
+
 def test_a_cached_page_carries_a_working_csrf_token(coordinator):
     business = BusinessFactory(status=Business.Status.SUBMITTED)
     client = Client(enforce_csrf_checks=True)
