@@ -29,6 +29,8 @@ DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/tangerang_ikm_bench"
 
 # Target p95 in ms by kind of page (issue #9).
 TARGETS = {"public": 50, "report": 50, "admin": 150, "dashboard": 250}
+# At national scale (--national) the issue asks catalog search for p95 <= 100 ms.
+NATIONAL_SEARCH_TARGET = 100
 MODES = {
     "cached": {},
     "views": {
@@ -165,11 +167,13 @@ def run_mode(mode, args, cookie):
     return results
 
 
-def print_table(results):
+def print_table(results, *, national=False):
     header = ("mode", "c", "page", "p50", "p95", "p99", "req/s", "floor", "target", "err")
     print("{:<6} {:>3} {:<34} {:>7} {:>7} {:>7} {:>8} {:>6} {:>7} {:>4}".format(*header))
     for r in results:
         target = TARGETS.get(r["kind"])
+        if national and r["name"].startswith("catalog search"):
+            target = NATIONAL_SEARCH_TARGET
         verdict = "" if target is None else ("ok" if r["p95"] <= target else "SLOW")
         ratio = r.get("ratio_to_floor", 1.0)
         print(
@@ -196,6 +200,11 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8900)
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument(
+        "--national",
+        action="store_true",
+        help=f"judge catalog search by the national target (p95 <= {NATIONAL_SEARCH_TARGET} ms)",
+    )
     args = parser.parse_args()
 
     env = production_env(args.database_url)
@@ -207,7 +216,7 @@ def main():
     results = []
     for mode in args.modes:
         results += run_mode(mode, args, cookie)
-    print_table(results)
+    print_table(results, national=args.national)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
 
