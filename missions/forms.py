@@ -84,7 +84,7 @@ class OwnerDealForm(forms.ModelForm):
         mission, business = participation.mission, participation.business
         self.instance.mission = mission
         self.instance.business = business
-        self.fields["buyer"].queryset = Buyer.objects.filter(meetings__mission=mission).distinct()
+        self.fields["buyer"].queryset = Buyer.objects.met_by(business, mission=mission)
         self.fields["product"].queryset = Product.objects.filter(business=business)
         self.fields["realises"].queryset = Deal.objects.filter(
             mission=mission, business=business, kind=Deal.Kind.POTENTIAL

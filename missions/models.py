@@ -321,6 +321,13 @@ class BuyerQuerySet(models.QuerySet):
         qs = self.filter(normalized_name=normalise_company(company), country=country)
         return qs.exclude(pk=exclude_pk) if exclude_pk else qs
 
+    def met_by(self, business, *, mission):
+        """Buyers this IKM met in this mission, or has a deal with there: the ones its
+        owner may name on a deal (not every buyer other IKM met)."""
+        met = Q(meetings__mission=mission, meetings__business=business)
+        dealt = Q(deals__mission=mission, deals__business=business)
+        return self.filter(pk__in=self.filter(met | dealt).values("pk"))
+
 
 class Buyer(models.Model):
     class Kind(models.TextChoices):

@@ -337,3 +337,32 @@ def test_owner_realisation_can_only_point_to_own_potential(client, owner, world)
     )
     assert response.status_code == 200
     assert not Deal.objects.filter(realises=their_potential).exists()
+
+
+def test_owner_deal_form_offers_only_the_buyers_this_ikm_met(client, owner, world):
+    from missions import services
+    from tests.missions.conftest import at
+
+    mine = world["mine"]
+    mission = mine.mission
+    theirs = make_participation(mission, BusinessFactory(), S.ATTENDED)
+    met, not_met = make_buyer("Seoul Trading"), make_buyer("Busan Rahasia")
+    day = mission.start_date
+    for participation, buyer, table in ((mine, met, "1"), (theirs, not_met, "2")):
+        services.schedule_meeting(
+            mission=mission,
+            participation=participation,
+            buyer=buyer,
+            start=at(day, 10),
+            end=at(day, 10, 30),
+            table=table,
+        )
+    client.force_login(owner)
+    url = reverse("missions:report_deal", args=[mine.pk])
+    body = client.get(url).content.decode()
+    assert "Seoul Trading" in body
+    assert "Busan Rahasia" not in body
+    response = client.post(url, {"kind": "spot", "buyer": not_met.pk, "amount": "1000"})
+    assert response.status_code == 200
+    assert "Busan Rahasia" not in response.content.decode()
+    assert not Deal.objects.filter(buyer=not_met).exists()
