@@ -262,24 +262,29 @@ def drop_staff_pages(using=None):
     transaction.on_commit(lambda: bump(STAFF_AREA), using=using, robust=True)
 
 
-def _row_written(sender, raw=False, action="post_", **kwargs):
-    """post_save, post_delete and m2m_changed of any model: drop staff pages for ours
-    (not for the historical models of data migrations, whose module is "__fake__")."""
-    if (
-        not raw
-        and action.startswith("post_")
-        and sender._meta.app_label in STAFF_APPS
-        and sender.__module__ != "__fake__"
-    ):
-        drop_staff_pages(using=kwargs.get("using"))
+def _is_ours(model):
+    # Not the historical models of data migrations (module "__fake__"): a migrate must
+    # not need the cache.
+    return model._meta.app_label in STAFF_APPS and model.__module__ != "__fake__"
+
+
+def _row_saved_or_deleted(sender, raw=False, using=None, **kwargs):
+    if not raw and _is_ours(sender):
+        drop_staff_pages(using=using)
+
+
+def _many_to_many_changed(sender, action, using=None, **kwargs):
+    if action.startswith("post_") and _is_ours(sender):
+        drop_staff_pages(using=using)
 
 
 def connect_staff_pages():
-    """Called once, in the portal app's ready()."""
+    """Called once, in the portal app's ready(): every model, so no new one is missed."""
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(_row_written, dispatch_uid=f"staff-pages:{id(signal)}")
+    post_save.connect(_row_saved_or_deleted, dispatch_uid="staff-pages:save")
+    post_delete.connect(_row_saved_or_deleted, dispatch_uid="staff-pages:delete")
+    m2m_changed.connect(_many_to_many_changed, dispatch_uid="staff-pages:m2m")
 
 
 def _staff_without_messages(request):

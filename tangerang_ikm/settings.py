@@ -151,9 +151,9 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 # Mission reports and the program dashboard, computed once for all staff who may see
 # them and dropped when missions, deals or the registry change (missions/reports.py).
 REPORT_CACHE_SECONDS = env.int("REPORT_CACHE_SECONDS", default=600)
-# Staff pages (admin change lists, reports) are kept per user and dropped by any write to
-# the portal's rows (tangerang_ikm/cache.py, staff_page). This bounds how long a write made
-# outside the ORM may take to show; 0 turns it off.
+# Staff pages (admin change lists, reports) are kept per user and dropped by any saved or
+# deleted row and any POST (tangerang_ikm/cache.py, staff_response). This bounds how long a
+# write made outside the ORM and outside a request may take to show; 0 turns it off.
 STAFF_PAGE_CACHE_SECONDS = env.int("STAFF_PAGE_CACHE_SECONDS", default=60)
 
 AUTH_USER_MODEL = "tangerang_ikm.User"

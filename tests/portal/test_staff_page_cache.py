@@ -120,6 +120,18 @@ def test_a_saved_row_drops_the_page(client, admin_staff, django_capture_on_commi
     assert "Rotan Makmur Talaga" in response.content.decode()
 
 
+def test_a_many_to_many_change_drops_the_page(
+    client, coordinator, django_capture_on_commit_callbacks
+):
+    """A role given to a user changes what their pages offer (m2m_changed, not post_save)."""
+    client.force_login(coordinator)
+    get(client, BUSINESSES)
+    assert get(client, BUSINESSES)[0]["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator.groups.add(Group.objects.get(name=roles.VENUE_MANAGER))
+    assert get(client, BUSINESSES)[0]["X-Page-Cache"] == "miss"
+
+
 def test_a_write_without_signals_in_a_post_drops_the_page(
     client, admin_staff, django_capture_on_commit_callbacks
 ):
