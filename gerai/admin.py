@@ -22,9 +22,7 @@ from gerai.models import (
     Venue,
 )
 from tangerang_ikm.admin_lists import (
-    CachedChangeList,
     LargeTablePaginator,
-    QuickRows,
     SharedLookupsInline,
     recent_filter,
 )
@@ -69,7 +67,7 @@ class SpaceBookingForm(forms.ModelForm):
 
 
 @admin.register(SpaceBooking)
-class SpaceBookingAdmin(CachedChangeList, QuickRows, admin.ModelAdmin):
+class SpaceBookingAdmin(admin.ModelAdmin):
     form = SpaceBookingForm
     list_display = ["space", "purpose", "start", "end", "event"]
     list_filter = ["space"]
@@ -87,7 +85,7 @@ class SpaceBookingAdmin(CachedChangeList, QuickRows, admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(CachedChangeList, QuickRows, admin.ModelAdmin):
+class EventAdmin(admin.ModelAdmin):
     list_display = [
         "title",
         "kind",
@@ -215,7 +213,7 @@ class EventSeriesAdmin(admin.ModelAdmin):
 
 
 @admin.register(BoothApplication)
-class BoothApplicationAdmin(CachedChangeList, QuickRows, admin.ModelAdmin):
+class BoothApplicationAdmin(admin.ModelAdmin):
     list_display = ["business", "event", "status", "booth_number", "applied_at", "waitlisted_at"]
     list_filter = ["status", ("event", recent_filter("-start"))]
     list_select_related = ["business", "event"]

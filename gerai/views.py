@@ -58,18 +58,18 @@ def _list_page(request, queryset, *, archive):
     )
 
 
-@public_page("gerai")
+@public_page
 def event_list(request):
     """Upcoming events, soonest first: the list comes first for phones."""
     return _list_page(request, Event.objects.published().upcoming(), archive=False)
 
 
-@public_page("gerai")
+@public_page
 def event_archive(request):
     return _list_page(request, Event.objects.published().past().order_by("-start"), archive=True)
 
 
-@public_page("gerai")
+@public_page
 def event_calendar(request, year=None, month=None):
     """A month as an accessible table; prev/next are plain links."""
     today = timezone.localdate()
@@ -106,7 +106,7 @@ def event_calendar(request, year=None, month=None):
     )
 
 
-@public_page("gerai")
+@public_page
 def event_detail(request, slug):
     event = get_object_or_404(
         Event.objects.published().prefetch_related(
@@ -156,7 +156,7 @@ def _feed_events():
     )
 
 
-@public_page("gerai")
+@public_page
 def calendar_feed(request, kind=None):
     """The whole calendar, or one event type's. Cancelled events stay, marked CANCELLED."""
     events = _feed_events()
@@ -170,14 +170,14 @@ def calendar_feed(request, kind=None):
     return _ics_response(body, f"gerai-{kind or 'semua'}.ics")
 
 
-@public_page("gerai")
+@public_page
 def event_ics(request, slug):
     event = get_object_or_404(Event.objects.published().prefetch_related("spaces"), slug=slug)
     body = feeds.build_calendar([event], request=request, name=event.display_title)
     return _ics_response(body, f"{event.slug}.ics")
 
 
-@public_page("gerai")
+@public_page
 def feeds_page(request):
     """Subscription links for every feed."""
     feeds_list = [(_("Semua acara"), reverse("gerai:calendar_feed"))] + [
@@ -190,7 +190,7 @@ def feeds_page(request):
     return render(request, "gerai/feeds.html", {"feeds": rows})
 
 
-@public_page("gerai")
+@public_page
 def venue(request):
     """The venue, its spaces and what is in the showroom now."""
     place = Venue.objects.select_related("desa__kecamatan").first()

@@ -33,9 +33,7 @@ from ikm_registry.models import (
 from ikm_registry.resources import BusinessResource
 from ikm_registry.validators import clean_nib, clean_nik, digits, normalize_phone
 from tangerang_ikm.admin_lists import (
-    CachedChangeList,
     LargeTablePaginator,
-    QuickRows,
     SharedLookupsInline,
 )
 
@@ -323,7 +321,7 @@ class TransferForm(forms.Form):
 
 
 @admin.register(Business)
-class BusinessAdmin(CachedChangeList, QuickRows, ImportExportModelAdmin, SimpleHistoryAdmin):
+class BusinessAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     form = BusinessAdminForm
     resource_classes = [BusinessResource]
     change_list_template = "admin/ikm_registry/business/change_list.html"
@@ -668,7 +666,7 @@ class BusinessAdmin(CachedChangeList, QuickRows, ImportExportModelAdmin, SimpleH
 
 
 @admin.register(Product)
-class ProductAdmin(CachedChangeList, QuickRows, SimpleHistoryAdmin):
+class ProductAdmin(SimpleHistoryAdmin):
     list_display = ["name", "business", "category", "hs_code", "export_ready", "is_active"]
     list_select_related = ["business", "category"]
     list_filter = ["export_ready", "is_active", "category"]
@@ -681,7 +679,7 @@ class ProductAdmin(CachedChangeList, QuickRows, SimpleHistoryAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(CachedChangeList, QuickRows, PrivateDocumentMixin, SimpleHistoryAdmin):
+class CertificateAdmin(PrivateDocumentMixin, SimpleHistoryAdmin):
     form = CertificateAdminForm
     fields = ["business", "kind", "number", "issuer", "valid_until", "document", "document_link"]
     list_display = [

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from ikm_registry import inquiries
 from ikm_registry.forms_catalog import CatalogFilterForm, valid_certificates
-from ikm_registry.forms_inquiry import InquiryForm, new_timestamp
+from ikm_registry.forms_inquiry import InquiryForm
 from ikm_registry.models import Business, Certificate, Product, ProductPhoto
 from tangerang_ikm.cache import public_page
 from tangerang_ikm.ratelimit import client_ip
@@ -27,8 +27,6 @@ PAGE_SIZE = 24
 # The most matches a list counts: beyond it, "more than 1.000" and 42 pages to page,
 # filters and search words to narrow them. As many as a search ranks (search.RANKED).
 COUNT_CAP = 1_000
-# The inquiry form's signed start time is per visitor, also in a cached page.
-FRESH_INQUIRY = {"started": lambda request: new_timestamp()}
 
 
 def public_products():
@@ -75,7 +73,7 @@ def _page(request, qs, known=None):
     return page
 
 
-@public_page("catalog")
+@public_page
 def product_list(request):
     form = CatalogFilterForm(request.GET or None)
     qs = form.filter_products(public_products())
@@ -87,7 +85,7 @@ def product_list(request):
     )
 
 
-@public_page("catalog")
+@public_page
 def business_list(request):
     public_count = (
         Product.objects.public()
@@ -155,7 +153,7 @@ def _inquiry_status(form):
     return 429 if codes & {"rate_ip", "rate_email"} else 200
 
 
-@public_page("catalog", fresh_inputs=FRESH_INQUIRY)
+@public_page
 def product_detail(request, slug):
     product = get_object_or_404(
         Product.objects.public().select_related("business__desa__kecamatan", "category"),
@@ -190,7 +188,7 @@ def product_detail(request, slug):
     )
 
 
-@public_page("catalog", fresh_inputs=FRESH_INQUIRY)
+@public_page
 def business_detail(request, slug):
     business = get_object_or_404(
         Business.objects.verified().select_related("desa__kecamatan"), slug=slug

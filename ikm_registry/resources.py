@@ -402,7 +402,7 @@ class BusinessResource(resources.ModelResource):
         # A product's text names its business and kecamatan (search.product_text).
         for chunk in _chunks(self.renamed):
             search.refresh_products(Product.objects.filter(business__in=chunk))
-        transaction.on_commit(signals.clear_public_pages, using=self.get_db_connection_name())
+        transaction.on_commit(signals.clear_reports, using=self.get_db_connection_name())
 
     # --- Each row ----------------------------------------------------------------
 

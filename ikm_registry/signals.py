@@ -1,8 +1,7 @@
 """Cache clearing and search-index upkeep only; business flow lives in services.py.
 
-- Every app's public pages show businesses or products (the gerai's exhibitors and
-  showroom, the missions' participants), and the mission reports name IKM and their
-  kecamatan, so a registry change drops every cached area.
+- The mission reports and the dashboard name IKM, their kecamatan and commodities, so
+  a registry change drops the cached reports.
 - The stored search texts (search.py) are an index over other rows, kept current here
   the way a cache is: a product's text names its business and kecamatan, a business's
   its commodities.
@@ -23,8 +22,7 @@ from ikm_registry.models import (
 )
 from tangerang_ikm.cache import bump, clear_on_change
 
-AREAS = ("catalog", "gerai", "missions", "reports")
-# Kecamatan: its names are on cards and in the catalog's filter (a rename is rare).
+# Kecamatan: its names are in the reports and the catalog filter (a rename is rare).
 MODELS = (Business, Product, ProductPhoto, Certificate, ExportRecord, Commodity, Kecamatan)
 # The catalog filter's options (forms_catalog._filter_choices): only these tables.
 CHOICES_AREA = "catalog-choices"
@@ -63,10 +61,9 @@ def kecamatan_saved(sender, instance, created=False, raw=False, **kwargs):
         _refresh_later(kecamatan_code=instance.pk)
 
 
-def clear_public_pages(**kwargs):
-    """Every area shows registry data; resources.py calls this after a bulk import too."""
-    for area in AREAS:
-        bump(area)
+def clear_reports(**kwargs):
+    """Reports name registry data; resources.py calls this after a bulk import too."""
+    bump("reports")
 
 
 def clear_filter_choices(**kwargs):
@@ -74,7 +71,7 @@ def clear_filter_choices(**kwargs):
 
 
 def connect():
-    clear_on_change(clear_public_pages, models=MODELS, through=[Business.commodities.through])
+    clear_on_change(clear_reports, models=MODELS, through=[Business.commodities.through])
     clear_on_change(clear_filter_choices, models=CHOICE_MODELS)
     post_save.connect(product_saved, sender=Product, dispatch_uid="search-product")
     post_save.connect(business_saved, sender=Business, dispatch_uid="search-business")

@@ -27,9 +27,7 @@ from missions.models import (
     TradeMission,
 )
 from tangerang_ikm.admin_lists import (
-    CachedChangeList,
     LargeTablePaginator,
-    QuickRows,
     SharedLookupsInline,
     recent_filter,
 )
@@ -164,7 +162,7 @@ def _transition_action(status):
 
 
 @admin.register(TradeMission)
-class TradeMissionAdmin(CachedChangeList, QuickRows, SimpleHistoryAdmin):
+class TradeMissionAdmin(SimpleHistoryAdmin):
     list_display = [
         "title",
         "kind",
@@ -413,7 +411,7 @@ S = Participation.Status
 
 
 @admin.register(Participation)
-class ParticipationAdmin(CachedChangeList, QuickRows, SimpleHistoryAdmin):
+class ParticipationAdmin(SimpleHistoryAdmin):
     list_display = ["business", "mission", "status", "booth_number", "applied_at"]
     list_filter = ["status", ("mission", recent_filter("-start_date"))]
     list_select_related = ["business", "mission"]
@@ -463,7 +461,7 @@ class InquiryConversionForm(forms.Form):
 
 
 @admin.register(Buyer)
-class BuyerAdmin(CachedChangeList, QuickRows, admin.ModelAdmin):
+class BuyerAdmin(admin.ModelAdmin):
     list_display = ["company", "country", "city", "kind", "contact_person"]
     list_filter = ["kind", "country"]
     show_full_result_count = False
@@ -595,7 +593,7 @@ class MeetingAdminForm(forms.ModelForm):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(CachedChangeList, QuickRows, SimpleHistoryAdmin):
+class MeetingAdmin(SimpleHistoryAdmin):
     form = MeetingAdminForm
     list_display = ["start", "end", "table", "business", "buyer", "mission", "outcome"]
     list_filter = ["outcome", ("mission", recent_filter("-start_date"))]
@@ -641,7 +639,7 @@ class CurrencyFilter(admin.SimpleListFilter):
 
 
 @admin.register(Deal)
-class DealAdmin(CachedChangeList, QuickRows, SimpleHistoryAdmin):
+class DealAdmin(SimpleHistoryAdmin):
     list_display = [
         "date",
         "business",

@@ -13,7 +13,7 @@ from missions import reports, services
 from missions.forms import ApplyForm, DashboardFilterForm, OwnerDealForm
 from missions.models import Deal, Participation, TradeMission
 from missions.xlsx import report_xlsx
-from tangerang_ikm.cache import public_page, staff_page
+from tangerang_ikm.cache import public_page
 from tangerang_ikm.storage import serve_private
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -22,7 +22,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # --- Public -----------------------------------------------------------------
 
 
-@public_page("missions")
+@public_page
 def mission_list(request):
     today = timezone.localdate()
     missions = TradeMission.objects.public().prefetch_related("commodities")
@@ -37,7 +37,7 @@ def mission_list(request):
     )
 
 
-@public_page("missions")
+@public_page
 def mission_detail(request, slug):
     mission = get_object_or_404(
         TradeMission.objects.public().prefetch_related("commodities"), slug=slug
@@ -205,7 +205,6 @@ def _xlsx_response(report, filename):
 
 @login_required
 @permission_required("missions.view_report", raise_exception=True)
-@staff_page
 def mission_report(request, slug, fmt="html"):
     mission = get_object_or_404(TradeMission.objects.all(), slug=slug)
     key = f"mission:{mission.pk}"
@@ -219,7 +218,6 @@ def mission_report(request, slug, fmt="html"):
 
 @login_required
 @permission_required("missions.view_report", raise_exception=True)
-@staff_page
 def dashboard(request, fmt="html"):
     years = reports.dashboard_years()
     form = DashboardFilterForm(request.GET or None, years=years)

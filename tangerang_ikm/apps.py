@@ -10,10 +10,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("portal")
 
     def ready(self):
-        from tangerang_ikm.cache import connect_staff_pages
         from tangerang_ikm.roles import sync_roles
-
-        connect_staff_pages()
 
         # Like django.contrib.sites: keep default rows in place after every migrate.
         post_migrate.connect(sync_roles, sender=self)

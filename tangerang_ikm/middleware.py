@@ -3,8 +3,6 @@ import logging
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.template.response import TemplateResponse
 
-from tangerang_ikm.cache import drop_staff_pages
-
 logger = logging.getLogger(__name__)
 
 
@@ -29,25 +27,6 @@ class DatabaseUnavailableMiddleware:
             response["Retry-After"] = "10"
             return response.render()
         return None
-
-
-class DropStaffPagesMiddleware:
-    """Every request that may write drops the cached staff pages once it is done.
-
-    Receivers drop them on each row saved or deleted through the ORM; this also covers
-    writes that send no signal, such as an admin action's `QuerySet.update()`.
-    """
-
-    SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if request.method not in self.SAFE_METHODS:
-            drop_staff_pages()
-        return response
 
 
 def _is_connection_error(exception: DatabaseError) -> bool:

@@ -77,6 +77,9 @@ MIDDLEWARE = [
     # Pages compressed (whitenoise compresses static files itself); Django adds random
     # bytes to every gzip header against BREACH-style guessing of tokens.
     "django.middleware.gzip.GZipMiddleware",
+    # An ETag for every page, and 304 when the client's copy is current. Below GZip, so
+    # the tag is taken of the page itself, not of its randomised compressed bytes.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -87,8 +90,6 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "tangerang_ikm.middleware.DatabaseUnavailableMiddleware",
-    # After a POST has written, cached staff pages are dropped (tangerang_ikm/cache.py).
-    "tangerang_ikm.middleware.DropStaffPagesMiddleware",
     # Last, as django-axes asks: it turns a lock-out into our login page with a message.
     "axes.middleware.AxesMiddleware",
 ]
@@ -133,28 +134,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
 
 # Local memory by default (one process); in production `redis://host:6379/0`, which
-# django-environ maps to Django's built-in RedisCache, here with its client kept
-# (tangerang_ikm/redis_cache.py).
+# django-environ maps to Django's built-in RedisCache, used as it is.
 # Everything that must be shared between app servers (sessions, rate limits, cached
 # fragments) goes through this cache or the database, never process memory.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "tangerang_ikm.redis_cache.RedisCache"  # one client per pool
 CACHES["default"].setdefault("KEY_PREFIX", env.str("CACHE_KEY_PREFIX", default="ikm"))
 # Sessions are written to the database and read through the cache: a login made on
 # one app server is valid on every other, and survives a cache flush.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-# Public pages are kept whole in the cache for visitors who are not logged in, and dropped
-# when their data changes (tangerang_ikm/cache.py, public_page). This bounds how long a
-# time-based change (an event that has ended) may take to show; 0 turns it off.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# Public pages tell browsers and a reverse proxy that visitors without a session may
+# get the same copy for this long (Cache-Control max-age), and a stale one while it is
+# fetched again for this much longer (stale-while-revalidate): tangerang_ikm/cache.py,
+# public_page. 0 marks them private, like every other page.
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=60)
+PUBLIC_CACHE_STALE_SECONDS = env.int("PUBLIC_CACHE_STALE_SECONDS", default=300)
 # Mission reports and the program dashboard, computed once for all staff who may see
 # them and dropped when missions, deals or the registry change (missions/reports.py).
 REPORT_CACHE_SECONDS = env.int("REPORT_CACHE_SECONDS", default=600)
-# Staff pages (admin change lists, reports) are kept per user and dropped by any saved or
-# deleted row and any POST (tangerang_ikm/cache.py, staff_response). This bounds how long a
-# write made outside the ORM and outside a request may take to show; 0 turns it off.
-STAFF_PAGE_CACHE_SECONDS = env.int("STAFF_PAGE_CACHE_SECONDS", default=60)
 
 AUTH_USER_MODEL = "tangerang_ikm.User"
 AUTHENTICATION_BACKENDS = [

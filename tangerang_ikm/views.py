@@ -23,7 +23,7 @@ from tangerang_ikm.tokens import email_confirmation_token
 User = get_user_model()
 
 
-@public_page("catalog")
+@public_page
 def home(request):
     return render(request, "home.html")
 

@@ -19,11 +19,7 @@ def _empty_cache():
     """Each test starts with an empty cache: no page, count or limit from the one before."""
     from django.core.cache import cache
 
-    from tangerang_ikm.cache import _versions, recent_pages
-
     cache.clear()
-    recent_pages.clear()
-    _versions.clear()  # else an area's version from the test before is remembered for 1 s
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,3 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
-# Query counts and most tests need the views themselves; tests of the page cache turn it on.
-PAGE_CACHE_SECONDS = 0
-REPORT_CACHE_SECONDS = 0
-STAFF_PAGE_CACHE_SECONDS = 0

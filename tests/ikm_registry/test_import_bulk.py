@@ -124,7 +124,7 @@ class TestBatchedImport:
         rows[8]["investment"] = 20_000_000_000  # besar by investment
         rows[190]["komoditas"] = "batik-tekstil"
         client.force_login(admin_staff)
-        before = cached("catalog", "probe", compute=lambda: "before")
+        before = cached("reports", "probe", compute=lambda: "before")
 
         response = _dry_run(client, rows)
         result = response.context["result"]
@@ -176,7 +176,7 @@ class TestBatchedImport:
         assert updated.history.first().name == updated.name
         assert LogEntry.objects.filter(user=admin_staff).count() == 200
         # Every public page that shows businesses is computed again.
-        assert cached("catalog", "probe", compute=lambda: "after") == "after" != before
+        assert cached("reports", "probe", compute=lambda: "after") == "after" != before
 
     def test_invalid_rows_are_reported_and_nothing_is_written(self, client, admin_staff, desas):
         existing = _existing(1, desas[0])

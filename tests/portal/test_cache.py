@@ -145,7 +145,7 @@ def redis_cache(settings):
         pytest.skip("Redis is not running on 127.0.0.1:6379")
     settings.CACHES = {
         "default": {
-            "BACKEND": "tangerang_ikm.redis_cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_TEST_URL,
             "KEY_PREFIX": "ikm-pytest",
         }
@@ -171,17 +171,7 @@ def test_helpers_work_on_redis(redis_cache):
     ]
 
 
-def test_the_redis_backend_keeps_one_client_and_works_as_djangos(redis_cache):
-    client = redis_cache._cache.get_client("a", write=True)
-    assert redis_cache._cache.get_client("b", write=True) is client
-    redis_cache.set("answer", {"n": 42}, 30)
-    assert redis_cache.get("answer") == {"n": 42}
-    redis_cache.set("counter", 1)
-    assert redis_cache.incr("counter") == 2
-    assert redis_cache.get_many(["answer", "missing"]) == {"answer": {"n": 42}}
-
-
-def test_settings_choose_the_client_keeping_backend_for_redis_urls():
+def test_settings_use_djangos_own_redis_backend_for_redis_urls():
     import os
     import subprocess
     import sys
@@ -195,4 +185,4 @@ def test_settings_choose_the_client_keeping_backend_for_redis_urls():
         text=True,
         check=True,
     ).stdout
-    assert out.strip() == "tangerang_ikm.redis_cache.RedisCache"
+    assert out.strip() == "django.core.cache.backends.redis.RedisCache"

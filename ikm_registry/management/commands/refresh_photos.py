@@ -9,7 +9,6 @@ from django.core.management.base import BaseCommand
 
 from ikm_registry.images import process_photo
 from ikm_registry.models import ProductPhoto
-from tangerang_ikm.cache import bump
 
 
 class Command(BaseCommand):
@@ -37,6 +36,5 @@ class Command(BaseCommand):
                 if name and name not in {photo.medium.name, photo.thumbnail.name}:
                     storage.delete(name)
             done += 1
-        bump("catalog")
         if verbosity:
             self.stdout.write(self.style.SUCCESS(f"{done} photos remade."))

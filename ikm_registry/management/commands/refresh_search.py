@@ -7,7 +7,6 @@ save() (an SQL import, a restore from elsewhere) or to prune words no longer use
 from django.core.management.base import BaseCommand
 
 from ikm_registry import search
-from tangerang_ikm.cache import bump
 
 
 class Command(BaseCommand):
@@ -20,6 +19,5 @@ class Command(BaseCommand):
         from tangerang_ikm.management.commands.seed_scale import Progress
 
         search.rebuild(batch=batch, progress=Progress if verbosity else None)
-        bump("catalog")
         if verbosity:
             self.stdout.write(self.style.SUCCESS("Search texts and vocabulary rebuilt."))
