@@ -383,3 +383,29 @@ BENCHMARK_FLOOR = env.bool("BENCHMARK_FLOOR", default=False)
 
 # IKM enrolled in the trade-mission program, the target shown on the dashboard.
 PROGRAM_TARGET_IKM = env.int("PROGRAM_TARGET_IKM", default=200)
+
+# --- Public API (/api/v1/, issue #23) -----------------------------------------
+
+# Django REST Framework serves the read-only API and drf-spectacular its OpenAPI 3
+# schema; views, pagination, throttling and CORS are set in tangerang_ikm/api.py.
+INSTALLED_APPS += ["rest_framework", "drf_spectacular"]
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON only: the browsable API's inline scripts and styles break our strict CSP.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Anonymous and the same for everybody: no session, so no CSRF and no personal view.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Portal IKM Kabupaten Tangerang API",
+    "DESCRIPTION": "Open data of Disperindag Kabupaten Tangerang: verified IKM, their "
+    "products, commodities, kecamatan, Gerai events and trade-mission results. "
+    "Read-only; licensed CC BY 4.0.",
+    "VERSION": "1.0.0",
+    "LICENSE": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+# Requests per minute one address may make to the API before it gets 429.
+API_RATE_LIMIT = env.int("API_RATE_LIMIT", default=120)
