@@ -245,16 +245,14 @@ def seed(*, owners, stdout):
             )
         for country, year in exports:
             ExportRecord.objects.create(business=business, country=country, year=year)
+        # The state the services leave after each step (without their mail).
         now = timezone.now()
-        updates = {"status": status}
-        if status in ("submitted", "verified", "returned"):
-            updates["submitted_at"] = now
-        if status == "verified":
-            business.status = status
-            updates["verified_at"] = now
-            updates["verified_snapshot"] = business.public_snapshot()
-        if status == "returned":
-            updates["staff_notes"] = "Mohon unggah foto produk yang lebih terang dan isi NPWP."
-        Business.objects.filter(pk=business.pk).update(**updates)
+        if status != Business.Status.DRAFT:
+            business.mark_submitted(at=now)
+        if status == Business.Status.VERIFIED:
+            business.mark_verified(at=now)
+        elif status == Business.Status.RETURNED:
+            business.mark_returned(notes="Mohon unggah foto produk yang lebih terang dan isi NPWP.")
+        business.save(workflow=True)
         created += 1
     stdout.write(f"Registry: {created} demo IKM added ({len(BUSINESSES)} in the demo set).")

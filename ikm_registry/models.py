@@ -25,23 +25,36 @@ nib_validator = RegexValidator(r"^\d{13}$", _("NIB terdiri dari tepat 13 digit."
 MILIAR = Decimal(1_000_000_000)
 
 
-def size_class_pp7(*, capital=None, annual_sales=None):
-    """MSME class by PP 7/2021 Pasal 35: by capital when known, else by annual sales.
+# PP 7/2021 Pasal 35, in miliar rupiah: (mikro, kecil, menengah) upper limits, inclusive.
+CAPITAL_LIMITS = (1, 5, 10)  # modal usaha excluding land and buildings; at registration
+SALES_LIMITS = (2, 15, 50)  # hasil penjualan tahunan; for support and empowerment
 
-    Capital (excluding land and buildings): mikro <= Rp1 M, kecil <= Rp5 M,
-    menengah <= Rp10 M. Annual sales: mikro <= Rp2 M, kecil <= Rp15 M, menengah <= Rp50 M.
-    Above both: besar. '' when neither is known.
-    """
-    if capital is not None:
-        value, limits = Decimal(capital), (1, 5, 10)
-    elif annual_sales is not None:
-        value, limits = Decimal(annual_sales), (2, 15, 50)
-    else:
+
+def _size_class(value, limits):
+    if value is None:
         return ""
+    value = Decimal(value)
     for limit, cls in zip(limits, ("mikro", "kecil", "menengah"), strict=True):
         if value <= limit * MILIAR:
             return cls
     return "besar"
+
+
+def size_class_by_capital(capital):
+    """Class by capital (registration): mikro <= Rp1 M < kecil <= Rp5 M < menengah <= Rp10 M."""
+    return _size_class(capital, CAPITAL_LIMITS)
+
+
+def size_class_by_sales(annual_sales):
+    """Class by annual sales (empowerment programmes, so this program):
+    mikro <= Rp2 M < kecil <= Rp15 M < menengah <= Rp50 M."""
+    return _size_class(annual_sales, SALES_LIMITS)
+
+
+def size_class_pp7(*, capital=None, annual_sales=None):
+    """The catalog's one class: by annual sales when known, else by capital. '' when
+    neither is known. The program's figures use size_class_by_sales alone."""
+    return size_class_by_sales(annual_sales) or size_class_by_capital(capital)
 
 
 def ikm_scale_permenperin(*, workers=None, investment=None):
@@ -58,6 +71,10 @@ def ikm_scale_permenperin(*, workers=None, investment=None):
             return "kecil"
         return "menengah" if investment <= 15 * MILIAR else "besar"
     return "menengah" if investment <= 15 * MILIAR else "besar"
+
+
+class WorkflowError(Exception):
+    """A save tried to move a business's status or archive date outside the services."""
 
 
 class Kecamatan(models.Model):
@@ -308,6 +325,26 @@ class Business(models.Model):
         choices=SizeClass.choices,
         blank=True,
         editable=False,
+        help_text=_("Menurut omzet tahunan; menurut modal usaha bila omzet belum diisi."),
+    )
+    size_class_by_capital = models.CharField(
+        _("skala menurut modal (pendaftaran)"),
+        max_length=10,
+        choices=SizeClass.choices,
+        blank=True,
+        editable=False,
+        help_text=_("PP 7/2021: modal usaha, dipakai saat pendaftaran usaha."),
+    )
+    size_class_by_sales = models.CharField(
+        _("skala menurut omzet (pemberdayaan)"),
+        max_length=10,
+        choices=SizeClass.choices,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "PP 7/2021: hasil penjualan tahunan, dipakai untuk program pemberdayaan "
+            "seperti misi dagang."
+        ),
     )
     ikm_scale = models.CharField(
         _("skala IKM (Permenperin 64/2016)"),
@@ -335,6 +372,7 @@ class Business(models.Model):
         _("diarsipkan pada"),
         null=True,
         blank=True,
+        editable=False,
         help_text=_("Usaha yang diarsipkan disembunyikan di semua halaman."),
     )
     verified_snapshot = models.JSONField(
@@ -374,8 +412,15 @@ class Business(models.Model):
             models.Index(fields=["status", "name"]),
             # The admin's list order over every business, whatever its status.
             models.Index(fields=["name"], name="business_name"),
+            # The program's figures group and filter by the class by sales.
+            models.Index(fields=["size_class_by_sales"], name="business_size_by_sales"),
         ]
         constraints = [
+            # The services stamp the date with the status; bulk paths must too.
+            models.CheckConstraint(
+                condition=~models.Q(status="verified") | models.Q(verified_at__isnull=False),
+                name="business_verified_has_date",
+            ),
             models.CheckConstraint(
                 condition=(models.Q(capital__isnull=True) | models.Q(capital__gte=0))
                 & (models.Q(annual_sales__isnull=True) | models.Q(annual_sales__gte=0)),
@@ -386,12 +431,78 @@ class Business(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        # Derived columns only; the status flow lives in services.py.
+    def save(self, *args, workflow=False, **kwargs):
+        """Save; `workflow=True` only from ikm_registry.services (and the seeders that
+        produce the same state), the one place that moves status and archive date."""
+        if not workflow:
+            self.check_workflow_unchanged()
         self.refresh_classes()
         super().save(*args, **kwargs)
+        self.remember_workflow()
+
+    # Moved only by the registry's services (submit, return, verify, archive, unarchive).
+    WORKFLOW_FIELDS = ("status", "archived_at")
+    # What a business may be created as without a service: the import makes drafts and,
+    # when the office says so, submitted businesses.
+    CREATABLE_STATUSES = (Status.DRAFT, Status.SUBMITTED)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance.remember_workflow()
+        return instance
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self.remember_workflow()
+
+    def remember_workflow(self):
+        """Keep the status and archive date as loaded, to refuse a save that moves them."""
+        self.loaded_workflow = {
+            f: self.__dict__[f] for f in self.WORKFLOW_FIELDS if f in self.__dict__
+        }
+
+    def check_workflow_unchanged(self):
+        """Raise WorkflowError if this save would move the status or archive date.
+
+        A save outside the services must leave both as they were loaded; a new business
+        starts as a draft or submitted, not archived.
+        """
+        if self._state.adding:
+            if self.status not in self.CREATABLE_STATUSES or self.archived_at is not None:
+                raise WorkflowError(
+                    f"A new business starts as draft or submitted, not {self.status!r}; "
+                    "use ikm_registry.services to move it on."
+                )
+            return
+        loaded = getattr(self, "loaded_workflow", {})
+        for field, before in loaded.items():
+            if field in self.__dict__ and self.__dict__[field] != before:
+                raise WorkflowError(
+                    f"{field} changed from {before!r} to {self.__dict__[field]!r} outside "
+                    "ikm_registry.services; status moves only through its functions."
+                )
+
+    # State each step leaves, shared by the services and the seeders (tests, demo, scale).
+
+    def mark_submitted(self, *, at):
+        self.status = self.Status.SUBMITTED
+        self.submitted_at = at
+
+    def mark_verified(self, *, at):
+        self.status = self.Status.VERIFIED
+        self.verified_at = at
+        self.staff_notes = ""
+        self.changed_since_verification = False
+        self.verified_snapshot = self.public_snapshot()
+
+    def mark_returned(self, *, notes):
+        self.status = self.Status.RETURNED
+        self.staff_notes = notes
 
     def refresh_classes(self):
+        self.size_class_by_capital = size_class_by_capital(self.capital)
+        self.size_class_by_sales = size_class_by_sales(self.annual_sales)
         self.size_class = size_class_pp7(capital=self.capital, annual_sales=self.annual_sales)
         investment = self.investment if self.investment is not None else self.capital
         self.ikm_scale = ikm_scale_permenperin(workers=self.workers_total, investment=investment)

@@ -4,6 +4,7 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from ikm_registry import search
 from ikm_registry.models import Business, Commodity, Desa, Product
@@ -80,6 +81,7 @@ def seed(*, ikm, products, batch, progress):
     bar = progress("businesses", ikm)
     ids, lines = [], []  # lines[k]: the LINES index of business ids[k]
     statuses = [Business.Status.VERIFIED] * 8 + [Business.Status.SUBMITTED, Business.Status.DRAFT]
+    now = timezone.now()
     for offset in range(0, ikm, batch):
         rows = []
         for i in range(offset, min(offset + batch, ikm)):
@@ -99,10 +101,10 @@ def seed(*, ikm, products, batch, progress):
                     annual_sales=Decimal(rng.randrange(20, 40_000)) * 1_000_000,
                     description=f"Produsen {line[1][0].lower()} dari Kabupaten Tangerang.",
                     description_en=f"Maker of {line[0].replace('-', ' ')} products from Tangerang.",
-                    status=rng.choice(statuses),
                     kbli_code="10722",
                 )
             )
+            _stamp(rows[-1], rng.choice(statuses), now)
         for row in rows:
             row.refresh_classes()  # bulk_create skips save(), which derives the size classes
             line = commodity_objs[LINES[int(row.slug.split("-")[1]) % len(LINES)][0]]
@@ -170,6 +172,14 @@ def seed(*, ikm, products, batch, progress):
             _index(Product, created, ["name", "name_en"])
         bar(len(rows))
     return ids
+
+
+def _stamp(business, status, now):
+    """The state the services leave for `status`: dates and the verified snapshot."""
+    if status != Business.Status.DRAFT:
+        business.mark_submitted(at=now)
+    if status == Business.Status.VERIFIED:
+        business.mark_verified(at=now)
 
 
 def _index(model, rows, names):

@@ -1,6 +1,7 @@
 """Writes that touch several rows or send mail: the status flow, photos, ownership, privacy.
 
-Status flow (one place checks every transition):
+Status flow (one place checks every transition). Business.save() refuses any other
+change of status or archive date; these functions pass `workflow=True`:
 
     draft ──submit──▶ submitted ──verify──▶ verified
                         │  ▲
@@ -13,6 +14,11 @@ public (buyers and missions keep working), `changed_since_verification` is set, 
 see a diff against the snapshot taken at verification (admin "perubahan sejak verifikasi",
 plus the full simple-history log). Verifying again takes a new snapshot and clears the flag;
 returning it with notes takes it out of the catalog until it is submitted and verified again.
+The office's import follows the same rule for the rows that update a verified business
+(ikm_registry/resources.py).
+
+archive / unarchive set and clear `archived_at`: an archived business is hidden everywhere
+whatever its status.
 """
 
 import secrets
@@ -75,14 +81,13 @@ def _mail_owner(business, template, **context):
 @transaction.atomic
 def submit(*, business, by):
     business = Business.objects.select_for_update().get(pk=business.pk)
-    target = _check(business, "submit")
+    _check(business, "submit")
     problems = submission_problems(business)
     if problems:
         raise ValidationError(problems)
-    business.status = target
-    business.submitted_at = timezone.now()
+    business.mark_submitted(at=timezone.now())
     business._change_reason = "submitted"
-    business.save()
+    business.save(workflow=True)
     send_templated_mail(
         to=[settings.OFFICE_EMAIL],
         template="ikm_registry/email/submitted_staff",
@@ -94,14 +99,10 @@ def submit(*, business, by):
 @transaction.atomic
 def verify(*, business, by):
     business = Business.objects.select_for_update().get(pk=business.pk)
-    target = _check(business, "verify")
-    business.status = target
-    business.verified_at = timezone.now()
-    business.staff_notes = ""
-    business.changed_since_verification = False
-    business.verified_snapshot = business.public_snapshot()
+    _check(business, "verify")
+    business.mark_verified(at=timezone.now())
     business._change_reason = f"verified by {by}"
-    business.save()
+    business.save(workflow=True)
     _mail_owner(business, "verified")
     return business
 
@@ -112,12 +113,34 @@ def return_with_notes(*, business, by, notes):
     if not notes:
         raise ValidationError(_("Tulis catatan untuk pemilik: apa yang harus diperbaiki."))
     business = Business.objects.select_for_update().get(pk=business.pk)
-    target = _check(business, "return")
-    business.status = target
-    business.staff_notes = notes
+    _check(business, "return")
+    business.mark_returned(notes=notes)
     business._change_reason = f"returned by {by}"
-    business.save()
+    business.save(workflow=True)
     _mail_owner(business, "returned", notes=notes)
+    return business
+
+
+@transaction.atomic
+def archive(*, business, by):
+    """Hide a business from every page (its records stay); unarchive brings it back."""
+    business = Business.objects.select_for_update().get(pk=business.pk)
+    if business.archived_at is not None:
+        raise TransitionError(_("Usaha ini sudah diarsipkan."))
+    business.archived_at = timezone.now()
+    business._change_reason = f"archived by {by}"
+    business.save(workflow=True)
+    return business
+
+
+@transaction.atomic
+def unarchive(*, business, by):
+    business = Business.objects.select_for_update().get(pk=business.pk)
+    if business.archived_at is None:
+        raise TransitionError(_("Usaha ini tidak diarsipkan."))
+    business.archived_at = None
+    business._change_reason = f"unarchived by {by}"
+    business.save(workflow=True)
     return business
 
 
@@ -224,6 +247,8 @@ BUSINESS_EXPORT_FIELDS = [
     "annual_sales",
     "investment",
     "size_class",
+    "size_class_by_capital",
+    "size_class_by_sales",
     "ikm_scale",
     "kbli_code",
     "kbli_version",

@@ -4,7 +4,9 @@
 permissions reach the right groups without a data migration.
 
 Each rule is (app_label, model, actions): model "*" means every model of the app.
-Actions are the default permission verbs: add, change, delete, view.
+Actions are the default permission verbs: add, change, delete, view; actions None
+means `model` is a custom permission's codename. docs/roles.md shows this table for
+people, and tests/portal/test_roles.py checks that it matches.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +20,7 @@ VENUE_MANAGER = "Pengelola Gerai"
 LEADERSHIP = "Pimpinan"
 
 ROLE_DESCRIPTIONS = {
-    ADMIN: _("Semuanya, termasuk pengguna dan peran."),
+    ADMIN: _("Semuanya, termasuk pengguna, peran, dan verifikasi registri."),
     COORDINATOR: _("Misi dagang, pembeli, transaksi, dan verifikasi registri."),
     VENUE_MANAGER: _("Gedung, acara, pemesanan ruang, dan stan."),
     LEADERSHIP: _("Melihat semuanya, tidak mengubah apa pun."),
@@ -33,6 +35,7 @@ ROLES = {
         ("auth", "group", VIEW),
         ("axes", "*", ALL),
         ("django_tasks_database", "*", ALL),  # django-tasks-db's app label
+        ("ikm_registry", "verify_business", None),  # verify, return, archive in the admin
     ],
     COORDINATOR: [
         ("missions", "*", ALL),

@@ -38,6 +38,21 @@ class BusinessFactory(factory.django.DjangoModelFactory):
     desa = factory.LazyFunction(lambda: Desa.objects.get(code="36.03.18.2004"))
     status = Business.Status.VERIFIED
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """The state the services leave (dates, snapshot, notes), without their mail."""
+        status = kwargs.pop("status")
+        business = model_class(*args, **kwargs)
+        now = timezone.now()
+        if status != Business.Status.DRAFT:
+            business.mark_submitted(at=kwargs.get("submitted_at") or now)
+        if status == Business.Status.VERIFIED:
+            business.mark_verified(at=kwargs.get("verified_at") or now)
+        elif status == Business.Status.RETURNED:
+            business.mark_returned(notes=kwargs.get("staff_notes") or "Lengkapi foto produk.")
+        business.save(workflow=True)
+        return business
+
 
 class ProductFactory(factory.django.DjangoModelFactory):
     class Meta:

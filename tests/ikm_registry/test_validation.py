@@ -3,7 +3,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from ikm_registry.models import ikm_scale_permenperin, size_class_pp7
+from ikm_registry.models import (
+    ikm_scale_permenperin,
+    size_class_by_capital,
+    size_class_by_sales,
+    size_class_pp7,
+)
 from ikm_registry.validators import clean_nib, clean_nik, normalize_phone, split_npwp
 
 M = Decimal(1_000_000_000)
@@ -83,7 +88,8 @@ class TestSizeClassPP7:
         ],
     )
     def test_capital_boundaries(self, capital, expected):
-        assert size_class_pp7(capital=capital) == expected
+        assert size_class_by_capital(capital) == expected
+        assert size_class_pp7(capital=capital) == expected  # the catalog's, sales unknown
 
     @pytest.mark.parametrize(
         ("sales", "expected"),
@@ -96,14 +102,19 @@ class TestSizeClassPP7:
             (50 * M + 1, "besar"),
         ],
     )
-    def test_sales_boundaries_when_capital_unknown(self, sales, expected):
-        assert size_class_pp7(annual_sales=sales) == expected
+    def test_sales_boundaries(self, sales, expected):
+        assert size_class_by_sales(sales) == expected
+        assert size_class_pp7(capital=100 * M, annual_sales=sales) == expected
 
-    def test_capital_takes_precedence_over_sales(self):
-        assert size_class_pp7(capital=M, annual_sales=20 * M) == "mikro"
+    def test_sales_decide_the_programs_class_capital_the_registrations(self):
+        """Issue #20: Rp1,5 miliar capital with Rp40 miliar sales."""
+        assert size_class_by_capital(Decimal("1.5") * M) == "kecil"
+        assert size_class_by_sales(40 * M) == "menengah"
+        assert size_class_pp7(capital=Decimal("1.5") * M, annual_sales=40 * M) == "menengah"
 
     def test_unknown_without_either(self):
         assert size_class_pp7() == ""
+        assert size_class_by_capital(None) == size_class_by_sales(None) == ""
 
 
 class TestIkmScale:
@@ -132,6 +143,7 @@ def test_business_save_derives_both_classes_and_encrypts_nik():
     )
     business.refresh_from_db()
     assert business.size_class == "kecil"
+    assert (business.size_class_by_capital, business.size_class_by_sales) == ("kecil", "")
     assert business.ikm_scale == "menengah"  # investment falls back to capital
     assert business.nik == "3603123456780001"
     assert business.nik_masked == "3603••••••••0001"

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Group
 
@@ -117,3 +119,60 @@ def test_a_superuser_still_grants_superuser(client, superuser, admin_staff):
     client.force_login(superuser)
     page = client.get(reverse("admin:tangerang_ikm_user_change", args=[admin_staff.pk]))
     assert 'name="is_superuser"' in page.content.decode()
+
+
+# --- docs/roles.md is the same table as roles.py ------------------------------------
+
+ROLES_DOC = Path(__file__).resolve().parents[2] / "docs" / "roles.md"
+
+
+def documented_rules():
+    """The role-by-permission table of docs/roles.md, as roles.py's rules per role."""
+    lines = [line.strip() for line in ROLES_DOC.read_text().splitlines()]
+    start = next(i for i, line in enumerate(lines) if line.startswith("| Permission |"))
+    header = [cell.strip() for cell in lines[start].strip("|").split("|")]
+    rules = {role: set() for role in header[1:]}
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        name = cells[0].split("`")[1]
+        app_label, model = name.split(".")
+        for role, cell in zip(header[1:], cells[1:], strict=True):
+            if not cell:
+                continue
+            if "(custom)" in cells[0]:
+                assert cell == "✓", line
+                rules[role].add((app_label, model, None))
+            else:
+                actions = frozenset(a.strip() for a in cell.split(","))
+                rules[role].add((app_label, model, actions))
+    return rules
+
+
+def coded_rules():
+    return {
+        role: {(app, model, None if acts is None else frozenset(acts)) for app, model, acts in rs}
+        for role, rs in roles.ROLES.items()
+    }
+
+
+def test_docs_roles_table_matches_roles_py():
+    assert documented_rules() == coded_rules()
+
+
+@pytest.mark.django_db
+def test_each_group_has_exactly_the_permissions_docs_roles_md_lists():
+    for role, rules in documented_rules().items():
+        listed = {
+            f"{p.content_type.app_label}.{p.codename}"
+            for p in roles.role_permissions(
+                [(app, model, None if acts is None else sorted(acts)) for app, model, acts in rules]
+            ).select_related("content_type")
+        }
+        assert perms(role) == listed, role
+
+
+@pytest.mark.django_db
+def test_admin_disperindag_verifies_and_returns():
+    assert "ikm_registry.verify_business" in perms(roles.ADMIN)
