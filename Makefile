@@ -15,7 +15,9 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 
 help:
 	@echo "make run    install everything, migrate, load demo data and serve on http://$(HOST):$(PORT)"
+	@echo "           (another address: make run HOST=0.0.0.0 PORT=8001)"
 	@echo "make test   run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL)"
+	@echo "           (on $(TEST_WORKERS) processes, then the browser tests; one file: make test PYTEST_ARGS=tests/portal/test_i18n.py)"
 	@echo "make lint   ruff check and format check"
 	@echo "make multiprocess  prove two app servers share PostgreSQL, Redis, S3 and the task queue (~40 s)"
 	@echo "make worker run the background task worker (TASKS_BACKEND=database)"
@@ -23,8 +25,15 @@ help:
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
-	  echo "Python 3.12 or newer is needed (Django 6 requires it)."; \
-	  echo "On Debian/Ubuntu: sudo apt install python3.12 python3.12-venv (or use pyenv)."; exit 1; fi
+	  echo "Python 3.12 or newer is needed (Django 6 requires it); none was found on PATH."; \
+	  echo "Debian 12 ships Python 3.11 only, and has no python3.12 package. Ways that work:"; \
+	  echo "  - uv (Debian 12, Ubuntu): curl -LsSf https://astral.sh/uv/install.sh | sh && uv python install 3.12,"; \
+	  echo "    then: make run PYTHON=\$$(uv python find 3.12)"; \
+	  echo "  - pyenv (Debian 12, Ubuntu): https://github.com/pyenv/pyenv#installation, then pyenv install 3.12"; \
+	  echo "    (this repository's .python-version makes pyenv pick it here)"; \
+	  echo "  - Ubuntu 22.04: sudo add-apt-repository ppa:deadsnakes/ppa && sudo apt install python3.12 python3.12-venv"; \
+	  echo "  - Ubuntu 24.04 already has it: sudo apt install python3.12-venv"; \
+	  echo "Or point the Makefile at one: make run PYTHON=/path/to/python3.12"; exit 1; fi
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
@@ -32,15 +41,33 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-run: install
-	DEBUG=true $(PY) manage.py migrate --noinput
-	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv >/dev/null
-	DEBUG=true $(PY) manage.py seed_demo
-	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
-	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+# The English catalog is committed compiled; rebuild it only when its .po is newer and
+# gettext's msgfmt exists (a bare machine has no gettext, and needs none to run).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
+locale/%.mo: locale/%.po
+	@if command -v msgfmt >/dev/null 2>&1; then \
+	  msgfmt --check-format -o $@ $< && echo "compiled $@"; \
+	else echo "($< is newer than its .mo, but gettext's msgfmt is absent: using the committed .mo)"; fi
+
+# Seeding sends demo e-mails (verifications, offers): they go to files in var/mail/
+# instead of filling the console. runserver keeps the console backend, so a confirmation
+# link you ask for while trying the portal shows in the terminal.
+run: install $(MO_FILES)
+	@DEBUG=true $(PY) manage.py migrate --noinput -v0
+	@DEBUG=true EMAIL_URL=filemail:// EMAIL_FILE_PATH=var/mail $(PY) manage.py seed_demo
+	@echo "Demo e-mails sent while seeding are in var/mail/."
+	@echo
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop; another port: make run PORT=8001)"
+	@DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The suite runs on $(TEST_WORKERS) processes (pytest-xdist), then the browser tests in one
+# process (they share one Chromium and each starts a live server). Exit status 5 means
+# "no test selected", which PYTEST_ARGS naming only one kind of test makes normal.
+TEST_WORKERS ?= 2
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	@$(PY) -m pytest -n $(TEST_WORKERS) -m "not e2e" $(PYTEST_ARGS); rc=$$?; [ $$rc = 0 ] || [ $$rc = 5 ] || exit $$rc
+	@$(PY) -m pytest -p no:xdist -m e2e $(PYTEST_ARGS); rc=$$?; [ $$rc = 0 ] || [ $$rc = 5 ] || exit $$rc
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -79,10 +106,13 @@ clean:
 bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)
 
-# Restarts a PostgreSQL cluster of its own (port 5433) under concurrent writes. Needs root.
+# Restarts a PostgreSQL cluster of its own (port 5433) under concurrent writes, then
+# removes it. Needs root.
 fault: install
 	$(PY) bench/fault.py
 
-# 50 clients for 60 s on public pages and form posts; fails on any error or a worker over 300 MB.
+# 50 clients for LOAD_SECONDS (60) on public pages and form posts; fails on any error or a
+# worker over 300 MB. CI runs a short one: make load LOAD_SECONDS=15
+LOAD_SECONDS ?= 60
 load: install
-	$(PY) bench/load.py
+	$(PY) bench/load.py --seconds $(LOAD_SECONDS)

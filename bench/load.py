@@ -5,6 +5,11 @@ each gunicorn worker, sampled every second; fails if there is any error or a wor
 goes over --max-rss-mb.
 
     .venv/bin/python bench/load.py [--clients 50] [--seconds 60] [--max-rss-mb 300]
+
+Sign-ups are posted as a person does (bench/fault.py sign_up: the form's hidden fields,
+a few seconds to fill it, each client its own address behind one trusted proxy).
+The database (LOAD_DATABASE_URL) is created for the run and dropped after it, also
+when the run fails.
 """
 
 import argparse
@@ -16,11 +21,15 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlparse
+
+import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.client import Browser  # noqa: E402
+from bench.fault import sign_up  # noqa: E402
 from bench.server import gunicorn, production_env  # noqa: E402
 
 DB = os.environ.get("LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tangerang_ikm_load")
@@ -69,16 +78,8 @@ def main():
         rng = random.Random(n)
         while not stop.is_set():
             if rng.random() < 0.1:
-                status, _ = browser.post_form(
-                    "/akun/daftar/",
-                    {
-                        "full_name": "Uji Beban",
-                        "email": f"load-{uuid.uuid4().hex[:12]}@example.com",
-                        "password1": "beban-rotan-77",
-                        "password2": "beban-rotan-77",
-                        "privacy_consent": "on",
-                    },
-                )
+                address = f"10.{n % 256}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+                status = sign_up(browser, address, f"load-{uuid.uuid4().hex[:12]}@example.com")
                 kind = "posts"
                 ok = status == 302
             else:
@@ -92,11 +93,33 @@ def main():
                     counts["errors"] += 1
                     errors.append(status)
 
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "create database tangerang_ikm_load"],
-        capture_output=True,
-    )
-    env = production_env(DB)
+    try:
+        create_database()
+        return run(args, client, counts, errors, stop)
+    finally:
+        drop_database()
+
+
+def maintenance_url():
+    return urlparse(DB)._replace(path="/postgres").geturl()
+
+
+def create_database():
+    name = urlparse(DB).path.lstrip("/")
+    with psycopg.connect(maintenance_url(), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database():
+    name = urlparse(DB).path.lstrip("/")
+    with psycopg.connect(maintenance_url(), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    print(f"(database {name} dropped)")
+
+
+def run(args, client, counts, errors, stop):
+    env = production_env(DB, EMAIL_URL="dummymail://")
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
@@ -108,18 +131,29 @@ def main():
         capture_output=True,
     )
     peak = {}
-    with gunicorn(DB, port=PORT, workers=args.workers, threads=4) as proc:
+    # One trusted proxy in front (each client's address counts for the form limits); no
+    # console mail.
+    with gunicorn(
+        DB,
+        port=PORT,
+        workers=args.workers,
+        threads=4,
+        TRUSTED_PROXY_COUNT="1",
+        EMAIL_URL="dummymail://",
+    ) as proc:
         threads = [threading.Thread(target=client, args=(n,)) for n in range(args.clients)]
-        for t in threads:
-            t.start()
-        end = time.monotonic() + args.seconds
-        while time.monotonic() < end:
-            for pid in children(proc.pid):
-                peak[pid] = max(peak.get(pid, 0), rss_mb(pid))
-            time.sleep(1)
-        stop.set()
-        for t in threads:
-            t.join()
+        try:
+            for t in threads:
+                t.start()
+            end = time.monotonic() + args.seconds
+            while time.monotonic() < end:
+                for pid in children(proc.pid):
+                    peak[pid] = max(peak.get(pid, 0), rss_mb(pid))
+                time.sleep(1)
+        finally:
+            stop.set()
+            for t in threads:
+                t.join()
     print(
         f"{args.clients} clients for {args.seconds}s: {counts['requests']} GETs, {counts['posts']} form posts"
     )
@@ -127,8 +161,8 @@ def main():
     print("peak RSS per worker (MB):", ", ".join(f"{v:.0f}" for v in peak.values()))
     ok = counts["errors"] == 0 and all(v <= args.max_rss_mb for v in peak.values())
     print("LOAD TEST", "PASSED" if ok else "FAILED", f"(bound {args.max_rss_mb:.0f} MB per worker)")
-    sys.exit(0 if ok else 1)
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -90,6 +90,9 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+# The public API (/api/v1/), its schema and page (/api/) and open-data downloads (#23).
+urlpatterns += [path("", include("tangerang_ikm.api_urls"))]
+
 if settings.BENCHMARK_FLOOR:
     # The framework's floor for bench/run.py: no database, no template.
     urlpatterns.append(path("bench/floor", views.floor))

@@ -9,9 +9,58 @@ from tests.factories import UserFactory
 
 
 def pytest_report_header(config):
+    """The run's first lines: which database (vendor, server version) and which optional tools."""
+    workers = getattr(config.option, "numprocesses", None)
+    return [database_line(suffix="_gw0, _gw1, …" if workers else ""), *optional_tool_lines()]
+
+
+def database_line(suffix=""):
     from django.conf import settings
 
-    return f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"
+    db = settings.DATABASES["default"]
+    vendor = db["ENGINE"].rsplit(".", 1)[-1]
+    if vendor == "sqlite3":
+        import sqlite3
+
+        return f"database: SQLite {sqlite3.sqlite_version} (test database in memory)"
+    if vendor == "postgresql":
+        # Straight to the maintenance database: pytest-django blocks the ORM here, and the
+        # portal's own database need not exist (the tests run in test_<NAME>).
+        import psycopg
+
+        where = f"{db.get('HOST') or 'localhost'}:{db.get('PORT') or 5432}"
+        try:
+            with psycopg.connect(
+                host=db.get("HOST") or None,
+                port=db.get("PORT") or None,
+                user=db.get("USER") or None,
+                password=db.get("PASSWORD") or None,
+                dbname="postgres",
+                connect_timeout=5,
+            ) as conn:
+                version = conn.execute("show server_version").fetchone()[0]
+        except psycopg.Error as error:
+            version = f"unreachable ({str(error).strip().splitlines()[0]})"
+        return f"database: PostgreSQL {version} at {where}, tests in test_{db['NAME']}{suffix}"
+    return f"database: {vendor} {db['NAME']}"
+
+
+def optional_tool_lines():
+    """One line per optional tool a bare machine lacks, saying what is skipped without it."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if Path(chromium).exists():
+        lines = [f"browser tests: Chromium at {chromium}"]
+    elif os.environ.get("CI") == "true":
+        lines = [f"browser tests: Chromium NOT found at {chromium}; they will fail (CI=true)"]
+    else:
+        lines = [f"browser tests: SKIPPED, no Chromium at {chromium} (apt-get install chromium)"]
+    if not shutil.which("msgfmt"):
+        lines.append("gettext: msgfmt absent; the catalog test reads the committed .mo only")
+    return lines
 
 
 @pytest.fixture(autouse=True)
