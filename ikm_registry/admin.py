@@ -3,12 +3,13 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -30,7 +31,7 @@ from ikm_registry.models import (
     Product,
     ProductPhoto,
 )
-from ikm_registry.resources import BusinessResource
+from ikm_registry.resources import BusinessConfirmImportForm, BusinessResource
 from ikm_registry.validators import clean_nib, clean_nik, digits, normalize_phone
 from tangerang_ikm.admin_lists import (
     LargeTablePaginator,
@@ -334,7 +335,7 @@ class BusinessAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         "kecamatan",
         "status",
         "changed_since_verification",
-        "size_class",
+        "size_class_by_sales",
         "product_count",
     ]
     list_select_related = ["desa__kecamatan", "owner"]
@@ -345,7 +346,8 @@ class BusinessAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         "changed_since_verification",
         KecamatanFilter,
         "commodities",
-        "size_class",
+        "size_class_by_sales",
+        "size_class_by_capital",
         "ikm_scale",
         ExportReadyFilter,
         CertificateKindFilter,
@@ -356,7 +358,11 @@ class BusinessAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     autocomplete_fields = ["desa", "owner"]
     filter_horizontal = ["commodities"]
     readonly_fields = [
-        "size_class",
+        # Status and archive date move only through the actions and buttons (services).
+        "status",
+        "archived_at",
+        "size_class_by_capital",
+        "size_class_by_sales",
         "ikm_scale",
         "nik_masked_display",
         "changes_display",
@@ -367,7 +373,17 @@ class BusinessAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         "nik_access_display",
     ]
     inlines = [ProductInline, CertificateInline, ExportRecordInline]
-    actions = ["verify", "return_with_notes", "transfer_ownership"]
+    actions = [
+        "submit",
+        "verify",
+        "return_with_notes",
+        "archive",
+        "unarchive",
+        "transfer_ownership",
+    ]
+    change_form_template = "admin/ikm_registry/business/change_form.html"
+    import_template_name = "admin/ikm_registry/business/import.html"
+    confirm_form_class = BusinessConfirmImportForm
     list_per_page = 50
     fieldsets = [
         (
@@ -413,7 +429,8 @@ class BusinessAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
                     "capital",
                     "annual_sales",
                     "investment",
-                    "size_class",
+                    "size_class_by_capital",
+                    "size_class_by_sales",
                     "ikm_scale",
                     "commodities",
                     "kbli_code",
@@ -475,10 +492,15 @@ class BusinessAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         return queryset, may_have_duplicates
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
         if request.method == "GET":
-            obj = self.get_object(request, object_id)
             if obj is not None and obj.nik and self.has_change_permission(request, obj):
                 services.log_nik_view(business=obj, user=request.user, context="admin")
+        if obj is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "workflow_steps": self.workflow_steps(request, obj),
+            }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
@@ -540,38 +562,150 @@ class BusinessAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
             or "—"
         )
 
-    # --- Actions ---
+    # --- Status: actions on the list, buttons on the change form, both via services ---
 
-    def has_verify_permission(self, request):
+    # step → (service, permission method, button label, message after n businesses)
+    WORKFLOW = {
+        "submit": (
+            services.submit,
+            "has_submit_permission",
+            _("Ajukan verifikasi"),
+            _("%(n)d usaha diajukan untuk verifikasi."),
+        ),
+        "verify": (
+            services.verify,
+            "has_verify_permission",
+            _("Verifikasi"),
+            _("%(n)d usaha diverifikasi."),
+        ),
+        "return": (
+            services.return_with_notes,
+            "has_verify_permission",
+            _("Kembalikan dengan catatan"),
+            _("%(n)d usaha dikembalikan ke pemilik."),
+        ),
+        "archive": (
+            services.archive,
+            "has_verify_permission",
+            _("Arsipkan"),
+            _("%(n)d usaha diarsipkan."),
+        ),
+        "unarchive": (
+            services.unarchive,
+            "has_verify_permission",
+            _("Batalkan arsip"),
+            _("%(n)d usaha dikeluarkan dari arsip."),
+        ),
+    }
+
+    def has_verify_permission(self, request, obj=None):
         return request.user.has_perm("ikm_registry.verify_business")
+
+    def has_submit_permission(self, request, obj=None):
+        # On behalf of an owner (or for a business staff manage without one).
+        return request.user.has_perm("ikm_registry.change_business")
+
+    def may_step(self, request, step):
+        return getattr(self, self.WORKFLOW[step][1])(request)
+
+    def run_step(self, request, businesses, step, **arguments):
+        """Apply one service to each business; report what was done and what was refused."""
+        service, _permission, _label, done_message = self.WORKFLOW[step]
+        done = 0
+        for business in businesses:
+            try:
+                service(business=business, by=request.user, **arguments)
+                done += 1
+            except ValidationError as exc:
+                self.message_user(
+                    request, f"{business}: {' '.join(exc.messages)}", messages.WARNING
+                )
+        if done:
+            self.message_user(request, done_message % {"n": done})
+        return done
+
+    def workflow_steps(self, request, business):
+        """The buttons the change form offers for this business and this user."""
+        Status = Business.Status
+        steps = []
+        if business.status in (Status.DRAFT, Status.RETURNED):
+            steps.append("submit")
+        if business.status == Status.SUBMITTED or (
+            business.status == Status.VERIFIED and business.changed_since_verification
+        ):
+            steps.append("verify")
+        if business.status in (Status.SUBMITTED, Status.VERIFIED):
+            steps.append("return")
+        steps.append("archive" if business.archived_at is None else "unarchive")
+        return [
+            {
+                "step": step,
+                "label": self.WORKFLOW[step][2],
+                "url": reverse("admin:ikm_registry_business_workflow", args=[business.pk, step]),
+                "asks_notes": step == "return",
+            }
+            for step in steps
+            if self.may_step(request, step)
+        ]
+
+    def workflow_view(self, request, object_id, step):
+        """A change form button: POST runs the step; "return" first asks for notes."""
+        if step not in self.WORKFLOW:
+            raise Http404
+        business = self.get_object(request, unquote(object_id))
+        if business is None:
+            raise Http404
+        if not self.may_step(request, step):
+            raise PermissionDenied
+        change_url = reverse("admin:ikm_registry_business_change", args=[business.pk])
+        if step != "return":
+            if request.method != "POST":
+                return HttpResponseNotAllowed(["POST"])
+            self.run_step(request, [business], step)
+            return HttpResponseRedirect(change_url)
+        form = ReturnNotesForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            self.run_step(request, [business], step, notes=form.cleaned_data["notes"])
+            return HttpResponseRedirect(change_url)
+        return TemplateResponse(
+            request,
+            "admin/ikm_registry/business/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Kembalikan dengan catatan"),
+                "form": form,
+                "queryset": [business],
+                "opts": self.model._meta,
+                "form_url": request.path,
+            },
+        )
+
+    @admin.action(description=_("Ajukan verifikasi atas nama pemilik"), permissions=["submit"])
+    def submit(self, request, queryset):
+        self.run_step(request, queryset, "submit")
 
     @admin.action(description=_("Verifikasi usaha terpilih"), permissions=["verify"])
     def verify(self, request, queryset):
-        done = 0
-        for business in queryset.select_related("owner"):
-            try:
-                services.verify(business=business, by=request.user)
-                done += 1
-            except ValidationError as exc:
-                self.message_user(request, f"{business}: {exc.messages[0]}", messages.WARNING)
-        if done:
-            self.message_user(request, _("%(n)d usaha diverifikasi.") % {"n": done})
+        self.run_step(request, queryset.select_related("owner"), "verify")
+
+    @admin.action(description=_("Arsipkan usaha terpilih"), permissions=["verify"])
+    def archive(self, request, queryset):
+        self.run_step(request, queryset, "archive")
+
+    @admin.action(description=_("Keluarkan dari arsip"), permissions=["verify"])
+    def unarchive(self, request, queryset):
+        self.run_step(request, queryset, "unarchive")
 
     @admin.action(description=_("Kembalikan dengan catatan"), permissions=["verify"])
     def return_with_notes(self, request, queryset):
         form = ReturnNotesForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
-            done = 0
-            for business in queryset.select_related("owner"):
-                try:
-                    services.return_with_notes(
-                        business=business, by=request.user, notes=form.cleaned_data["notes"]
-                    )
-                    done += 1
-                except ValidationError as exc:
-                    self.message_user(request, f"{business}: {exc.messages[0]}", messages.WARNING)
-            if done:
-                self.message_user(request, _("%(n)d usaha dikembalikan ke pemilik.") % {"n": done})
+            self.run_step(
+                request,
+                queryset.select_related("owner"),
+                "return",
+                notes=form.cleaned_data["notes"],
+            )
             return None
         return TemplateResponse(
             request,
@@ -625,6 +759,34 @@ class BusinessAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     def has_export_permission(self, request):
         return request.user.has_perm("ikm_registry.view_business")
 
+    def import_action(self, request, **kwargs):
+        """The dry run. import-export offers no confirm step once a row is refused; here
+        the good rows can still be imported, when staff tick "import the valid rows"."""
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        result = context.get("result")
+        if (
+            result is not None
+            and context.get("confirm_form") is None
+            and not result.has_errors()
+            and result.has_validation_errors()
+            and result.valid_rows()
+        ):
+            confirm = self.create_confirm_form(request, import_form=context["form"])
+            confirm.initial["refused_rows"] = len(result.invalid_rows)
+            context["confirm_form"] = confirm
+        return response
+
+    def get_import_data_kwargs(self, **kwargs):
+        form = kwargs.get("form")
+        data_kwargs = super().get_import_data_kwargs(**kwargs)
+        if isinstance(form, BusinessConfirmImportForm) and form.is_bound:
+            # Unticked, one refused row undoes the whole file, as before.
+            data_kwargs["rollback_on_validation_errors"] = not form.cleaned_data.get(
+                "import_valid_rows"
+            )
+        return data_kwargs
+
     def get_import_resource_kwargs(self, request, **kwargs):
         resource_kwargs = super().get_import_resource_kwargs(request, **kwargs)
         if isinstance(kwargs.get("form"), self.get_confirm_form_class(request)):
@@ -635,6 +797,11 @@ class BusinessAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     def get_urls(self):
         return [
             path(
+                "<path:object_id>/status/<str:step>/",
+                self.admin_site.admin_view(self.workflow_view),
+                name="ikm_registry_business_workflow",
+            ),
+            path(
                 "import-template/",
                 self.admin_site.admin_view(self.import_template_view),
                 name="ikm_registry_business_import_template",
@@ -644,7 +811,6 @@ class BusinessAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
     def import_template_view(self, request):
         """An XLSX with the import columns and one example row."""
-        from django.core.exceptions import PermissionDenied
         from openpyxl import Workbook
 
         if not self.has_import_permission(request):
@@ -692,6 +858,7 @@ class CertificateAdmin(PrivateDocumentMixin, SimpleHistoryAdmin):
         "document_link",
     ]
     list_select_related = ["business"]
+    show_full_result_count = False  # one COUNT, not two, on a filtered list
     list_filter = ["kind", CertificateExpiryFilter]
     search_fields = ["number", "business__name", "business__nib"]
     autocomplete_fields = ["business"]

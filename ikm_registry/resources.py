@@ -1,9 +1,15 @@
 """Import and export of the office's IKM list (XLSX/CSV) with django-import-export.
 
-Rows are keyed on NIB: a known NIB updates that business, a new one creates a draft.
-Every value goes through the same validators as the owner's form; a bad row is
-reported as invalid with its reasons in the dry-run preview, and nothing is written
-until staff confirm. NIK is neither imported nor exported (personal data).
+Rows are keyed on NIB: a known NIB updates that business, a new one creates a draft,
+or a submitted business when the office's `status` column says "submitted". The import
+never verifies and never moves an existing business's status (StatusField): status moves
+only through ikm_registry/services.py. A row that updates a verified business follows
+the owners' rule (services.owner_saved): the business stays public, changes to its
+public data set `changed_since_verification` for staff review, and the dry run marks
+the row with those changes. Every value goes through the same validators as the owner's
+form; a bad row is reported as refused with its reasons in the dry run, and confirm
+imports the good rows only when staff tick "import the valid rows"
+(BusinessConfirmImportForm). NIK is neither imported nor exported (personal data).
 
 A 10,000-row list takes well under a minute, dry run and confirm together (issue #9,
 bench/import_xlsx.py), because the work per row is Python only:
@@ -24,14 +30,16 @@ an error the database would raise shows in the preview too.
 from collections import Counter
 from decimal import InvalidOperation
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.encoding import smart_str
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from import_export import fields, instance_loaders, resources, widgets
+from import_export.forms import ConfirmImportForm
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ikm_registry import search, signals
@@ -205,6 +213,82 @@ class NpwpField(fields.Field):
         return instance.npwp16 or instance.npwp15
 
 
+class StatusField(fields.Field):
+    """The office's `status` column: a new business is a draft (empty cell) or
+    submitted; an existing business's status is never changed by an import."""
+
+    CREATABLE = {
+        "": Business.Status.DRAFT,
+        "draft": Business.Status.DRAFT,
+        "draf": Business.Status.DRAFT,
+        "submitted": Business.Status.SUBMITTED,
+        "diajukan": Business.Status.SUBMITTED,
+    }
+
+    def __init__(self):
+        super().__init__(
+            attribute="status", column_name="status", widget=widgets.CharWidget(allow_blank=True)
+        )
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        value = str(row.get(self.column_name) or "").strip().lower()
+        if instance.pk is None:
+            if value not in self.CREATABLE:
+                raise ValueError(
+                    gettext(
+                        "Usaha baru hanya dapat diimpor sebagai draft atau submitted. "
+                        "Verifikasi dilakukan petugas dengan tombol Verifikasi."
+                    )
+                )
+            instance.status = self.CREATABLE[value]
+            if instance.status == Business.Status.SUBMITTED:
+                instance.submitted_at = timezone.now()
+        elif value and value != instance.status:
+            raise ValueError(
+                gettext(
+                    "Status usaha yang sudah ada (%(status)s) tidak diubah lewat impor. "
+                    "Kosongkan kolom status, atau pakai tombol di halaman usaha."
+                )
+                % {"status": instance.status}
+            )
+
+
+class BusinessConfirmImportForm(ConfirmImportForm):
+    """import-export's confirm form, plus the tick that imports the good rows of a file
+    with refused rows (BusinessAdmin.get_import_data_kwargs)."""
+
+    refused_rows = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    import_valid_rows = forms.BooleanField(
+        label=gettext_lazy("Impor baris yang valid saja"),
+        required=False,
+        help_text=gettext_lazy("Baris yang ditolak dilewati; perbaiki lalu impor lagi nanti."),
+    )
+
+    @property
+    def refused(self):
+        value = self["refused_rows"].value()
+        try:
+            return int(value or 0)
+        except (TypeError, ValueError):
+            return 0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.refused:
+            self.fields["import_valid_rows"].widget = forms.HiddenInput()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.refused and not cleaned.get("import_valid_rows"):
+            raise ValidationError(
+                gettext(
+                    "Berkas ini berisi baris yang ditolak. Centang “Impor baris yang valid "
+                    "saja” untuk mengimpor baris lainnya, atau perbaiki berkasnya."
+                )
+            )
+        return cleaned
+
+
 FIELDS = [f for f in Business._meta.concrete_fields if not f.primary_key]
 
 
@@ -265,6 +349,7 @@ class BusinessResource(resources.ModelResource):
     desa = fields.Field(attribute="desa", column_name="kode_desa", widget=DesaWidget())
     phone = fields.Field(attribute="phone", column_name="telepon", widget=PhoneWidget())
     npwp = NpwpField()
+    status = StatusField()
     commodities = CommoditiesField(
         attribute="commodities", column_name="komoditas", widget=CommoditiesWidget()
     )
@@ -375,10 +460,20 @@ class BusinessResource(resources.ModelResource):
         self.texts = []  # their search texts, for the vocabulary
         self.renamed = []  # pks of updated businesses with a new name or desa
         self.update_fields = self._fields_to_update(headers)
+        self.verified_rows = {}  # row number → changes since verification, for the preview
 
     def _fields_to_update(self, headers):
         """The model fields an update row can change, for bulk_update()."""
-        names = {"status", "size_class", "ikm_scale", "updated_at", "search_text"}
+        # Never "status": an import does not move it (StatusField).
+        names = {
+            "size_class",
+            "size_class_by_capital",
+            "size_class_by_sales",
+            "ikm_scale",
+            "updated_at",
+            "search_text",
+            "changed_since_verification",
+        }
         for field in self.get_import_fields():
             if field.readonly or field.column_name not in headers:
                 continue
@@ -386,7 +481,7 @@ class BusinessResource(resources.ModelResource):
                 continue  # the key a row is found by
             if isinstance(field, NpwpField):
                 names |= {"npwp15", "npwp16"}
-            elif not isinstance(field, CommoditiesField):
+            elif not isinstance(field, (CommoditiesField, StatusField)):
                 names.add(field.attribute)
         return sorted(names)
 
@@ -434,10 +529,21 @@ class BusinessResource(resources.ModelResource):
                         code="duplicate",
                     )
                 ]
-        if not instance.status:
-            instance.status = Business.Status.DRAFT
+        if instance.pk is not None and instance.status == Business.Status.VERIFIED:
+            # What services.owner_saved does for an owner's edit; the office imports, so
+            # nobody is mailed: the flag puts the business in staff's review list.
+            changes = instance.changes_since_verification()
+            self.verified_rows[kwargs.get("row_number")] = changes
+            if changes:
+                instance.changed_since_verification = True
         if errors:
             raise ValidationError(errors)
+
+    def after_import_row(self, row, row_result, **kwargs):
+        super().after_import_row(row, row_result, **kwargs)
+        changes = self.verified_rows.pop(kwargs.get("row_number"), None)
+        row_result.verified_match = changes is not None
+        row_result.verified_changes = changes or []
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         # No query a row: the slug is filled when the batch is written; the desa came
@@ -459,8 +565,6 @@ class BusinessResource(resources.ModelResource):
             raise ValidationError(errors)
 
     def before_save_instance(self, instance, row, **kwargs):
-        if not instance.status:
-            instance.status = Business.Status.DRAFT
         # What Business.save() and auto_now do; bulk writes skip both.
         instance.refresh_classes()
         if instance.pk is not None:

@@ -153,7 +153,11 @@ class TestBatchedImport:
         assert new.name in new.search_text and desa.kecamatan.name in new.search_text
         assert "Kerajinan Rotan" in new.search_text  # its commodities are searched too
         assert search.search_businesses(Business.objects.all(), new.name).filter(pk=new.pk)
-        assert Business.objects.get(nib=rows[7]["nib"]).size_class == "menengah"
+        by_capital = Business.objects.get(nib=rows[7]["nib"])
+        assert (by_capital.size_class_by_capital, by_capital.size_class_by_sales) == (
+            "menengah",
+            "mikro",
+        )
         assert Business.objects.get(nib=rows[8]["nib"]).ikm_scale == "besar"
         assert len(set(Business.objects.values_list("slug", flat=True))) == 200
 
@@ -192,7 +196,7 @@ class TestBatchedImport:
         client.force_login(admin_staff)
         response = _dry_run(client, rows)
         result = response.context["result"]
-        assert response.context.get("confirm_form") is None
+        assert response.context["confirm_form"].initial["refused_rows"] == 7
         assert not result.has_errors()  # reasons per row, not a crash of the import
         invalid = {row.number: row.error_dict for row in result.invalid_rows}
         assert set(invalid) == {2, 3, 4, 5, 6, 7, 12}
@@ -207,6 +211,32 @@ class TestBatchedImport:
         assert Business.history.count() == 1
         existing.refresh_from_db()
         assert existing.name == "Lama Bougenvil 1"
+
+        # Confirming without ticking "import the valid rows" writes nothing either.
+        confirm = response.context["confirm_form"]
+        refused = client.post(CONFIRM, {**confirm.initial, "resource": "0"})
+        assert refused.status_code == 200
+        assert "Impor baris yang valid saja" in refused.content.decode()
+        assert Business.objects.count() == 1
+
+    def test_ticked_confirm_imports_the_valid_rows_only(self, client, admin_staff, desas):
+        rows = [_row(n, desas[0]) for n in range(4)]
+        rows[1]["nib"] = "12345"
+        rows[2]["kode_desa"] = "99.99"
+        client.force_login(admin_staff)
+        response = _dry_run(client, rows)
+        html = response.content.decode()
+        # Every refused row with its reason, and the preview of the good ones.
+        assert "NIB terdiri dari tepat 13 digit." in html
+        assert "Kode desa 99.99 tidak dikenal." in html
+        assert _name(0) in html and _name(3) in html
+        confirm = response.context["confirm_form"]
+        done = client.post(CONFIRM, {**confirm.initial, "resource": "0", "import_valid_rows": "on"})
+        assert done.status_code == 302
+        assert set(Business.objects.values_list("nib", flat=True)) == {
+            rows[0]["nib"],
+            rows[3]["nib"],
+        }
 
     def test_names_already_taken_get_the_next_free_slug(self, client, admin_staff, desas):
         BusinessFactory(
