@@ -8,10 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from gerai import services
 from gerai.models import (
     BoothApplication,
+    BoothOffer,
     Event,
     EventSeries,
     SeriesException,
@@ -20,6 +22,7 @@ from gerai.models import (
     SpaceBooking,
     SpacePhoto,
     Venue,
+    clash_message,
 )
 from tangerang_ikm.admin_lists import (
     LargeTablePaginator,
@@ -35,7 +38,7 @@ class SpaceInline(SharedLookupsInline, admin.TabularInline):
 
 
 @admin.register(Venue)
-class VenueAdmin(admin.ModelAdmin):
+class VenueAdmin(SimpleHistoryAdmin):
     list_display = ["name", "address", "area_hectares"]
     list_select_related = ["desa"]
     raw_id_fields = ["desa"]
@@ -48,7 +51,7 @@ class SpacePhotoInline(SharedLookupsInline, admin.TabularInline):
 
 
 @admin.register(Space)
-class SpaceAdmin(admin.ModelAdmin):
+class SpaceAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "floor", "capacity", "booth_capacity", "is_active", "venue"]
     list_filter = ["kind", "floor", "is_active"]
     list_select_related = ["venue"]
@@ -67,7 +70,7 @@ class SpaceBookingForm(forms.ModelForm):
 
 
 @admin.register(SpaceBooking)
-class SpaceBookingAdmin(admin.ModelAdmin):
+class SpaceBookingAdmin(SimpleHistoryAdmin):
     form = SpaceBookingForm
     list_display = ["space", "purpose", "start", "end", "event"]
     list_filter = ["space"]
@@ -84,8 +87,56 @@ class SpaceBookingAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+class EventAdminForm(forms.ModelForm):
+    release_bookings = forms.ModelMultipleChoiceField(
+        label=_("lepas pemesanan yang bentrok"),
+        queryset=SpaceBooking.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Saat acara dipindah, pemesanan ruangnya ikut pindah. Centang pemesanan yang "
+            "bentrok dengan pemesanan lain pada waktu baru untuk melepasnya."
+        ),
+    )
+
+    class Meta:
+        model = Event
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose the fields
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["release_bookings"].queryset = self.instance.bookings.select_related(
+                "space"
+            )
+
+    def clean(self):
+        # Before _post_clean, self.instance still holds the saved (old) times.
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        event = self.instance
+        if (
+            event.pk
+            and start
+            and end
+            and end > start
+            and (start, end) != (event.start, event.end)
+            and cleaned.get("status") == Event.Status.PUBLISHED
+        ):
+            confirmed = set(cleaned.get("release_bookings") or ())
+            for booking, clash in services.booking_clashes(event=event, start=start, end=end):
+                if booking not in confirmed:
+                    self.add_error(
+                        "release_bookings",
+                        _("%(clash)s Centang “%(booking)s” untuk melepas pemesanan ini.")
+                        % {"clash": clash_message(clash), "booking": booking},
+                    )
+        return cleaned
+
+
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(SimpleHistoryAdmin):
+    form = EventAdminForm
     list_display = [
         "title",
         "kind",
@@ -106,13 +157,23 @@ class EventAdmin(admin.ModelAdmin):
     readonly_fields = ["sequence", "uid", "series_date", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "title_en", "slug", "kind", "status", "status_reason"]}),
-        (_("Waktu dan tempat"), {"fields": ["start", "end", "spaces"]}),
+        (_("Waktu dan tempat"), {"fields": ["start", "end", "spaces", "release_bookings"]}),
         (
             _("Isi"),
             {"fields": ["description", "description_en", "poster", "poster_alt", "organiser"]},
         ),
         (_("Tiket"), {"fields": ["is_free", "ticket_price"]}),
-        (_("Stan IKM"), {"fields": ["booths", "applications_open_at", "applications_close_at"]}),
+        (
+            _("Stan IKM"),
+            {
+                "fields": [
+                    "booths",
+                    "offer_hours",
+                    "applications_open_at",
+                    "applications_close_at",
+                ]
+            },
+        ),
         (
             _("Kalender"),
             {"fields": ["series", "series_date", "sequence", "uid", "created_at", "updated_at"]},
@@ -162,14 +223,37 @@ class EventAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if change and "status" in form.changed_data and obj.is_cancelled:
-            released = services.release_event_spaces(event=obj)
-            if released:
-                self.message_user(
-                    request,
-                    _("Acara dibatalkan: %(n)s pemesanan ruangnya dilepas.") % {"n": released},
-                    messages.INFO,
-                )
+        if not change:
+            return
+        # Cancelling, postponing, moving and raising the quota go on to the bookings,
+        # the applicants' e-mail and the waiting list (services.change_event).
+        done = services.change_event(
+            event=obj,
+            old_status=form.initial.get("status"),
+            old_start=form.initial.get("start"),
+            old_end=form.initial.get("end"),
+            old_booths=form.initial.get("booths"),
+            release=form.cleaned_data.get("release_bookings") or (),
+        )
+        if done["released"] or done["moved"]:
+            self.message_user(
+                request,
+                _("Pemesanan ruang: %(m)s dipindah, %(r)s dilepas.")
+                % {"m": done["moved"], "r": done["released"]},
+                messages.INFO,
+            )
+        if done["told"]:
+            self.message_user(
+                request,
+                _("%(n)s pemohon stan diberi tahu lewat e-mail.") % {"n": done["told"]},
+                messages.INFO,
+            )
+        if done["offers"]:
+            self.message_user(
+                request,
+                _("%(n)s stan kosong ditawarkan kepada daftar tunggu.") % {"n": done["offers"]},
+                messages.INFO,
+            )
 
     def save_related(self, request, form, formsets, change):
         before = set(form.instance.spaces.values_list("pk", flat=True)) if change else None
@@ -184,7 +268,7 @@ class SeriesExceptionInline(SharedLookupsInline, admin.TabularInline):
 
 
 @admin.register(EventSeries)
-class EventSeriesAdmin(admin.ModelAdmin):
+class EventSeriesAdmin(SimpleHistoryAdmin):
     list_display = ["title", "kind", "ordinal", "weekday", "start_time", "end_time", "starts_on"]
     list_filter = ["kind"]
     prepopulated_fields = {"slug": ["title"]}
@@ -212,8 +296,48 @@ class EventSeriesAdmin(admin.ModelAdmin):
             )
 
 
+class BoothOfferInline(admin.TabularInline):
+    model = BoothOffer
+    extra = 0
+    can_delete = False
+    fields = ["state", "offered_at", "expires_at", "answered_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BoothOffer)
+class BoothOfferAdmin(SimpleHistoryAdmin):
+    """Every offer and its state. Offers change only through the services (the link,
+    `expire_booth_offers`), which lock the event and keep the booths within the quota."""
+
+    list_display = ["business", "event", "state", "offered_at", "expires_at", "answered_at"]
+    list_filter = ["state", ("application__event", recent_filter("-start"))]
+    list_select_related = ["application__business", "application__event"]
+    search_fields = ["application__business__name", "application__event__title"]
+    date_hierarchy = "offered_at"
+    show_full_result_count = False
+    readonly_fields = ["application", "state", "offered_at", "expires_at", "answered_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("usaha"), ordering="application__business__name")
+    def business(self, obj):
+        return obj.application.business
+
+    @admin.display(description=_("acara"), ordering="application__event__start")
+    def event(self, obj):
+        return obj.application.event
+
+
 @admin.register(BoothApplication)
-class BoothApplicationAdmin(admin.ModelAdmin):
+class BoothApplicationAdmin(SimpleHistoryAdmin):
+    inlines = [BoothOfferInline]
     list_display = ["business", "event", "status", "booth_number", "applied_at", "waitlisted_at"]
     list_filter = ["status", ("event", recent_filter("-start"))]
     list_select_related = ["business", "event"]
@@ -281,7 +405,7 @@ class BoothApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ShowroomItem)
-class ShowroomItemAdmin(admin.ModelAdmin):
+class ShowroomItemAdmin(SimpleHistoryAdmin):
     list_display = ["product", "business", "space", "shelf", "displayed_from", "displayed_until"]
     list_filter = ["space"]
     list_select_related = ["product__business", "space"]

@@ -4,6 +4,7 @@ import uuid
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from ikm_registry.models import Business, Desa, Product
 
@@ -58,6 +60,8 @@ class Venue(models.Model):
     )
     description = models.TextField(_("deskripsi (bahasa Indonesia)"), blank=True)
     description_en = models.TextField(_("deskripsi (bahasa Inggris)"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("gedung")
@@ -119,6 +123,8 @@ class Space(models.Model):
     is_active = models.BooleanField(_("dapat dipesan"), default=True)
     position = models.PositiveSmallIntegerField(_("urutan"), default=100)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("ruang")
         verbose_name_plural = _("ruang")
@@ -147,6 +153,8 @@ class SpacePhoto(models.Model):
         _("keterangan foto"), max_length=200, help_text=_("Untuk pembaca layar.")
     )
     position = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("foto ruang")
@@ -234,6 +242,8 @@ class EventSeries(models.Model):
         help_text=_("Jika tidak dicentang, acara dibuat sebagai draf."),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("seri acara")
         verbose_name_plural = _("seri acara")
@@ -303,6 +313,8 @@ class SeriesException(models.Model):
     reason = models.CharField(
         _("alasan (publik)"), max_length=255, blank=True, help_text=_("Ditampilkan kepada publik.")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("pengecualian seri")
@@ -415,6 +427,15 @@ class Event(models.Model):
     booths = models.PositiveSmallIntegerField(
         _("jumlah stan"), default=0, help_text=_("0 jika acara ini tanpa stan IKM.")
     )
+    offer_hours = models.PositiveSmallIntegerField(
+        _("batas waktu tawaran stan (jam)"),
+        default=48,
+        validators=[MinValueValidator(1), MaxValueValidator(336)],
+        help_text=_(
+            "Stan yang kosong ditawarkan kepada yang pertama di daftar tunggu; "
+            "tawaran gugur jika tidak dijawab dalam sekian jam."
+        ),
+    )
     applications_open_at = models.DateTimeField(_("pendaftaran stan dibuka"), null=True, blank=True)
     applications_close_at = models.DateTimeField(
         _("pendaftaran stan ditutup"), null=True, blank=True
@@ -444,6 +465,9 @@ class Event(models.Model):
     updated_at = models.DateTimeField(_("diperbarui pada"), auto_now=True)
 
     objects = EventQuerySet.as_manager()
+
+    # `sequence` is raised with an F() expression in save(); history could not store it.
+    history = HistoricalRecords(excluded_fields=["sequence"])
 
     class Meta:
         verbose_name = _("acara")
@@ -615,6 +639,8 @@ class SpaceBooking(models.Model):
 
     objects = SpaceBookingQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("pemesanan ruang")
         verbose_name_plural = _("pemesanan ruang")
@@ -676,6 +702,12 @@ class BoothApplicationQuerySet(models.QuerySet):
     def accepted(self):
         return self.filter(status=BoothApplication.Status.ACCEPTED)
 
+    def holding_booths(self):
+        """Accepted ones and those with an open offer: together never more than the booths."""
+        return self.filter(
+            status__in=[BoothApplication.Status.ACCEPTED, BoothApplication.Status.OFFERED]
+        )
+
     def exhibitors(self):
         """Accepted applications the public event page names: verified, unarchived IKM."""
         return self.accepted().filter(business__in=Business.objects.verified())
@@ -686,8 +718,16 @@ class BoothApplicationQuerySet(models.QuerySet):
         )
 
     def active(self):
-        return self.exclude(
-            status__in=[BoothApplication.Status.WITHDRAWN, BoothApplication.Status.REJECTED]
+        return self.exclude(status__in=BoothApplication.FINAL)
+
+    def to_tell_about_event(self):
+        """Who hears when the event is cancelled, postponed or moved."""
+        return self.filter(
+            status__in=[
+                BoothApplication.Status.ACCEPTED,
+                BoothApplication.Status.OFFERED,
+                BoothApplication.Status.WAITING,
+            ]
         )
 
 
@@ -700,15 +740,21 @@ class BoothApplication(models.Model):
         WAITING = "waiting", _("daftar tunggu")
         REJECTED = "rejected", _("ditolak")
         WITHDRAWN = "withdrawn", _("ditarik")
+        OFFERED = "offered", _("ditawari stan")
+        LAPSED = "lapsed", _("tawaran gugur")
 
-    # Which status may follow which (services check this).
+    # Which status may follow which (services check this). Declining an offer is a
+    # withdrawal; an offer not answered in time lapses.
     TRANSITIONS = {
         Status.APPLIED: {Status.ACCEPTED, Status.WAITING, Status.REJECTED, Status.WITHDRAWN},
-        Status.WAITING: {Status.ACCEPTED, Status.REJECTED, Status.WITHDRAWN},
+        Status.WAITING: {Status.OFFERED, Status.ACCEPTED, Status.REJECTED, Status.WITHDRAWN},
+        Status.OFFERED: {Status.ACCEPTED, Status.LAPSED, Status.REJECTED, Status.WITHDRAWN},
         Status.ACCEPTED: {Status.REJECTED, Status.WITHDRAWN},
         Status.REJECTED: set(),
         Status.WITHDRAWN: set(),
+        Status.LAPSED: set(),
     }
+    FINAL = (Status.REJECTED, Status.WITHDRAWN, Status.LAPSED)
 
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="applications", verbose_name=_("acara")
@@ -744,6 +790,8 @@ class BoothApplication(models.Model):
 
     objects = BoothApplicationQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("pendaftaran stan")
         verbose_name_plural = _("pendaftaran stan")
@@ -775,6 +823,90 @@ class BoothApplication(models.Model):
         return self.can_become(self.Status.WITHDRAWN) and not self.event.is_past
 
 
+class BoothOfferQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state=BoothOffer.State.OPEN)
+
+    def lapsed_by(self, now=None):
+        """Open offers whose deadline has passed: `expire_booth_offers` moves them on."""
+        return self.open().filter(expires_at__lte=now or timezone.now())
+
+
+class BoothOffer(models.Model):
+    """A freed booth offered to the first on the waiting list, until a deadline.
+
+    While open it holds a booth (the application is OFFERED), so accepted plus offered
+    never exceeds the event's booths. Changes go through gerai.services, under a lock
+    on the event's row.
+    """
+
+    SIGNING_SALT = "gerai.BoothOffer"
+
+    class State(models.TextChoices):
+        OPEN = "open", _("menunggu jawaban")
+        ACCEPTED = "accepted", _("diambil")
+        DECLINED = "declined", _("ditolak pemohon")
+        LAPSED = "lapsed", _("gugur")
+        CANCELLED = "cancelled", _("dibatalkan")
+
+    application = models.ForeignKey(
+        BoothApplication,
+        on_delete=models.CASCADE,
+        related_name="offers",
+        verbose_name=_("pendaftaran stan"),
+    )
+    state = models.CharField(_("keadaan"), max_length=10, choices=State.choices, default=State.OPEN)
+    offered_at = models.DateTimeField(_("ditawarkan pada"), default=timezone.now)
+    expires_at = models.DateTimeField(_("batas jawaban"))
+    answered_at = models.DateTimeField(_("dijawab/ditutup pada"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    objects = BoothOfferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tawaran stan")
+        verbose_name_plural = _("tawaran stan")
+        ordering = ["-offered_at", "-pk"]
+        indexes = [models.Index(fields=["state", "expires_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(state="open"),
+                name="booth_offer_one_open_per_application",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.application} ({self.get_state_display()})"
+
+    def get_absolute_url(self):
+        return reverse("gerai:offer", kwargs={"token": self.token})
+
+    @property
+    def token(self):
+
+        # The same link every time it is made (no timestamp): the deadline lives in the row.
+        return signing.Signer(salt=self.SIGNING_SALT).sign(str(self.pk))
+
+    @classmethod
+    def from_token(cls, token):
+        """The offer a signed link names, or None for a forged or mangled one."""
+
+        try:
+            pk = int(signing.Signer(salt=cls.SIGNING_SALT).unsign(token))
+        except (signing.BadSignature, ValueError):
+            return None
+        return (
+            cls.objects.filter(pk=pk)
+            .select_related("application__event", "application__business")
+            .first()
+        )
+
+    def is_answerable(self, now=None):
+        return self.state == self.State.OPEN and self.expires_at > (now or timezone.now())
+
+
 class ShowroomItemQuerySet(models.QuerySet):
     def on_display(self, day=None):
         day = day or timezone.localdate()
@@ -803,6 +935,8 @@ class ShowroomItem(models.Model):
     )
 
     objects = ShowroomItemQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("produk di ruang pamer")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from gerai.models import (
     BoothApplication,
+    BoothOffer,
     Event,
     EventSeries,
     SeriesException,
@@ -21,7 +22,7 @@ from gerai.models import (
     SpaceBooking,
     clash_message,
 )
-from tangerang_ikm.mail import send_templated_mail
+from gerai.notifications import tell_applicant
 
 Status = BoothApplication.Status
 
@@ -76,8 +77,125 @@ def book_event_spaces(*, event, setup=timedelta(0), teardown=timedelta(0), booke
 
 
 def release_event_spaces(*, event):
-    """A cancelled event frees its spaces (it stays in the feeds as CANCELLED)."""
+    """A cancelled or postponed event frees its spaces (it stays in the feeds, so marked)."""
     return event.bookings.all().delete()[0]
+
+
+def _shifted(booking, *, old_start, old_end, start, end):
+    """A booking's new range when its event moves: setup and teardown keep their length."""
+    return booking.start + (start - old_start), booking.end + (end - old_end)
+
+
+def booking_clashes(*, event, start, end):
+    """[(booking, clash)] for each booking of `event` that could not move to [start, end).
+
+    Locks the spaces' rows, so inside the admin's transaction nobody books them between
+    this look and `move_event_bookings`.
+    """
+    bookings = list(event.bookings.select_related("space").order_by("start", "pk"))
+    if not bookings:
+        return []
+    list(Space.objects.select_for_update().filter(pk__in={b.space_id for b in bookings}))
+    own = [b.pk for b in bookings]
+    clashes = []
+    for booking in bookings:
+        new_start, new_end = _shifted(
+            booking, old_start=event.start, old_end=event.end, start=start, end=end
+        )
+        clash = (
+            SpaceBooking.objects.overlapping(booking.space_id, new_start, new_end)
+            .exclude(pk__in=own)
+            .select_related("space")
+            .first()
+        )
+        if clash is not None:
+            clashes.append((booking, clash))
+    return clashes
+
+
+def move_event_bookings(*, event, old_start, old_end, release=()):
+    """Move an event's bookings with it; a booking that would clash is released only
+    when staff confirmed it (its pk in `release`), else ValidationError names the clash.
+
+    Returns (moved, released). Bookings move in one statement per booking after the
+    clashing ones are gone; on PostgreSQL the exclusion constraint still guards them.
+    """
+    release = {getattr(b, "pk", b) for b in release}
+    moved = released = 0
+    with transaction.atomic():
+        bookings = list(event.bookings.select_related("space").order_by("start", "pk"))
+        list(Space.objects.select_for_update().filter(pk__in={b.space_id for b in bookings}))
+        own = [b.pk for b in bookings]
+        plans = []
+        for booking in bookings:
+            new_start, new_end = _shifted(
+                booking, old_start=old_start, old_end=old_end, start=event.start, end=event.end
+            )
+            clash = (
+                SpaceBooking.objects.overlapping(booking.space_id, new_start, new_end)
+                .exclude(pk__in=own)
+                .select_related("space")
+                .first()
+            )
+            if clash is not None:
+                if booking.pk not in release:
+                    raise ValidationError(clash_message(clash), code="overlap")
+                booking.delete()
+                released += 1
+            else:
+                plans.append((booking, new_start, new_end))
+        # Two bookings of one event never share a space, so moving them one by one
+        # cannot make them clash with each other.
+        for booking, new_start, new_end in plans:
+            booking.start, booking.end = new_start, new_end
+            booking.save(update_fields=["start", "end"])
+            moved += 1
+    return moved, released
+
+
+def change_event(*, event, old_status, old_start, old_end, old_booths, release=()):
+    """After staff saved an event: follow its status, times and quota through.
+
+    Cancelled or postponed: its spaces are released and its booth applicants told.
+    Moved: its bookings move with it (clashes released only as confirmed in `release`)
+    and applicants get the new dates with the .ics. More booths: the waiting list gets
+    offers. Returns a dict of what happened, for the admin's message.
+    """
+    done = {"released": 0, "moved": 0, "told": 0, "offers": 0}
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        kind = None
+        if event.status != old_status and event.status in (
+            Event.Status.CANCELLED,
+            Event.Status.POSTPONED,
+        ):
+            done["released"] = release_event_spaces(event=event)
+            kind = (
+                "event_cancelled" if event.status == Event.Status.CANCELLED else "event_postponed"
+            )
+        elif (event.start, event.end) != (old_start, old_end) and event.status in (
+            Event.Status.PUBLISHED,
+            Event.Status.POSTPONED,
+        ):
+            done["moved"], done["released"] = move_event_bookings(
+                event=event, old_start=old_start, old_end=old_end, release=release
+            )
+            if event.status == Event.Status.PUBLISHED:
+                kind = "event_moved"
+        if kind is not None:
+            applicants = list(
+                BoothApplication.objects.filter(event=event)
+                .to_tell_about_event()
+                .select_related("business__owner", "event")
+            )
+            for application in applicants:
+                transaction.on_commit(
+                    lambda a=application: tell_applicant(a, kind, with_ics=kind == "event_moved")
+                )
+            done["told"] = len(applicants)
+        if event.booths > (old_booths or 0):
+            done["offers"] = len(_offer_free_booths(event))
+    return done
 
 
 # --- Event series -----------------------------------------------------------
@@ -179,21 +297,8 @@ def generate_series_events(*, series, today=None, booked_by=None):
 # --- Booth applications -----------------------------------------------------
 
 
-def _notify(application, template, **extra):
-    owner = application.business.owner
-    to = (
-        [owner.email]
-        if owner
-        else ([application.business.email] if application.business.email else [])
-    )
-    if not to:
-        return
-    send_templated_mail(
-        to=to,
-        template=f"gerai/email/{template}",
-        context={"application": application, "event": application.event, **extra},
-        language=owner.language if owner else None,
-    )
+def _notify(application, kind, **extra):
+    transaction.on_commit(lambda: tell_applicant(application, kind, **extra))
 
 
 def _transition(application, status):
@@ -219,7 +324,7 @@ def apply_for_booth(*, event, business, products=(), note=""):
             raise ValidationError(_("Pilih hanya produk usaha Anda sendiri."))
         application = BoothApplication.objects.create(event=event, business=business, note=note)
         application.products.set(products)
-    transaction.on_commit(lambda: _notify(application, "received"))
+        _notify(application, "received")
     return application
 
 
@@ -232,34 +337,76 @@ def _free_booth_number(event):
     return next(n for n in range(1, event.booths + 1) if n not in taken)
 
 
+def _offer_free_booths(event, now=None):
+    """Offer each booth nobody holds to the next on the waiting list, in order.
+
+    The caller holds the lock on the event's row. Accepted plus offered stays within
+    the booths; nothing is offered for an event that is not published or is over.
+    """
+    now = now or timezone.now()
+    if event.status != Event.Status.PUBLISHED or event.end <= now:
+        return []
+    applications = BoothApplication.objects.filter(event=event)
+    free = event.booths - applications.holding_booths().count()
+    if free <= 0:
+        return []
+    offers = []
+    for application in applications.waiting().select_related("business__owner", "event")[:free]:
+        application.status = Status.OFFERED
+        application.save(update_fields=["status"])
+        offer = BoothOffer.objects.create(
+            application=application,
+            offered_at=now,
+            expires_at=now + timedelta(hours=event.offer_hours),
+        )
+        _notify(application, "offered", offer=offer)
+        offers.append(offer)
+    return offers
+
+
+def offer_free_booths(*, event, now=None):
+    """Staff raised the quota (or a booth freed elsewhere): offer what is free."""
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        return _offer_free_booths(event, now=now)
+
+
 def accept_application(*, application, by=None, booth_number=None, notify=True):
-    """Accept with a booth number, unless every booth is taken (ValidationError)."""
+    """Accept with a booth number, unless every booth is held (ValidationError)."""
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=application.event_id)
         application = BoothApplication.objects.select_for_update().get(pk=application.pk)
         _transition(application, Status.ACCEPTED)
-        accepted = BoothApplication.objects.filter(event=event).accepted().count()
-        if accepted >= event.booths:
+        if application.status == Status.OFFERED:
+            raise ValidationError(
+                _("Stan ini sedang ditawarkan; pemohon mengambilnya lewat tautan tawaran.")
+            )
+        held = BoothApplication.objects.filter(event=event).holding_booths().count()
+        if held >= event.booths:
             raise ValidationError(
                 _("Semua %(n)s stan untuk %(event)s sudah terisi. Masukkan ke daftar tunggu.")
                 % {"n": event.booths, "event": event.title},
                 code="full",
             )
-        if booth_number is None:
-            booth_number = _free_booth_number(event)
-        elif (
-            not 1 <= booth_number <= event.booths
-            or BoothApplication.objects.filter(event=event, booth_number=booth_number).exists()
-        ):
-            raise ValidationError(_("Nomor stan %(n)s tidak tersedia.") % {"n": booth_number})
-        application.status = Status.ACCEPTED
-        application.booth_number = booth_number
-        application.decided_at = timezone.now()
-        application.decided_by = by
-        application.save()
-    if notify:
-        transaction.on_commit(lambda: _notify(application, "accepted"))
+        _take_booth(application, event, booth_number=booth_number, by=by)
+        if notify:
+            _notify(application, "accepted")
     return application
+
+
+def _take_booth(application, event, *, booth_number=None, by=None):
+    if booth_number is None:
+        booth_number = _free_booth_number(event)
+    elif (
+        not 1 <= booth_number <= event.booths
+        or BoothApplication.objects.filter(event=event, booth_number=booth_number).exists()
+    ):
+        raise ValidationError(_("Nomor stan %(n)s tidak tersedia.") % {"n": booth_number})
+    application.status = Status.ACCEPTED
+    application.booth_number = booth_number
+    application.decided_at = timezone.now()
+    application.decided_by = by
+    application.save()
 
 
 def waitlist_application(*, application, by=None):
@@ -271,34 +418,44 @@ def waitlist_application(*, application, by=None):
         application.decided_at = timezone.now()
         application.decided_by = by
         application.save()
-    transaction.on_commit(lambda: _notify(application, "waiting"))
+        _notify(application, "waiting")
     return application
 
 
+def _close_offer(application, state, now):
+    """Close the open offer of an application, if any; returns it."""
+    offer = BoothOffer.objects.select_for_update().open().filter(application=application).first()
+    if offer is not None:
+        offer.state = state
+        offer.answered_at = now
+        offer.save(update_fields=["state", "answered_at"])
+    return offer
+
+
 def _release(application, status, by):
-    """Set a final status; if a booth frees up, offer it to the first on the waiting list."""
+    """Set a final status; a booth it held is offered to the next on the waiting list."""
+    now = timezone.now()
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=application.event_id)
         application = BoothApplication.objects.select_for_update().get(pk=application.pk)
         _transition(application, status)
-        freed = application.booth_number
+        if application.status == Status.OFFERED:
+            _close_offer(
+                application,
+                BoothOffer.State.DECLINED
+                if status == Status.WITHDRAWN
+                else BoothOffer.State.CANCELLED,
+                now,
+            )
         application.status = status
         application.booth_number = None
-        application.decided_at = timezone.now()
+        application.decided_at = now
         application.decided_by = by
         application.save()
-        promoted = None
-        if freed is not None and not event.is_past:
-            first = BoothApplication.objects.filter(event=event).waiting().first()
-            if first is not None:
-                promoted = accept_application(
-                    application=first, by=by, booth_number=freed, notify=False
-                )
-    if status == Status.REJECTED:
-        transaction.on_commit(lambda: _notify(application, "rejected"))
-    if promoted is not None:
-        transaction.on_commit(lambda: _notify(promoted, "offered"))
-    return application, promoted
+        if status == Status.REJECTED:
+            _notify(application, "rejected")
+        offers = _offer_free_booths(event, now=now)
+    return application, offers
 
 
 def reject_application(*, application, by=None):
@@ -306,5 +463,77 @@ def reject_application(*, application, by=None):
 
 
 def withdraw_application(*, application, by=None):
-    """The owner withdraws; returns (application, the waiting one promoted or None)."""
+    """The owner withdraws; returns (application, the offers made for what it freed)."""
     return _release(application, Status.WITHDRAWN, by)
+
+
+# --- Booth offers -------------------------------------------------------------
+
+
+def accept_offer(*, offer, now=None):
+    """The applicant takes the offered booth through the signed link."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=offer.application.event_id)
+        offer = BoothOffer.objects.select_for_update().get(pk=offer.pk)
+        application = BoothApplication.objects.select_for_update().get(pk=offer.application_id)
+        if not offer.is_answerable(now) or application.status != Status.OFFERED:
+            raise ValidationError(
+                _("Tawaran ini sudah tidak berlaku (%(state)s).")
+                % {
+                    "state": offer.get_state_display()
+                    if offer.state != BoothOffer.State.OPEN
+                    else BoothOffer.State.LAPSED.label
+                },
+                code="closed",
+            )
+        if event.status != Event.Status.PUBLISHED:
+            raise ValidationError(_("Acara ini tidak lagi dibuka untuk stan."), code="closed")
+        _take_booth(application, event)
+        offer.state = BoothOffer.State.ACCEPTED
+        offer.answered_at = now
+        offer.save(update_fields=["state", "answered_at"])
+        _notify(application, "accepted")
+    return application
+
+
+def decline_offer(*, offer, now=None):
+    """The applicant turns the booth down: they leave the list, the next one is offered."""
+    if not offer.is_answerable(now):
+        raise ValidationError(_("Tawaran ini sudah tidak berlaku."), code="closed")
+    application, _offers = _release(offer.application, Status.WITHDRAWN, None)
+    return application
+
+
+def expire_booth_offers(*, now=None):
+    """Lapse every open offer past its deadline and offer its booth to the next.
+
+    Safe to run often and beside the web workers: each offer is re-read under the lock
+    on its event's row, so one just accepted is left alone. Returns the number lapsed.
+    """
+    now = now or timezone.now()
+    lapsed = 0
+    due = BoothOffer.objects.lapsed_by(now).values_list("pk", "application__event_id")
+    for offer_pk, event_pk in list(due):
+        with transaction.atomic():
+            event = Event.objects.select_for_update().get(pk=event_pk)
+            offer = (
+                BoothOffer.objects.select_for_update()
+                .lapsed_by(now)
+                .filter(pk=offer_pk)
+                .select_related("application__business__owner", "application__event")
+                .first()
+            )
+            if offer is None:
+                continue  # answered meanwhile
+            offer.state = BoothOffer.State.LAPSED
+            offer.answered_at = now
+            offer.save(update_fields=["state", "answered_at"])
+            application = offer.application
+            application.status = Status.LAPSED
+            application.decided_at = now
+            application.save(update_fields=["status", "decided_at"])
+            _notify(application, "lapsed")
+            _offer_free_booths(event, now=now)
+            lapsed += 1
+    return lapsed

@@ -18,4 +18,5 @@ urlpatterns = [
     path("kalender/<slug:kind>.ics", views.calendar_feed, name="kind_feed"),
     path("stan/", views.my_applications, name="my_applications"),
     path("stan/<int:pk>/tarik/", views.withdraw, name="withdraw"),
+    path("stan/tawaran/<str:token>/", views.offer, name="offer"),
 ]

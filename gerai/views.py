@@ -15,7 +15,15 @@ from django.views.decorators.http import require_POST
 from gerai import feeds, services
 from gerai.calendar import month_grid, parse_month, shift_month
 from gerai.forms import BoothApplicationForm, EventFilterForm
-from gerai.models import BoothApplication, Event, EventKind, ShowroomItem, Space, Venue
+from gerai.models import (
+    BoothApplication,
+    BoothOffer,
+    Event,
+    EventKind,
+    ShowroomItem,
+    Space,
+    Venue,
+)
 from ikm_registry.models import Product
 from tangerang_ikm.cache import public_page
 
@@ -269,3 +277,44 @@ def withdraw(request, pk):
         request, _("Pendaftaran untuk %(event)s ditarik.") % {"event": application.event.title}
     )
     return redirect("gerai:my_applications")
+
+
+# --- Booth offers (signed link from the e-mail) ---------------------------------
+
+
+def offer(request, token):
+    """Take or turn down an offered booth. The signed link is the key: the e-mail may be
+    opened on a phone where the owner is not logged in."""
+    booth_offer = BoothOffer.from_token(token)
+    if booth_offer is None:
+        raise Http404
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "accept":
+                application = services.accept_offer(offer=booth_offer)
+                messages.success(
+                    request,
+                    _("Stan nomor %(n)s di %(event)s sekarang milik Anda.")
+                    % {"n": application.booth_number, "event": application.event.display_title},
+                )
+            elif action == "decline":
+                services.decline_offer(offer=booth_offer)
+                messages.info(
+                    request, _("Tawaran ditolak. Stan ini ditawarkan kepada IKM berikutnya.")
+                )
+            else:
+                messages.error(request, _("Pilih ambil atau tolak."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect(request.path)
+    return render(
+        request,
+        "gerai/offer.html",
+        {
+            "offer": booth_offer,
+            "application": booth_offer.application,
+            "event": booth_offer.application.event,
+            "answerable": booth_offer.is_answerable(),
+        },
+    )

@@ -136,7 +136,9 @@ def test_admin_actions_allocate_booths_and_email_owners(
             {"action": "reject", "_selected_action": [first.pk]},
         )
     second.refresh_from_db()
-    assert (second.status, second.booth_number) == (BoothApplication.Status.ACCEPTED, 1)
+    # Rejecting frees the booth: it is offered to the waiting one, who must take it.
+    assert (second.status, second.booth_number) == (BoothApplication.Status.OFFERED, None)
+    assert "Tawaran stan untuk Anda" in mail.outbox[-1].subject
 
 
 def test_series_action_generates_events(client, venue_manager):

@@ -45,7 +45,7 @@ def test_accepting_gives_booth_numbers_until_full(event, django_capture_on_commi
 
 
 @pytest.mark.django_db
-def test_a_freed_booth_goes_to_the_first_on_the_waiting_list(
+def test_a_freed_booth_is_offered_to_the_first_on_the_waiting_list(
     event, django_capture_on_commit_callbacks
 ):
     a, b, first, second = applications(event, 4)
@@ -55,20 +55,21 @@ def test_a_freed_booth_goes_to_the_first_on_the_waiting_list(
     services.waitlist_application(application=second)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        withdrawn, promoted = services.withdraw_application(application=a)
+        withdrawn, offers = services.withdraw_application(application=a)
     assert withdrawn.status == Status.WITHDRAWN and withdrawn.booth_number is None
-    assert promoted.pk == first.pk
+    assert [o.application_id for o in offers] == [first.pk]
     first.refresh_from_db()
     second.refresh_from_db()
-    assert (first.status, first.booth_number) == (Status.ACCEPTED, 1)
+    # An offer, not an acceptance: the booth is held until the first one answers.
+    assert (first.status, first.booth_number) == (Status.OFFERED, None)
     assert second.status == Status.WAITING
     assert [m.to for m in mail.outbox] == [[first.business.owner.email]]
-    assert "Stan nomor 1 sekarang untuk Anda" in mail.outbox[0].body
-    # Rejecting an accepted one frees its booth too.
+    assert offers[0].get_absolute_url() in mail.outbox[0].body
+    # Rejecting an accepted one frees its booth too: the next one is offered it.
     services.reject_application(application=b)
     second.refresh_from_db()
-    assert (second.status, second.booth_number) == (Status.ACCEPTED, 2)
-    assert BoothApplication.objects.accepted().count() == 2
+    assert (second.status, second.booth_number) == (Status.OFFERED, None)
+    assert BoothApplication.objects.holding_booths().count() == 2
 
 
 @pytest.mark.django_db
@@ -160,6 +161,6 @@ def test_concurrent_withdrawals_promote_each_waiting_application_once(reference_
     for thread in threads:
         thread.join()
     statuses = dict(BoothApplication.objects.values_list("pk", "status"))
-    assert statuses[w1.pk] == statuses[w2.pk] == Status.ACCEPTED
+    assert statuses[w1.pk] == statuses[w2.pk] == Status.OFFERED
     assert statuses[w3.pk] == Status.WAITING
-    assert BoothApplication.objects.filter(event=event).accepted().count() == 2
+    assert BoothApplication.objects.filter(event=event).holding_booths().count() == 2

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 
 from gerai import services
-from gerai.models import BoothApplication
+from gerai.models import BoothApplication, BoothOffer
 from tests.factories import BusinessFactory, ProductFactory
 from tests.gerai.factories import BoothApplicationFactory, BoothEventFactory, EventFactory
 from tests.queries import assert_fixed_queries
@@ -136,8 +136,11 @@ def test_withdrawing_frees_the_booth_for_the_waiting_list(
     mine.refresh_from_db()
     theirs.refresh_from_db()
     assert mine.status == Status.WITHDRAWN
-    assert (theirs.status, theirs.booth_number) == (Status.ACCEPTED, 1)
+    # The freed booth is offered to the next in line, not given away.
+    assert (theirs.status, theirs.booth_number) == (Status.OFFERED, None)
+    assert theirs.offers.get().state == BoothOffer.State.OPEN
     assert mail.outbox[-1].to == [business_b.owner.email]
+    assert theirs.offers.get().get_absolute_url() in mail.outbox[-1].body
     # A withdrawn application cannot be withdrawn again.
     response = client.post(f"/gerai/stan/{mine.pk}/tarik/", follow=True)
     assert "tidak dapat ditarik lagi" in response.content.decode()
