@@ -116,6 +116,15 @@ class BusinessForm(forms.ModelForm):
             "16 digit, tidak wajib. Tidak pernah dipublikasikan; disimpan terenkripsi."
         )
         self.fields["phone"].help_text = _("mis. 0812-3456-7890")
+        # PP 7/2021 gives two classes: say which figure sets which.
+        self.fields["capital"].help_text = _(
+            "Tidak termasuk tanah dan bangunan. Menentukan skala usaha menurut modal "
+            "(dipakai saat pendaftaran)."
+        )
+        self.fields["annual_sales"].help_text = _(
+            "Hasil penjualan setahun. Menentukan skala usaha menurut omzet, yang dipakai "
+            "program pemberdayaan seperti misi dagang."
+        )
         if self.instance.pk:
             self.initial["npwp"] = self.instance.npwp
             from ikm_registry.templatetags.registry import phone_input
