@@ -19,7 +19,7 @@ help:
 	@echo "make test   run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL)"
 	@echo "           (on $(TEST_WORKERS) processes, then the browser tests; one file: make test PYTEST_ARGS=tests/portal/test_i18n.py)"
 	@echo "make lint   ruff check and format check"
-	@echo "make multiprocess  prove two app servers share PostgreSQL, Redis, S3 and the task queue (~40 s)"
+	@echo "make multiprocess  prove two app servers share PostgreSQL, Redis, S3 and the task queue, then the default config behind nginx (~90 s)"
 	@echo "make worker run the background task worker (TASKS_BACKEND=database)"
 	@echo "make backup back up the database and all files into var/backups/"
 
@@ -91,7 +91,7 @@ check-deploy: install
 # Two gunicorn servers + moto S3 + Redis + PostgreSQL + a task worker: see tests/multiprocess/run.py.
 # Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (PROOF_* variables override).
 multiprocess: install
-	$(PY) -m tests.multiprocess.run
+	$(PY) -m tests.multiprocess
 
 worker: install
 	TASKS_BACKEND=database $(PY) manage.py db_worker --no-reload

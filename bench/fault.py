@@ -9,13 +9,13 @@ whether the test passed, failed or was interrupted.
 Eight clients sign up new accounts through gunicorn (2 workers) the way a person does:
 they load the form, wait a few seconds (the form refuses instant posts) and post it,
 each from its own address behind one trusted proxy (so the per-address limit of the
-sign-up form does not refuse them). Meanwhile PostgreSQL is stopped for 4 s and
+sign-up form does not refuse them). Meanwhile PostgreSQL is stopped for 5 s (once a first sign-up has succeeded) and
 started again. It passes only when every one of these holds:
 
   - at least one sign-up succeeded before the outage;
   - while PostgreSQL was down, /healthz answered 503, and so did every refused write:
     no 500, no other status, and no connection error or timeout (status 0) anywhere;
-  - /healthz answered 200 again within 10 s of PostgreSQL starting, without a restart
+  - /healthz answered 200 again within 15 s of PostgreSQL starting (a busy 2-core machine), without a restart
     of gunicorn, and at least one sign-up succeeded after that;
   - every sign-up that answered success (302) is in the database.
 
@@ -48,8 +48,8 @@ WRITERS = 8
 # Generous timeouts: the machine may be busy; a request that hangs past them is a defect.
 # The sign-up form refuses a post sent sooner than this after the form was shown.
 FILL_SECONDS = 3.2
-BEFORE, OUTAGE, AFTER = 9, 4, 12
-RECOVERY_LIMIT = 10
+BEFORE, OUTAGE, AFTER = 6, 5, 15
+RECOVERY_LIMIT = 15
 INPUT = re.compile(r"<input\b[^>]*>", re.I)
 ATTR = re.compile(r'([\w-]+)="([^"]*)"')
 
@@ -150,9 +150,15 @@ def run():
         try:
             for t in threads:
                 t.start()
+            # The outage starts once sign-ups demonstrably work (a busy machine is slow to
+            # serve the first ones), and not before BEFORE seconds.
+            deadline = time.monotonic() + 90
             time.sleep(BEFORE)
+            while time.monotonic() < deadline and not any(s == 302 for _, s, _ in writes):
+                time.sleep(0.5)
+            down_at = time.monotonic()  # a request from here on may meet a stopping server
             pg("stop")
-            down_at = time.monotonic()
+            stopped_at = time.monotonic()
             time.sleep(OUTAGE)
             start_at = time.monotonic()
             pg("start")
@@ -172,7 +178,7 @@ def run():
     refused = [(t, status) for t, status, _ in writes if status != 302]
     lost = [email for _, email in succeeded if email not in stored]
     before = [t for t, _ in succeeded if t < down_at]
-    during = sorted({s for t, s in health if down_at < t < start_at})
+    during = sorted({s for t, s in health if stopped_at < t < start_at})
     recovered = next((t for t, s in health if t > up_at and s == 200), None)
     after = [t for t, _ in succeeded if recovered is not None and t > recovered]
     unexpected = sorted({s for _, s in refused if s != 503})
@@ -208,7 +214,11 @@ def run():
     if not all(checks.values()):
         # The timeline, in seconds from the moment PostgreSQL was stopped.
         print("sign-ups:", " ".join(f"{t - down_at:+.1f}:{s}" for t, s, _ in writes))
-        print("healthz:", " ".join(f"{t - down_at:+.1f}:{s}" for t, s in health if s != 200))
+        print(
+            "healthz:",
+            " ".join(f"{t - down_at:+.1f}:{s}" for t, s in health if t > down_at - 1),
+            f"(PostgreSQL started at {start_at - down_at:+.1f}, up at {up_at - down_at:+.1f})",
+        )
     return all(checks.values())
 
 

@@ -10,6 +10,5 @@ urlpatterns = [
     path("_proof/private/", views.private_file),
     path("_proof/limited/", views.limited),
     path("_proof/mail/", views.queue_mail),
-    path("_proof/rename/", views.rename_business),
     *portal_urlpatterns,
 ]

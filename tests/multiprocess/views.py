@@ -71,15 +71,3 @@ def queue_mail(request):
         language=request.user.language,
     )
     return JsonResponse({"server": SERVER, "task": str(result.id), "status": result.status})
-
-
-@login_required
-@require_POST
-def rename_business(request):
-    """A write through the ORM on this server (its receivers drop the staff pages)."""
-    from ikm_registry.models import Business
-
-    business = Business.objects.get(slug="proof-rotan")
-    business.name = request.POST["name"]
-    business.save()
-    return JsonResponse({"server": SERVER, "name": business.name})
