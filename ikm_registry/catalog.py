@@ -3,6 +3,7 @@
 Everything here starts from `Business.objects.verified()` or `Product.objects.public()`,
 so drafts, returned, unverified and archived data cannot leak through a forgotten filter.
 Owners mark inquiries answered through `inquiries.inquiries_for_owner` (404 for others).
+The inquiry form has its own page (views_inquiry.py), so these pages carry no token.
 """
 
 from django.contrib import messages
@@ -12,16 +13,13 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ikm_registry import inquiries
 from ikm_registry.forms_catalog import CatalogFilterForm, valid_certificates
-from ikm_registry.forms_inquiry import InquiryForm
 from ikm_registry.models import Business, Certificate, Product, ProductPhoto
 from tangerang_ikm.cache import public_page
-from tangerang_ikm.ratelimit import client_ip
 
 PAGE_SIZE = 24
 # The most matches a list counts: beyond it, "more than 1.000" and 42 pages to page,
@@ -125,34 +123,6 @@ def export_countries(business):
     return list(seen.values())
 
 
-def _inquiry_form(request, business, product=None):
-    """The inquiry form on a product or business page: (form, redirect or None)."""
-    if request.method != "POST":
-        return InquiryForm(), None
-    ip = client_ip(request)
-    form = InquiryForm(request.POST, ip=ip)
-    if form.is_valid():
-        inquiries.submit_inquiry(
-            form=form, business=business, product=product, language=get_language(), ip=ip
-        )
-        messages.success(
-            request,
-            _(
-                "Terima kasih. Permintaan Anda sudah dikirim kepada %(business)s dan "
-                "Disperindag Kabupaten Tangerang; mereka akan membalas ke e-mail Anda."
-            )
-            % {"business": business.name},
-        )
-        return form, redirect(request.path + "#permintaan")
-    return form, None
-
-
-def _inquiry_status(form):
-    """429 when a rate limit refused the form, 200 otherwise."""
-    codes = {error.code for error in form.non_field_errors().as_data()} if form.errors else set()
-    return 429 if codes & {"rate_ip", "rate_email"} else 200
-
-
 @public_page
 def product_detail(request, slug):
     product = get_object_or_404(
@@ -160,9 +130,6 @@ def product_detail(request, slug):
         slug=slug,
     )
     business = product.business
-    form, done = _inquiry_form(request, business, product)
-    if done:
-        return done
     photos = list(product.photos.order_by("position", "pk"))
     more = list(
         public_products()
@@ -178,14 +145,8 @@ def product_detail(request, slug):
         "countries": export_countries(business),
         "commodities": list(business.commodities.all()),
         "more_products": more,
-        "form": form,
     }
-    return render(
-        request,
-        "ikm_registry/catalog/product_detail.html",
-        context,
-        status=_inquiry_status(form),
-    )
+    return render(request, "ikm_registry/catalog/product_detail.html", context)
 
 
 @public_page
@@ -193,9 +154,6 @@ def business_detail(request, slug):
     business = get_object_or_404(
         Business.objects.verified().select_related("desa__kecamatan"), slug=slug
     )
-    form, done = _inquiry_form(request, business)
-    if done:
-        return done
     products = public_products().filter(business=business).order_by("-export_ready", "name")
     context = {
         "business": business,
@@ -203,14 +161,8 @@ def business_detail(request, slug):
         "certificates": certificate_kinds(business),
         "countries": export_countries(business),
         "commodities": list(business.commodities.all()),
-        "form": form,
     }
-    return render(
-        request,
-        "ikm_registry/catalog/business_detail.html",
-        context,
-        status=_inquiry_status(form),
-    )
+    return render(request, "ikm_registry/catalog/business_detail.html", context)
 
 
 # --- Owners: their inquiries -------------------------------------------------

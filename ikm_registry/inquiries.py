@@ -1,67 +1,23 @@
-"""Buyer inquiries: storing one, telling the owner and the office, rate limits, answering."""
+"""Buyer inquiries: storing one, telling the owner and the office, answering.
 
-import hashlib
+Rate limits are the inquiry form's (tangerang_ikm.forms.GuardedFormMixin)."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from ikm_registry.models import Business, Inquiry
 from tangerang_ikm.mail import send_templated_mail
 
-# (how many, per seconds). Settings may override either.
-DEFAULT_IP_LIMIT = (10, 60 * 60)
-DEFAULT_EMAIL_LIMIT = (5, 60 * 60)
 
-
-def _key(kind, value):
-    digest = hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
-    return f"inquiry-rate:{kind}:{digest}"
-
-
-def _limit(name, default):
-    return getattr(settings, name, default)
-
-
-def _over(kind, value, limit):
-    if not value:
-        return False
-    count, _seconds = limit
-    return (cache.get(_key(kind, value)) or 0) >= count
-
-
-def _count(kind, value, limit):
-    if not value:
-        return
-    _count_max, seconds = limit
-    key = _key(kind, value)
-    # add() starts the window only once; incr() is atomic on Redis and Memcached.
-    cache.add(key, 0, timeout=seconds)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=seconds)
-
-
-def over_ip_limit(ip):
-    return _over("ip", ip, _limit("INQUIRY_RATE_LIMIT_IP", DEFAULT_IP_LIMIT))
-
-
-def over_email_limit(email):
-    return _over("email", email, _limit("INQUIRY_RATE_LIMIT_EMAIL", DEFAULT_EMAIL_LIMIT))
-
-
-def submit_inquiry(*, form, business, product=None, language="id", ip=""):
-    """Store a valid InquiryForm's inquiry, count it against the limits, send the e-mails."""
+def submit_inquiry(*, form, business, product=None, language="id"):
+    """Store a valid InquiryForm's inquiry and send the e-mails."""
     with transaction.atomic():
         inquiry = form.save(commit=False)
         inquiry.business = business
         inquiry.product = product
         inquiry.language = language
         inquiry.save()
-    _count("ip", ip, _limit("INQUIRY_RATE_LIMIT_IP", DEFAULT_IP_LIMIT))
-    _count("email", inquiry.email, _limit("INQUIRY_RATE_LIMIT_EMAIL", DEFAULT_EMAIL_LIMIT))
     notify(inquiry)
     return inquiry
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ikm_registry import catalog, views
+from ikm_registry import catalog, views, views_inquiry
 
 app_name = "ikm_registry"
 
@@ -40,8 +40,14 @@ urlpatterns = [
 urlpatterns += [
     path("katalog/", catalog.product_list, name="catalog"),
     path("katalog/<slug:slug>/", catalog.product_detail, name="catalog_product"),
+    path("katalog/<slug:slug>/tanya/", views_inquiry.product_inquiry, name="product_inquiry"),
     path("ikm-direktori/", catalog.business_list, name="directory"),
     path("ikm-direktori/<slug:slug>/", catalog.business_detail, name="directory_business"),
+    path(
+        "ikm-direktori/<slug:slug>/tanya/",
+        views_inquiry.business_inquiry,
+        name="business_inquiry",
+    ),
     path("permintaan-pembeli/", catalog.owner_inquiries, name="owner_inquiries"),
     path(
         "permintaan-pembeli/<int:pk>/dijawab/",

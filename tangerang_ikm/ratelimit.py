@@ -1,24 +1,32 @@
-"""Rate limits that count across every app server, through the shared cache.
+"""The portal's one rate limiter: counts that hold across every worker and app server.
 
-Counting lives in CACHES["default"] (Redis in production), never in process memory, so
-two requests answered by two app servers count against the same limit::
+Counting lives in the "limits" cache (settings.CACHES["limits"]): the shared cache
+(Redis) when one is configured, else a table in the database. Never process memory, so
+two requests answered by two workers count against the same limit::
 
     from tangerang_ikm.ratelimit import ratelimit
 
     @ratelimit("inquiry", limit=10, window=3600)          # 10 POSTs per hour per client
     def send_inquiry(request, slug): ...
 
-or, inside a view or form, ``if is_limited("inquiry", client_ip(request), limit=10,
-window=3600): ...``. Login throttling is django-axes' job (see settings.AXES_*).
+or, inside a form, ``if is_limited("signup-ip", client_ip(request), limit=10,
+window=3600): ...`` (forms use `tangerang_ikm.forms.GuardedFormMixin`, which does this
+for them). Login throttling is django-axes' job (see settings.AXES_*): it counts in the
+database as well.
 """
 
 import functools
+import hashlib
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+
+def limits_cache():
+    return caches["limits"]
 
 
 def client_ip(request):
@@ -48,10 +56,21 @@ def login_username(request, credentials=None):
     return (value or "").strip().lower() or None
 
 
+def _key(scope, ident, bucket):
+    # Hashed: e-mail addresses are not kept readable, and any value makes a valid key.
+    digest = hashlib.sha256(str(ident).strip().lower().encode()).hexdigest()[:32]
+    return f"ratelimit:{scope}:{digest}:{bucket}"
+
+
 def hit(scope, ident, *, window):
-    """Count one request for (scope, ident) in the current fixed window; return the count."""
+    """Count one request for (scope, ident) in the current fixed window; return the count.
+
+    Redis increments atomically; the database cache reads and writes the count, so two
+    requests arriving in the same instant may count once (never more than once each).
+    """
+    cache = limits_cache()
     bucket = int(time.time() // window)
-    key = f"ratelimit:{scope}:{ident}:{bucket}"
+    key = _key(scope, ident, bucket)
     if cache.add(key, 1, timeout=window + 1):
         return 1
     try:
@@ -62,8 +81,23 @@ def hit(scope, ident, *, window):
 
 
 def is_limited(scope, ident, *, limit, window):
-    """Record a request and say whether it goes over `limit` per `window` seconds."""
+    """Record a request and say whether it goes over `limit` per `window` seconds.
+
+    An empty `ident` (no address, no e-mail) is never limited and not counted.
+    """
+    if not ident:
+        return False
     return hit(scope, ident, window=window) > limit
+
+
+def use_once(scope, value, *, timeout):
+    """True the first time `value` is presented in `scope` (within `timeout`), then False.
+
+    Atomic on every backend (`add` writes only when the key is absent), so a replayed
+    value is refused however many workers it is sent to at once.
+    """
+    digest = hashlib.sha256(value.encode()).hexdigest()
+    return limits_cache().add(f"once:{scope}:{digest}", 1, timeout=timeout)
 
 
 def ratelimit(scope, *, limit, window, methods=("POST",), key=client_ip):

@@ -135,13 +135,42 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 # Local memory by default (one process); in production `redis://host:6379/0`, which
 # django-environ maps to Django's built-in RedisCache, used as it is.
-# Everything that must be shared between app servers (sessions, rate limits, cached
-# fragments) goes through this cache or the database, never process memory.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 CACHES["default"].setdefault("KEY_PREFIX", env.str("CACHE_KEY_PREFIX", default="ikm"))
-# Sessions are written to the database and read through the cache: a login made on
-# one app server is valid on every other, and survives a cache flush.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# A cache that every worker process and app server sees (Redis, Memcached, the database).
+# Process memory (locmem) and the dummy cache are each worker's own; a file cache is
+# each machine's own.
+SHARED_CACHE = not CACHES["default"]["BACKEND"].endswith(
+    ("locmem.LocMemCache", "dummy.DummyCache", "filebased.FileBasedCache")
+)
+# Counts that must hold across every worker (rate limits, used form start times) live
+# in the "limits" cache: the shared cache when there is one, else a table in the
+# database (created by tangerang_ikm's migration 0002, so `migrate` alone sets it up).
+RATELIMIT_CACHE_TABLE = "ikm_ratelimit_cache"
+CACHES["limits"] = (
+    {**CACHES["default"], "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"] + "-limits"}
+    if SHARED_CACHE
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": RATELIMIT_CACHE_TABLE,
+        # Expired windows are culled as the table grows past this many rows.
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    }
+)
+# Sessions live in the database, read through the cache only when the cache is shared:
+# with a per-process cache, a logout on one worker would leave the session alive in
+# another worker's memory.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if SHARED_CACHE
+    else "django.contrib.sessions.backends.db"
+)
+# How many worker processes (gunicorn reads WEB_CONCURRENCY as its --workers) and app
+# servers run this configuration. `check --deploy` refuses a per-process cache in
+# production when either is above 1 (tangerang_ikm/checks.py): fragments cached by one
+# worker would not be dropped by a change made through another.
+WEB_CONCURRENCY = env.int("WEB_CONCURRENCY", default=1)
+APP_SERVERS = env.int("APP_SERVERS", default=1)
 # Public pages tell browsers and a reverse proxy that visitors without a session may
 # get the same copy for this long (Cache-Control max-age), and a stale one while it is
 # fetched again for this much longer (stale-while-revalidate): tangerang_ikm/cache.py,
@@ -191,6 +220,13 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 # Private documents (certificates, deal documents): outside MEDIA_ROOT, never given a
 # URL, served only by permission-checked views through tangerang_ikm.storage.serve_private.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private")
+# Public media (product photos, logos, posters) on the filesystem: with DEBUG off the app
+# serves MEDIA_URL itself (tangerang_ikm/views.py, media) unless SERVE_MEDIA=false says a
+# proxy does. With MEDIA_ACCEL_REDIRECT set (an nginx `internal` location such as
+# `/_media/` aliased to MEDIA_ROOT) the app only answers X-Accel-Redirect and nginx sends
+# the bytes. Private documents are never under MEDIA_ROOT, so never served this way.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
+MEDIA_ACCEL_REDIRECT = env.str("MEDIA_ACCEL_REDIRECT", default="")
 
 # STORAGE_BACKEND=filesystem (default) or s3 (any S3-compatible store via django-storages).
 STORAGE_BACKEND = env.str("STORAGE_BACKEND", default="filesystem")
@@ -327,6 +363,9 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_HTTPONLY = True
+# The language cookie (set by the language switcher) is read by the server only.
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 
 if not DEBUG:
     # Behind a TLS-terminating load balancer that sets X-Forwarded-Proto.
@@ -337,6 +376,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     # /healthz is probed over plain HTTP by the load balancer.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Login throttling (django-axes). Failures are counted in the database, so every app

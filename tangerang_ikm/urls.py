@@ -31,10 +31,7 @@ account_patterns = [
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "sandi/lupa/",
-        auth_views.PasswordResetView.as_view(
-            email_template_name="registration/password_reset_email.txt",
-            subject_template_name="registration/password_reset_subject.txt",
-        ),
+        views.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

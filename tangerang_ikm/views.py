@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.db.utils import DatabaseError
@@ -14,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from tangerang_ikm.accounts import account_mail_allowed
 from tangerang_ikm.cache import public_page
-from tangerang_ikm.forms import LoginForm, ResendConfirmationForm, SignUpForm
+from tangerang_ikm.forms import LoginForm, PasswordResetForm, ResendConfirmationForm, SignUpForm
 from tangerang_ikm.mail import send_templated_mail
-from tangerang_ikm.ratelimit import is_limited
 from tangerang_ikm.tokens import email_confirmation_token
 
 User = get_user_model()
@@ -84,14 +85,6 @@ def send_confirmation(request, user):
     )
 
 
-def account_mail_allowed(user):
-    """At most five account e-mails (confirmations, "you have an account") an hour to one
-    address, however they are asked for: sign-up and resend answer the same either way, so
-    a stranger cannot flood an inbox. Counted per address, not per client, because a
-    whole workshop registering from one venue's network shares an address."""
-    return not is_limited("account-mail", user.email.lower(), limit=5, window=3600)
-
-
 def send_account_exists(request, user):
     """Someone signed up with a registered address: tell its owner, not the visitor. An
     unconfirmed account gets a new confirmation link instead, which is what its owner
@@ -114,7 +107,7 @@ def send_account_exists(request, user):
 def signup(request):
     if request.user.is_authenticated:
         return redirect("home")
-    form = SignUpForm(request.POST or None)
+    form = SignUpForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         user = form.existing_user
         if user is None:
@@ -126,10 +119,12 @@ def signup(request):
             # Hash the password anyway: answering faster would tell that the address has an
             # account. Its owner learns of the attempt by e-mail; the account is unchanged.
             make_password(form.cleaned_data["password1"])
-            if account_mail_allowed(user):
+            if account_mail_allowed(user.email):
                 send_account_exists(request, user)
         return redirect("signup_done")
-    return render(request, "account/signup.html", {"form": form})
+    return render(
+        request, "account/signup.html", {"form": form}, status=429 if form.rate_limited else 200
+    )
 
 
 def signup_done(request):
@@ -151,12 +146,12 @@ def confirm_email(request, uidb64, token):
 
 
 def resend_confirmation(request):
-    form = ResendConfirmationForm(request.POST or None)
+    form = ResendConfirmationForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         user = User.objects.filter(
             email__iexact=form.cleaned_data["email"], email_confirmed_at__isnull=True
         ).first()
-        if user is not None and account_mail_allowed(user):
+        if user is not None and account_mail_allowed(user.email):
             send_confirmation(request, user)
         # The same answer either way, so the form does not reveal who has an account.
         messages.info(
@@ -167,4 +162,25 @@ def resend_confirmation(request):
             ),
         )
         return redirect("login")
-    return render(request, "account/resend_confirmation.html", {"form": form})
+    return render(
+        request,
+        "account/resend_confirmation.html",
+        {"form": form},
+        status=429 if form.rate_limited else 200,
+    )
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's view with the guarded form (honeypot, fill time, limits) that queues the
+    mail; 429 when a limit refused it."""
+
+    form_class = PasswordResetForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.rate_limited:
+            response.status_code = 429
+        return response

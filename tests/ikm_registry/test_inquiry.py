@@ -5,15 +5,15 @@ import time
 
 import pytest
 from django.core import mail, signing
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from ikm_registry.forms_inquiry import SIGNING_SALT
 from ikm_registry.models import Inquiry
+from tangerang_ikm.forms import START_SALT as SIGNING_SALT
 from tests.ikm_registry import catalog_fixtures
 
 catalog_world = catalog_fixtures.catalog_world
@@ -22,13 +22,18 @@ pytestmark = pytest.mark.django_db
 
 PRODUCT_URL = "/katalog/keranjang-rotan-bundar/"
 BUSINESS_URL = "/ikm-direktori/anyaman-rotan-sejahtera/"
+# The form has its own page; the product and IKM pages only link to it.
+PRODUCT_ASK = PRODUCT_URL + "tanya/"
+BUSINESS_ASK = BUSINESS_URL + "tanya/"
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     cache.clear()
+    caches["limits"].clear()
     yield
     cache.clear()
+    caches["limits"].clear()
 
 
 def started(seconds_ago=60):
@@ -60,9 +65,9 @@ def assert_everything_typed_is_reshown(body, data):
 
 
 def test_a_buyer_inquiry_is_stored_and_mailed_to_owner_and_office(client, catalog_world, owner):
-    response = client.post(PRODUCT_URL, typed())
+    response = client.post(PRODUCT_ASK, typed())
     assert response.status_code == 302
-    assert response["Location"] == PRODUCT_URL + "#permintaan"
+    assert response["Location"] == PRODUCT_URL
     inquiry = Inquiry.objects.get()
     assert inquiry.business == catalog_world.business
     assert inquiry.product == catalog_world.basket
@@ -88,7 +93,7 @@ def test_a_buyer_inquiry_is_stored_and_mailed_to_owner_and_office(client, catalo
 def test_owner_gets_the_mail_in_their_own_language(client, catalog_world, owner):
     owner.language = "en"
     owner.save()
-    client.post("/en" + PRODUCT_URL, typed())
+    client.post("/en" + PRODUCT_ASK, typed())
     to_owner = mail.outbox[0]
     assert to_owner.subject.startswith("Buyer inquiry from Hiroshi Tanaka")
     assert "Round Rattan Basket" in to_owner.subject
@@ -97,7 +102,7 @@ def test_owner_gets_the_mail_in_their_own_language(client, catalog_world, owner)
 
 
 def test_business_page_inquiry_has_no_product(client, catalog_world):
-    assert client.post(BUSINESS_URL, typed()).status_code == 302
+    assert client.post(BUSINESS_ASK, typed()).status_code == 302
     inquiry = Inquiry.objects.get()
     assert inquiry.product is None and inquiry.business == catalog_world.business
     assert len(mail.outbox) == 2
@@ -107,14 +112,39 @@ def test_business_without_owner_account_mails_its_business_address(client, catal
     business = catalog_world.business
     business.owner = None
     business.save()
-    client.post(BUSINESS_URL, typed())
+    client.post(BUSINESS_ASK, typed())
     assert mail.outbox[0].to == ["usaha-rahasia@example.com"]
     assert mail.outbox[1].to == ["disperindag@tangerangkab.go.id"]
 
 
-def test_the_form_is_on_every_product_and_business_page_without_owner_email(client, catalog_world):
-    for address in (PRODUCT_URL, BUSINESS_URL, "/en" + PRODUCT_URL, "/en" + BUSINESS_URL):
-        body = client.get(address).content.decode()
+def test_every_product_and_business_page_links_to_its_form(client, catalog_world):
+    for page, form in ((PRODUCT_URL, PRODUCT_ASK), (BUSINESS_URL, BUSINESS_ASK)):
+        for prefix in ("", "/en"):
+            body = client.get(prefix + page).content.decode()
+            assert f'href="{prefix}{form}"' in body
+            assert "<form" not in body.split('id="permintaan"')[1]
+
+
+@pytest.mark.parametrize("address", [PRODUCT_URL, BUSINESS_URL, "/en" + PRODUCT_URL])
+def test_product_and_business_pages_are_public_for_visitors_without_a_session(
+    client, catalog_world, settings, address
+):
+    response = client.get(address)
+    assert response.status_code == 200
+    assert "public" in response["Cache-Control"]
+    assert f"max-age={settings.PUBLIC_CACHE_SECONDS}" in response["Cache-Control"]
+    assert not response.cookies  # no CSRF cookie: a proxy may keep it
+    assert "csrfmiddlewaretoken" not in response.content.decode()
+    again = client.get(address, headers={"if-none-match": response["ETag"]})
+    assert again.status_code == 304
+
+
+def test_the_form_page_has_every_field_and_no_owner_email(client, catalog_world):
+    for address in (PRODUCT_ASK, BUSINESS_ASK, "/en" + PRODUCT_ASK, "/en" + BUSINESS_ASK):
+        response = client.get(address)
+        assert "no-cache" in response["Cache-Control"]  # per visitor: never public
+        body = response.content.decode()
+        assert "csrfmiddlewaretoken" in body
         for field in ("name", "company", "country", "email", "phone", "quantity", "message"):
             assert f'name="{field}"' in body, (address, field)
         assert 'name="website"' in body and 'class="hp"' in body  # the honeypot
@@ -124,7 +154,7 @@ def test_the_form_is_on_every_product_and_business_page_without_owner_email(clie
 
 def test_honeypot_refuses_bots_and_keeps_what_was_typed(client, catalog_world):
     data = typed(website="http://spam.example")
-    response = client.post(PRODUCT_URL, data)
+    response = client.post(PRODUCT_ASK, data)
     assert response.status_code == 200
     body = response.content.decode()
     assert "Pesan ditolak: kolom tersembunyi" in body
@@ -134,7 +164,7 @@ def test_honeypot_refuses_bots_and_keeps_what_was_typed(client, catalog_world):
 
 def test_too_fast_submission_is_refused_then_accepted_when_resent(client, catalog_world):
     data = typed(started=started(seconds_ago=0.5))
-    response = client.post(PRODUCT_URL, data)
+    response = client.post(PRODUCT_ASK, data)
     body = response.content.decode()
     assert "Formulir dikirim terlalu cepat" in body
     assert_everything_typed_is_reshown(body, data)
@@ -143,13 +173,13 @@ def test_too_fast_submission_is_refused_then_accepted_when_resent(client, catalo
     token = re.search(r'name="started" value="([^"]+)"', body).group(1)
     assert token == data["started"]
     data["started"] = started(seconds_ago=5)
-    assert client.post(PRODUCT_URL, data).status_code == 302
+    assert client.post(PRODUCT_ASK, data).status_code == 302
 
 
 def test_forged_or_missing_timestamp_is_refused_with_a_fresh_one(client, catalog_world):
     for bad in ("", "12345", started(seconds_ago=60 * 60 * 25)):
         data = typed(started=bad)
-        response = client.post(PRODUCT_URL, data)
+        response = client.post(PRODUCT_ASK, data)
         body = response.content.decode()
         assert "Formulir ini sudah kedaluwarsa" in body
         assert_everything_typed_is_reshown(body, data)
@@ -161,23 +191,23 @@ def test_forged_or_missing_timestamp_is_refused_with_a_fresh_one(client, catalog
 def test_rate_limit_per_ip_address(client, catalog_world, settings):
     settings.INQUIRY_RATE_LIMIT_IP = (2, 3600)
     for n in range(2):
-        assert client.post(PRODUCT_URL, typed(email=f"buyer{n}@example.org")).status_code == 302
+        assert client.post(PRODUCT_ASK, typed(email=f"buyer{n}@example.org")).status_code == 302
     data = typed(email="buyer3@example.org")
-    response = client.post(PRODUCT_URL, data)
+    response = client.post(PRODUCT_ASK, data)
     assert response.status_code == 429
     body = response.content.decode()
     assert "Terlalu banyak permintaan dari jaringan Anda" in body
     assert_everything_typed_is_reshown(body, data)
     assert Inquiry.objects.count() == 2
     # Another address is not affected.
-    assert client.post(PRODUCT_URL, data, REMOTE_ADDR="10.1.2.3").status_code == 302
+    assert client.post(PRODUCT_ASK, data, REMOTE_ADDR="10.1.2.3").status_code == 302
 
 
 def test_rate_limit_per_email_address(client, catalog_world, settings):
     settings.INQUIRY_RATE_LIMIT_EMAIL = (1, 3600)
-    assert client.post(PRODUCT_URL, typed(), REMOTE_ADDR="10.0.0.1").status_code == 302
+    assert client.post(PRODUCT_ASK, typed(), REMOTE_ADDR="10.0.0.1").status_code == 302
     data = typed(email="HIROSHI@tanaka-trading.example")  # the same address, other case
-    response = client.post(BUSINESS_URL, data, REMOTE_ADDR="10.0.0.2")
+    response = client.post(BUSINESS_ASK, data, REMOTE_ADDR="10.0.0.2")
     assert response.status_code == 429
     body = response.content.decode()
     assert "Alamat e-mail ini sudah mengirim terlalu banyak permintaan" in body
@@ -185,12 +215,37 @@ def test_rate_limit_per_email_address(client, catalog_world, settings):
     assert Inquiry.objects.count() == 1
 
 
-def test_rate_limits_are_counted_in_the_shared_cache(client, catalog_world, settings):
+def test_rate_limits_are_counted_in_the_shared_limits_cache(client, catalog_world, settings):
     settings.INQUIRY_RATE_LIMIT_IP = (1, 3600)
-    client.post(PRODUCT_URL, typed())
-    assert client.post(PRODUCT_URL, typed(email="x@example.org")).status_code == 429
-    cache.clear()  # what another process sees is what the cache holds
-    assert client.post(PRODUCT_URL, typed(email="x@example.org")).status_code == 302
+    client.post(PRODUCT_ASK, typed())
+    assert client.post(PRODUCT_ASK, typed(email="x@example.org")).status_code == 429
+    cache.clear()  # the per-process default cache holds no count
+    assert client.post(PRODUCT_ASK, typed(email="x@example.org")).status_code == 429
+    caches["limits"].clear()  # what every process sees is what the limits cache holds
+    assert client.post(PRODUCT_ASK, typed(email="x@example.org")).status_code == 302
+
+
+def test_the_eleventh_attempt_in_an_hour_is_refused_by_default(client, catalog_world):
+    for n in range(10):
+        data = typed(email=f"buyer{n}@example.org", name="" if n % 2 else "Hiroshi")
+        assert client.post(PRODUCT_ASK, data).status_code in (200, 302)  # failed ones count
+    data = typed(email="buyer11@example.org")
+    response = client.post(PRODUCT_ASK, data)
+    assert response.status_code == 429
+    assert_everything_typed_is_reshown(response.content.decode(), data)
+
+
+def test_a_start_time_serves_one_inquiry_only(client, catalog_world):
+    data = typed()
+    assert client.post(PRODUCT_ASK, data).status_code == 302
+    again = client.post(BUSINESS_ASK, {**data, "email": "other@example.org"})
+    assert again.status_code == 200
+    body = again.content.decode()
+    assert "Formulir ini sudah pernah dikirim" in body
+    assert_everything_typed_is_reshown(body, {**data, "email": "other@example.org"})
+    fresh = re.search(r'name="started" value="([^"]+)"', body).group(1)
+    assert fresh != data["started"]
+    assert Inquiry.objects.count() == 1
 
 
 def test_rate_limit_sees_the_client_behind_a_trusted_proxy(client, catalog_world, settings):
@@ -199,28 +254,28 @@ def test_rate_limit_sees_the_client_behind_a_trusted_proxy(client, catalog_world
     via_proxy = {"REMOTE_ADDR": "10.0.0.1"}
     first = typed(email="one@example.org")
     assert (
-        client.post(PRODUCT_URL, first, HTTP_X_FORWARDED_FOR="203.0.113.9", **via_proxy).status_code
+        client.post(PRODUCT_ASK, first, HTTP_X_FORWARDED_FOR="203.0.113.9", **via_proxy).status_code
         == 302
     )
     # Another client behind the same load balancer is not limited by the first one...
     second = typed(email="two@example.org")
     assert (
         client.post(
-            PRODUCT_URL, second, HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.10", **via_proxy
+            PRODUCT_ASK, second, HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.10", **via_proxy
         ).status_code
         == 302
     )
     # ...but the first client is, whatever it writes at the left of the header.
     third = typed(email="three@example.org")
     response = client.post(
-        PRODUCT_URL, third, HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9", **via_proxy
+        PRODUCT_ASK, third, HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9", **via_proxy
     )
     assert response.status_code == 429
 
 
 def test_invalid_fields_are_reported_and_the_rest_is_kept(client, catalog_world):
     data = typed(email="not-an-email", message="")
-    response = client.post(PRODUCT_URL, data)
+    response = client.post(PRODUCT_ASK, data)
     body = response.content.decode()
     assert response.status_code == 200
     assert "Mohon perbaiki kesalahan di bawah ini." in body
@@ -231,8 +286,10 @@ def test_invalid_fields_are_reported_and_the_rest_is_kept(client, catalog_world)
 @pytest.mark.parametrize("marker", ["DraftSecret", "ReturnedSecret", "ArchivedSecret"])
 def test_no_inquiry_to_hidden_businesses(client, catalog_world, marker):
     product = catalog_world.hidden[marker]
-    assert client.post(f"/katalog/{product.slug}/", typed()).status_code == 404
-    assert client.post(f"/ikm-direktori/{product.business.slug}/", typed()).status_code == 404
+    assert client.post(f"/katalog/{product.slug}/tanya/", typed()).status_code == 404
+    assert client.get(f"/katalog/{product.slug}/tanya/").status_code == 404
+    assert client.post(f"/ikm-direktori/{product.business.slug}/tanya/", typed()).status_code == 404
+    assert client.get(f"/ikm-direktori/{product.business.slug}/tanya/").status_code == 404
     assert not Inquiry.objects.exists() and not mail.outbox
 
 
@@ -241,7 +298,7 @@ def test_no_inquiry_to_hidden_businesses(client, catalog_world, marker):
 
 @pytest.fixture
 def inquiry(client, catalog_world):
-    client.post(PRODUCT_URL, typed())
+    client.post(PRODUCT_ASK, typed())
     client.logout()
     return Inquiry.objects.get()
 
@@ -388,7 +445,8 @@ def test_admin_list_query_count_is_fixed(client, catalog_world, admin_staff):
 )
 def test_any_inquiry_input_gets_an_answer_never_an_error(client, catalog_world, values):
     cache.clear()
-    response = client.post(PRODUCT_URL, typed(**values))
+    caches["limits"].clear()
+    response = client.post(PRODUCT_ASK, typed(**values))
     assert response.status_code in (200, 302)
     if response.status_code == 200:
         assert "alert-error" in response.content.decode()
@@ -416,8 +474,8 @@ def test_owner_inquiry_list_query_count_is_fixed(client, catalog_world, owner):
         "/permintaan-pembeli/",
         lambda: make_inquiries(catalog_world.business, catalog_world.basket, 30),
     )
-    # user (the session is cached), counts, page count, page rows
-    assert queries == 4
+    # session (in the database: no shared cache in tests), user, counts, page count, page rows
+    assert queries == 5
 
 
 def test_dashboard_partial_query_count_is_fixed(catalog_world, owner, django_assert_num_queries):

@@ -1,8 +1,11 @@
 import re
+import time
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core import mail
+from django.core import mail, signing
+
+from tangerang_ikm.forms import START_SALT
 
 User = get_user_model()
 
@@ -15,13 +18,22 @@ SIGNUP = {
 }
 
 
+def guarded(data, seconds_ago=60):
+    """What a person sends: the form as shown a minute ago (its signed start time)."""
+    return {**data, "started": signing.dumps(time.time() - seconds_ago, salt=START_SALT)}
+
+
+def send(client, path, data, **kwargs):
+    return client.post(path, guarded(data), **kwargs)
+
+
 def confirmation_link(message):
     return re.search(r"https?://\S+/akun/konfirmasi/\S+/", message.body).group(0)
 
 
 @pytest.mark.django_db
 def test_signup_confirm_then_login(client):
-    response = client.post("/akun/daftar/", SIGNUP)
+    response = send(client, "/akun/daftar/", SIGNUP)
     assert response.status_code == 302
     user = User.objects.get(email="dewi@example.com")
     assert user.privacy_consent_at is not None
@@ -52,7 +64,7 @@ def test_signup_confirm_then_login(client):
 
 @pytest.mark.django_db
 def test_confirmation_link_works_only_once(client):
-    client.post("/akun/daftar/", SIGNUP)
+    send(client, "/akun/daftar/", SIGNUP)
     path = confirmation_link(mail.outbox[0]).split("testserver")[-1]
     assert client.get(path).status_code == 302
     assert client.get(path).status_code == 400
@@ -61,7 +73,7 @@ def test_confirmation_link_works_only_once(client):
 @pytest.mark.django_db
 def test_signup_without_consent_keeps_what_was_typed(client):
     data = {**SIGNUP, "privacy_consent": ""}
-    response = client.post("/akun/daftar/", data)
+    response = send(client, "/akun/daftar/", data)
     body = response.content.decode()
     assert response.status_code == 200
     assert 'value="Dewi Lestari"' in body
@@ -72,9 +84,9 @@ def test_signup_without_consent_keeps_what_was_typed(client):
 @pytest.mark.django_db
 def test_signup_with_a_registered_email_reveals_nothing_and_tells_the_owner(client, owner):
     """The visitor sees what a new sign-up sees; the address's owner gets an e-mail."""
-    new = client.post("/akun/daftar/", {**SIGNUP, "email": "baru@example.com"}, follow=True)
+    new = send(client, "/akun/daftar/", {**SIGNUP, "email": "baru@example.com"}, follow=True)
     mail.outbox.clear()
-    taken = client.post("/akun/daftar/", {**SIGNUP, "email": owner.email.upper()}, follow=True)
+    taken = send(client, "/akun/daftar/", {**SIGNUP, "email": owner.email.upper()}, follow=True)
     assert taken.redirect_chain == new.redirect_chain == [("/akun/daftar/selesai/", 302)]
     assert taken.content == new.content
     assert "Akun dengan alamat e-mail ini sudah ada" not in taken.content.decode()
@@ -94,9 +106,9 @@ def test_signup_with_a_registered_email_reveals_nothing_and_tells_the_owner(clie
 
 @pytest.mark.django_db
 def test_signup_with_an_unconfirmed_email_sends_a_new_confirmation_link(client):
-    client.post("/akun/daftar/", SIGNUP)
+    send(client, "/akun/daftar/", SIGNUP)
     mail.outbox.clear()
-    again = client.post("/akun/daftar/", {**SIGNUP, "full_name": "Someone Else"})
+    again = send(client, "/akun/daftar/", {**SIGNUP, "full_name": "Someone Else"})
     assert again.status_code == 302
     user = User.objects.get(email="dewi@example.com")
     assert user.full_name == "Dewi Lestari"
@@ -112,7 +124,7 @@ def test_signup_with_an_unconfirmed_email_sends_a_new_confirmation_link(client):
 def test_account_exists_notice_is_in_the_owners_language(client, owner):
     owner.language = "en"
     owner.save(update_fields=["language"])
-    client.post("/akun/daftar/", {**SIGNUP, "email": owner.email})
+    send(client, "/akun/daftar/", {**SIGNUP, "email": owner.email})
     subject = mail.outbox[0].subject
     assert subject == "You already have an account on the Portal IKM Kabupaten Tangerang"
     assert "no new account was created" in mail.outbox[0].body
@@ -122,7 +134,7 @@ def test_account_exists_notice_is_in_the_owners_language(client, owner):
 def test_signup_with_a_registered_email_still_checks_the_form(client, owner):
     """A bad form is shown again for a taken address too, with what was typed."""
     data = {**SIGNUP, "email": owner.email, "password2": "something-else-1"}
-    response = client.post("/akun/daftar/", data)
+    response = send(client, "/akun/daftar/", data)
     assert response.status_code == 200
     assert 'value="Dewi Lestari"' in response.content.decode()
     assert not mail.outbox
@@ -134,23 +146,23 @@ def test_one_address_gets_at_most_five_account_emails_an_hour(client, owner):
     the visitor's answer never changes, and other addresses are not held back."""
     pages = set()
     for _ in range(4):
-        response = client.post("/akun/daftar/", {**SIGNUP, "email": owner.email}, follow=True)
+        response = send(client, "/akun/daftar/", {**SIGNUP, "email": owner.email}, follow=True)
         pages.add(response.content)
     unconfirmed = User.objects.create_user("baru@example.com", "anyaman-rotan-99")
     owner.email_confirmed_at = None
     owner.save(update_fields=["email_confirmed_at"])
     for _ in range(3):
-        response = client.post("/akun/konfirmasi/kirim-ulang/", {"email": owner.email})
+        response = send(client, "/akun/konfirmasi/kirim-ulang/", {"email": owner.email})
         assert response.status_code == 302
     assert len(pages) == 1
     assert [m.to for m in mail.outbox] == [[owner.email]] * 5
-    client.post("/akun/konfirmasi/kirim-ulang/", {"email": unconfirmed.email})
+    send(client, "/akun/konfirmasi/kirim-ulang/", {"email": unconfirmed.email})
     assert mail.outbox[-1].to == [unconfirmed.email]
 
 
 @pytest.mark.django_db
 def test_password_reset_sends_a_link(client, owner):
-    response = client.post("/akun/sandi/lupa/", {"email": owner.email})
+    response = send(client, "/akun/sandi/lupa/", {"email": owner.email})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert "/akun/sandi/atur/" in mail.outbox[0].body
