@@ -518,7 +518,7 @@ def expire_booth_offers(*, now=None):
         with transaction.atomic():
             event = Event.objects.select_for_update().get(pk=event_pk)
             offer = (
-                BoothOffer.objects.select_for_update()
+                BoothOffer.objects.select_for_update(of=("self",))
                 .lapsed_by(now)
                 .filter(pk=offer_pk)
                 .select_related("application__business__owner", "application__event")
