@@ -4,7 +4,6 @@ included with their status and public reason (`Event.objects.published()`)."""
 from datetime import datetime, time, timedelta
 
 from django.db.models import Prefetch
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 
@@ -61,7 +60,7 @@ class EventSerializer(serializers.ModelSerializer):
     def get_spaces(self, event):
         return [localized_text(space, "name") for space in event.spaces.all()]
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_poster(self, event) -> str | None:
         if not event.poster:
             return None

@@ -9,8 +9,8 @@ chose to publish it (`whatsapp_public`), as the business page does.
 """
 
 from django.db.models import Count, Max, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
@@ -170,7 +170,7 @@ class BusinessSerializer(serializers.ModelSerializer):
     def get_export_countries(self, business):
         return [{"code": c.code, "name": str(c.name)} for c in export_countries(business)]
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_whatsapp(self, business) -> str | None:
         """The number in E.164 only where the owner chose to publish it."""
         return business.phone if business.whatsapp_public and business.phone else None
@@ -201,7 +201,7 @@ def public_businesses():
                 to_attr="valid_certificates",
             ),
         )
-        .annotate(public_products=Subquery(public_count))
+        .annotate(public_products=Coalesce(Subquery(public_count), 0))
     )
 
 
@@ -341,7 +341,7 @@ def directory_dataset(request):
                 "; ".join(c["name"] for c in data["commodities"]),
                 "; ".join(c["label"] for c in data["certificates"]),
                 "; ".join(c["code"] for c in data["export_countries"]),
-                data["product_count"] or 0,
+                data["product_count"],
                 data["website"],
                 wa_link(data["whatsapp"]),
                 business.verified_at,

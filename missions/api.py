@@ -118,7 +118,8 @@ class MissionSerializer(serializers.ModelSerializer):
     def get_country(self, mission):
         return {"code": mission.country.code, "name": str(mission.country.name)}
 
-    def get_results_url(self, mission) -> str | None:
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_results_url(self, mission):
         if not mission.results_published:
             return None
         path = reverse("api:mission-results", args=[mission.slug])
