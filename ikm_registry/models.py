@@ -452,15 +452,19 @@ class Business(models.Model):
         instance.remember_workflow()
         return instance
 
-    def refresh_from_db(self, *args, **kwargs):
-        super().refresh_from_db(*args, **kwargs)
-        self.remember_workflow()
+    def refresh_from_db(self, using=None, fields=None, **kwargs):
+        super().refresh_from_db(using=using, fields=fields, **kwargs)
+        # Only what was read now: a deferred field loaded later must not make an
+        # unsaved change of the other one look loaded.
+        self.remember_workflow(fields)
 
-    def remember_workflow(self):
+    def remember_workflow(self, fields=None):
         """Keep the status and archive date as loaded, to refuse a save that moves them."""
-        self.loaded_workflow = {
-            f: self.__dict__[f] for f in self.WORKFLOW_FIELDS if f in self.__dict__
-        }
+        if fields is None or not hasattr(self, "loaded_workflow"):
+            self.loaded_workflow = {}
+        for field in self.WORKFLOW_FIELDS:
+            if field in self.__dict__ and (fields is None or field in fields):
+                self.loaded_workflow[field] = self.__dict__[field]
 
     def check_workflow_unchanged(self):
         """Raise WorkflowError if this save would move the status or archive date.
@@ -476,11 +480,15 @@ class Business(models.Model):
                 )
             return
         loaded = getattr(self, "loaded_workflow", {})
-        for field, before in loaded.items():
-            if field in self.__dict__ and self.__dict__[field] != before:
+        for field in self.WORKFLOW_FIELDS:
+            # Set without being loaded (a deferred field assigned) counts as a change.
+            if field in self.__dict__ and (
+                field not in loaded or self.__dict__[field] != loaded[field]
+            ):
                 raise WorkflowError(
-                    f"{field} changed from {before!r} to {self.__dict__[field]!r} outside "
-                    "ikm_registry.services; status moves only through its functions."
+                    f"{field} changed from {loaded.get(field, '(not loaded)')!r} to "
+                    f"{self.__dict__[field]!r} outside ikm_registry.services; status "
+                    "moves only through its functions."
                 )
 
     # State each step leaves, shared by the services and the seeders (tests, demo, scale).

@@ -91,6 +91,14 @@ class TestModelLevel:
         with pytest.raises(WorkflowError):
             business.save()
 
+    def test_a_deferred_status_assigned_without_loading_is_refused(self, submitted):
+        business = Business.objects.only("name").get(pk=submitted.pk)
+        business.status = Status.VERIFIED
+        assert business.archived_at is None  # loading the other field changes nothing
+        with pytest.raises(WorkflowError):
+            business.save()
+        assert Business.objects.get(pk=submitted.pk).status == Status.SUBMITTED
+
     def test_the_database_refuses_a_verified_business_without_its_date(self, submitted):
         with pytest.raises(IntegrityError), transaction.atomic():
             Business.objects.filter(pk=submitted.pk).update(status=Status.VERIFIED)
