@@ -332,12 +332,14 @@ def owner_data_xlsx(user):
 
     from openpyxl import Workbook
 
+    from tangerang_ikm.spreadsheets import safe_row
+
     data = owner_data(user)
     book = Workbook()
     sheet = book.active
     sheet.title = "akun"
     for key, value in data["account"].items():
-        sheet.append([key, value])
+        sheet.append(safe_row([key, value]))
     sheets = {
         "usaha": ["business", *BUSINESS_EXPORT_FIELDS, "desa", "commodities"],
         "produk": ["business", *PRODUCT_EXPORT_FIELDS],
@@ -348,19 +350,22 @@ def owner_data_xlsx(user):
         ws = book.create_sheet(title)
         ws.append(header)
     for b in data["businesses"]:
+        # Every cell from user text stays text, never a formula (OWASP CSV injection).
         book["usaha"].append(
-            [b["nib"]]
-            + [b[f] for f in BUSINESS_EXPORT_FIELDS]
-            + [b["desa"], ", ".join(b["commodities"])]
+            safe_row(
+                [b["nib"]]
+                + [b[f] for f in BUSINESS_EXPORT_FIELDS]
+                + [b["desa"], ", ".join(b["commodities"])]
+            )
         )
         for p in b["products"]:
-            book["produk"].append([b["nib"]] + [p[f] for f in PRODUCT_EXPORT_FIELDS])
+            book["produk"].append(safe_row([b["nib"]] + [p[f] for f in PRODUCT_EXPORT_FIELDS]))
         for c in b["certificates"]:
             book["sertifikat"].append(
-                [b["nib"], c["kind"], c["number"], c["issuer"], c["valid_until"]]
+                safe_row([b["nib"], c["kind"], c["number"], c["issuer"], c["valid_until"]])
             )
         for e in b["exports"]:
-            book["ekspor"].append([b["nib"], e["country"], e["year"]])
+            book["ekspor"].append(safe_row([b["nib"], e["country"], e["year"]]))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
