@@ -21,6 +21,7 @@ APPLICANT_NOTICES = {
     "accepted": "gerai/email/accepted",
     "lapsed": "gerai/email/lapsed",
     "rejected": "gerai/email/rejected",
+    "withdrawn": "gerai/email/withdrawn",
     "event_cancelled": "gerai/email/event_cancelled",
     "event_postponed": "gerai/email/event_postponed",
     "event_moved": "gerai/email/event_moved",

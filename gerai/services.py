@@ -452,8 +452,7 @@ def _release(application, status, by):
         application.decided_at = now
         application.decided_by = by
         application.save()
-        if status == Status.REJECTED:
-            _notify(application, "rejected")
+        _notify(application, "rejected" if status == Status.REJECTED else "withdrawn")
         offers = _offer_free_booths(event, now=now)
     return application, offers
 

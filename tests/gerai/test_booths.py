@@ -63,8 +63,12 @@ def test_a_freed_booth_is_offered_to_the_first_on_the_waiting_list(
     # An offer, not an acceptance: the booth is held until the first one answers.
     assert (first.status, first.booth_number) == (Status.OFFERED, None)
     assert second.status == Status.WAITING
-    assert [m.to for m in mail.outbox] == [[first.business.owner.email]]
-    assert offers[0].get_absolute_url() in mail.outbox[0].body
+    assert [m.to for m in mail.outbox] == [
+        [a.business.owner.email],
+        [first.business.owner.email],
+    ]
+    assert "ditarik" in mail.outbox[0].subject
+    assert offers[0].get_absolute_url() in mail.outbox[1].body
     # Rejecting an accepted one frees its booth too: the next one is offered it.
     services.reject_application(application=b)
     second.refresh_from_db()

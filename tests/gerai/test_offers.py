@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from gerai import services
 from gerai.models import BoothApplication, BoothOffer
+from tests.gerai.admin_forms import post_event_change
 from tests.gerai.factories import BoothApplicationFactory, BoothEventFactory
 
 Status = BoothApplication.Status
@@ -41,7 +42,7 @@ def test_offer_has_the_events_deadline_and_a_signed_link(django_capture_on_commi
         _app, (offer,) = services.withdraw_application(application=taken)
     assert offer.application_id == first.pk and offer.state == State.OPEN
     assert before + timedelta(hours=24) <= offer.expires_at <= timezone.now() + timedelta(hours=24)
-    (message,) = mail.outbox
+    _withdrawn, message = mail.outbox
     assert message.to == [first.business.owner.email]
     link = settings.SITE_URL + offer.get_absolute_url()
     assert link in message.body
@@ -150,26 +151,8 @@ def test_raising_the_quota_in_the_admin_offers_booths(
 ):
     event, _taken, (first, second, _third) = full_event_with_waiting_list(waiting=3)
     client.force_login(venue_manager)
-    page = client.get(f"/admin/gerai/event/{event.pk}/change/")
-    form = page.context["adminform"].form
-    post = {}
-    for name, _field in form.fields.items():
-        value = form[name].value()
-        if value is None or name in ("poster", "release_bookings"):
-            continue
-        if name in ("start", "end", "applications_open_at", "applications_close_at"):
-            local = timezone.localtime(value)
-            post[f"{name}_0"], post[f"{name}_1"] = f"{local:%Y-%m-%d}", f"{local:%H:%M:%S}"
-        elif isinstance(value, list):
-            post[name] = value
-        elif isinstance(value, bool):
-            if value:
-                post[name] = "on"
-        else:
-            post[name] = value
-    post["booths"] = 3
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/admin/gerai/event/{event.pk}/change/", post, follow=True)
+        response = post_event_change(client, event, booths=3)
     assert "2 stan kosong ditawarkan" in response.content.decode()
     first.refresh_from_db()
     second.refresh_from_db()
