@@ -398,6 +398,10 @@ class BusinessResource(resources.ModelResource):
             "capital",
             "annual_sales",
             "investment",
+            # Derived on save, exported for the office's own figures: the program
+            # groups by the class by sales (PP 7/2021, empowerment).
+            "size_class_by_sales",
+            "size_class_by_capital",
             "size_class",
             "ikm_scale",
             "commodities",

@@ -459,3 +459,11 @@ class TestImport:
         assert "tidak diubah lewat impor" in response.content.decode()
         assert Business.objects.get(pk=verified.pk).status == Status.VERIFIED
         assert Business.objects.get(pk=draft.pk).status == Status.DRAFT
+
+
+def test_the_export_has_both_classes():
+    from ikm_registry.resources import BusinessResource
+
+    business = BusinessFactory(capital=Decimal("1.5") * M, annual_sales=40 * M)
+    [row] = BusinessResource().export(Business.objects.filter(pk=business.pk)).dict
+    assert (row["size_class_by_sales"], row["size_class_by_capital"]) == ("menengah", "kecil")
