@@ -1,7 +1,8 @@
 """Photo checks and re-encoding with Pillow.
 
 Every upload must be a real JPEG, PNG or WebP of at most 10 MB and 40 megapixels.
-It is decoded, turned upright, and re-encoded without EXIF (so without GPS): the display
+It is decoded, turned upright, and re-encoded without metadata (no EXIF, so no GPS; no
+XMP, no comment; only the colour profile stays): the display
 size as JPEG, the thumbnail as AVIF. Both are made once, here. The uploaded file is never
 stored.
 
@@ -100,9 +101,14 @@ def _to_rgb(image):
 def _encode(image, box, name):
     copy = image.copy()
     copy.thumbnail(box, Image.Resampling.LANCZOS)
+    # Only the colour profile is kept. Pillow copies a JPEG comment (COM) from the source
+    # unless told otherwise, and an owner's comment may hold an address or markup; no
+    # exif= or xmp= argument means no EXIF (GPS, camera, date) or XMP either.
+    icc = copy.info.get("icc_profile")
+    copy.info.clear()
+    options = {"icc_profile": icc} if icc else {}
     out = io.BytesIO()
-    # No exif= argument: Pillow writes no EXIF, so no GPS, camera or date tags.
-    copy.save(out, "JPEG", quality=85, optimize=True, progressive=True)
+    copy.save(out, "JPEG", quality=85, optimize=True, progressive=True, **options)
     return ContentFile(out.getvalue(), name=name)
 
 
@@ -155,17 +161,9 @@ def process_logo(upload, *, stem="logo"):
     return _encode(image, LOGO_SIZE, f"{stem}.jpg")
 
 
-DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
-
-
 def validate_document(upload):
-    """A certificate scan: a PDF (by its magic bytes) or a photo."""
-    if upload.size > DOCUMENT_MAX_BYTES:
-        raise ValidationError(_("Berkas terlalu besar (maksimal 10 MB)."), code="too_large")
-    upload.seek(0)
-    head = upload.read(5)
-    upload.seek(0)
-    if head == b"%PDF-":
-        return "pdf"
-    _open_checked(upload)
-    return "image"
+    """A certificate scan: "pdf" or "image". The rules are tangerang_ikm.uploads' (one
+    validator for certificates and deal documents); this name stays for the forms."""
+    from tangerang_ikm.uploads import validate_document as validate
+
+    return "pdf" if validate(upload) == "application/pdf" else "image"

@@ -1,4 +1,5 @@
-"""Generic validation of uploaded documents (certificates, deal documents).
+"""Generic validation of uploaded documents (certificates, deal documents): one validator
+for both, and one field that stores them without metadata.
 
 The type of a file is read from its first bytes, never from its name or from the
 Content-Type the browser sent. Only PDF, JPEG, PNG and WebP pass; SVG and HTML (which a
@@ -12,9 +13,23 @@ Usage on a model field (keeps the migration portable)::
 
 or in a form's ``clean_<field>``: ``validate_document(file)``; ``sniff(file)`` returns the
 detected MIME type (or None).
+
+Beyond the type: an image must decode within MAX_PIXELS (no decompression bomb), and a
+PDF must carry no active content (/JavaScript, /JS, /OpenAction, /Launch, or an /AA
+additional-action dictionary), found by reading every object with pikepdf (qpdf), so
+names written with #-escapes or hidden in object streams are seen too.
+
+`PrivateDocumentField` is a FileField that validates so and, before storing, re-encodes
+images without any metadata (EXIF with GPS, XMP, comments); PDFs are stored as checked.
 """
 
+import io
+import re
+import warnings
+
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +43,11 @@ ALLOWED_TYPES = {
 }
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 HEAD_BYTES = 2048
+# An image document may not decode to more pixels than this (as product photos).
+MAX_PIXELS = 40_000_000
+# PDF names that run something when the file is opened or used.
+ACTIVE_PDF_KEYS = ("/JavaScript", "/JS", "/OpenAction", "/Launch", "/AA")
+ACTIVE_PDF_ACTIONS = ("/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/RichMediaExecute")
 
 # Markup that a browser may render as an active document, whatever the file is called.
 _MARKUP_MARKERS = (
@@ -48,6 +68,80 @@ _MARKUP_MARKERS = (
     b"<style",
     b"<title",
 )
+
+
+_HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_RAW_ACTIVE = re.compile(rb"/(?:JavaScript|JS|OpenAction|Launch|AA)(?![A-Za-z0-9])")
+
+
+def _unescape(match):
+    return bytes([int(match.group(1), 16)])
+
+
+def _read_all(file):
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        file.seek(0)
+        return file.read()
+    finally:
+        file.seek(position)
+
+
+def _is_active(obj):
+    import pikepdf
+
+    if not isinstance(obj, pikepdf.Dictionary):
+        return False
+    if any(key in obj for key in ACTIVE_PDF_KEYS):
+        return True
+    return obj.get("/S") in ACTIVE_PDF_ACTIONS
+
+
+def _open_image(file, messages):
+    """Decode the whole image (a bomb or a broken file is refused) and return it."""
+    from PIL import Image, UnidentifiedImageError
+
+    file.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(file)
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise ValidationError(messages["image_pixels"], code="image_pixels")
+            image.load()
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ValidationError(messages["image_pixels"], code="image_pixels") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError(messages["image_broken"], code="image_broken") from exc
+    finally:
+        file.seek(0)
+    return image
+
+
+def strip_image(file):
+    """The image in `file` re-encoded in its own format with no metadata but its colour
+    profile: no EXIF (GPS, camera, date), XMP, IPTC or comment survives. Orientation
+    is applied to the pixels first, so the picture still stands upright."""
+    from PIL import ImageOps
+
+    image = _open_image(file, DocumentValidator.messages)
+    kind = image.format
+    icc = image.info.get("icc_profile")
+    image = ImageOps.exif_transpose(image)
+    image.info.clear()
+    options = {"icc_profile": icc} if icc else {}
+    if kind == "JPEG":
+        options.update(quality=90, optimize=True)
+        if image.mode not in ("RGB", "L", "CMYK"):
+            image = image.convert("RGB")
+    elif kind == "WEBP":
+        options.update(quality=90)
+    out = io.BytesIO()
+    image.save(out, kind, **options)
+    return out.getvalue()
 
 
 def _read_head(file):
@@ -107,6 +201,15 @@ class DocumentValidator:
         ),
         "size": _("Berkas terlalu besar (%(size)s). Ukuran maksimum %(max)s."),
         "empty": _("Berkas kosong."),
+        "pdf_active": _(
+            "PDF ini berisi skrip atau tindakan otomatis (JavaScript, OpenAction, Launch) "
+            "dan tidak diterima. Cetak ulang ke PDF biasa, lalu unggah lagi."
+        ),
+        "pdf_broken": _(
+            "PDF ini terkunci sandi dan tidak dapat diperiksa. Unggah PDF tanpa sandi."
+        ),
+        "image_broken": _("Gambar ini rusak atau tidak dapat dibaca."),
+        "image_pixels": _("Gambar terlalu besar (maksimal 40 megapiksel)."),
     }
 
     def __init__(self, allowed=tuple(ALLOWED_TYPES), max_bytes=DEFAULT_MAX_BYTES):
@@ -140,7 +243,29 @@ class DocumentValidator:
                 code="mismatch",
                 params={"kind": kind, "extension": extension},
             )
+        if kind == "application/pdf":
+            self._check_pdf(file)
+        else:
+            _open_image(file, self.messages)
         return kind
+
+    def _check_pdf(self, file):
+        import pikepdf
+
+        data = _read_all(file)
+        # The raw bytes first (names with #xx escapes decoded): this also covers a file
+        # too damaged for qpdf, which a lenient viewer might still open.
+        active = _RAW_ACTIVE.search(_HEX_ESCAPE.sub(_unescape, data)) is not None
+        if not active:
+            try:
+                with pikepdf.open(io.BytesIO(data)) as pdf:
+                    active = any(_is_active(obj) for obj in pdf.objects)
+            except pikepdf.PasswordError as exc:
+                raise ValidationError(self.messages["pdf_broken"], code="pdf_broken") from exc
+            except pikepdf.PdfError:
+                pass  # unreadable, and no active name in its bytes: nothing to run
+        if active:
+            raise ValidationError(self.messages["pdf_active"], code="pdf_active")
 
     def __eq__(self, other):
         return (
@@ -151,3 +276,31 @@ class DocumentValidator:
 
 
 validate_document = DocumentValidator()
+
+
+class PrivateDocumentField(models.FileField):
+    """A FileField for private documents: validated by `validate_document`, and images
+    stored re-encoded without metadata (a scan's EXIF carries the GPS of the owner's
+    home). Migrations see a plain FileField (deconstruct), so adopting it needs none."""
+
+    def __init__(self, *args, **kwargs):
+        validators = list(kwargs.pop("validators", []))
+        if validate_document not in validators:
+            validators.append(validate_document)
+        super().__init__(*args, validators=validators, **kwargs)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.FileField", args, kwargs
+
+    def pre_save(self, model_instance, add):
+        file = getattr(model_instance, self.attname)
+        # `_committed` is what FileField.pre_save itself reads: False for a new upload.
+        if file and not file._committed and sniff(file) in IMAGE_TYPES:
+            # Replace the upload by its clean copy before the storage sees it.
+            cleaned = ContentFile(strip_image(file), name=file.name)
+            file.save(file.name, cleaned, save=False)
+        return super().pre_save(model_instance, add)
+
+
+IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp"}
