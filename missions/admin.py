@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,16 +13,23 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from import_export import resources
+from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from ikm_registry.fields import SafeModelChoiceField
-from ikm_registry.models import Commodity, Inquiry
+from ikm_registry.models import Business, Commodity, Inquiry
 from missions import services
+from missions.forms import CurrencyField
 from missions.models import (
+    PARTY_STATES,
     Buyer,
     Deal,
+    ExchangeRate,
+    FollowUp,
     Meeting,
     Participation,
+    PartyConfirmation,
     ProgramTarget,
     TradeMission,
 )
@@ -123,14 +130,17 @@ class MissionDealInline(SharedLookupsInline, admin.StackedInline):
 
 
 def _stamp_new_deals(request, formset):
-    """Deals staff add are confirmed by them."""
+    """Deals staff add are confirmed by them; the parties are asked about new or changed ones."""
     now = timezone.now()
+    changed = {form.instance: form.changed_data for form in formset.forms}
     for obj in formset.save(commit=False):
-        if obj.pk is None:
+        created = obj.pk is None
+        if created:
             obj.reported_by = request.user
         if obj.status == Deal.Status.CONFIRMED and not obj.confirmed_at:
             obj.confirmed_by, obj.confirmed_at = request.user, now
         obj.save()
+        services.deal_saved_by_staff(deal=obj, created=created, changed_fields=changed.get(obj, ()))
     for obj in formset.deleted_objects:
         obj.delete()
     formset.save_m2m()
@@ -176,7 +186,7 @@ class TradeMissionAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "city", "partner"]
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["commodities"]
+    filter_horizontal = ["commodities", "coordinators"]
     readonly_fields = ["status", "links"]
     inlines = [ParticipationInline, MeetingInline, MissionDealInline]
     actions = [_transition_action(s) for s in TradeMission.Status]
@@ -194,6 +204,7 @@ class TradeMissionAdmin(SimpleHistoryAdmin):
                     ("registration_opens", "registration_closes"),
                     "quota",
                     "commodities",
+                    "coordinators",
                 ]
             },
         ),
@@ -214,6 +225,13 @@ class TradeMissionAdmin(SimpleHistoryAdmin):
                 )
             )
         )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "coordinators":
+            kwargs["queryset"] = db_field.remote_field.model.objects.filter(
+                is_staff=True, is_active=True
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=gettext_lazy("terisi/kuota"))
     def places(self, obj):
@@ -412,7 +430,14 @@ S = Participation.Status
 
 @admin.register(Participation)
 class ParticipationAdmin(SimpleHistoryAdmin):
-    list_display = ["business", "mission", "status", "booth_number", "applied_at"]
+    list_display = [
+        "business",
+        "mission",
+        "status",
+        "commodity_match",
+        "booth_number",
+        "applied_at",
+    ]
     list_filter = ["status", ("mission", recent_filter("-start_date"))]
     list_select_related = ["business", "mission"]
     show_full_result_count = False
@@ -428,6 +453,29 @@ class ParticipationAdmin(SimpleHistoryAdmin):
         _status_action(S.NO_SHOW, gettext_lazy("Tandai tidak hadir")),
         _status_action(S.WITHDRAWN, gettext_lazy("Tandai mengundurkan diri")),
     ]
+
+    def get_queryset(self, request):
+        # Does the business have one of the mission's target commodities? Two EXISTS, no
+        # query per row. A mission without targets matches everyone.
+        targets = TradeMission.commodities.through.objects.filter(
+            trademission_id=OuterRef("mission_id")
+        )
+        shared = targets.filter(
+            commodity_id__in=Business.commodities.through.objects.filter(
+                business_id=OuterRef(OuterRef("business_id"))
+            ).values("commodity_id")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(has_targets=Exists(targets), matches_targets=Exists(shared))
+        )
+
+    @admin.display(description=gettext_lazy("komoditas sesuai sasaran"), boolean=True)
+    def commodity_match(self, obj):
+        if not getattr(obj, "has_targets", True):
+            return True
+        return getattr(obj, "matches_targets", None)
 
 
 # --- Buyers -----------------------------------------------------------------
@@ -445,18 +493,27 @@ class InquiryConversionForm(forms.Form):
     amount = forms.DecimalField(
         label=gettext_lazy("perkiraan nilai"), min_value=0, max_digits=18, decimal_places=2
     )
-    currency = forms.RegexField(
-        label=gettext_lazy("mata uang"), regex=r"^[A-Za-z]{3}$", initial="USD"
-    )
+    currency = CurrencyField(label=gettext_lazy("mata uang"), initial="USD")
     rate_to_idr = forms.DecimalField(
-        label=gettext_lazy("kurs ke rupiah"), min_value=0, max_digits=16, decimal_places=6
+        label=gettext_lazy("kurs ke rupiah"),
+        min_value=0,
+        max_digits=16,
+        decimal_places=6,
+        required=False,
+        help_text=gettext_lazy("Kosong: dari tabel kurs."),
     )
     usd_rate = forms.DecimalField(
-        label=gettext_lazy("kurs US$ ke rupiah"), min_value=0, max_digits=16, decimal_places=6
+        label=gettext_lazy("kurs US$ ke rupiah"),
+        min_value=0,
+        max_digits=16,
+        decimal_places=6,
+        required=False,
+        help_text=gettext_lazy("Kosong: dari tabel kurs."),
     )
     rate_date = forms.DateField(
         label=gettext_lazy("tanggal kurs"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        required=False,
     )
 
 
@@ -535,7 +592,7 @@ class BuyerAdmin(admin.ModelAdmin):
                     kind=data["kind"],
                     commodity=data["commodity"],
                     amount=data["amount"],
-                    currency=data["currency"].upper(),
+                    currency=data["currency"],
                     rate_to_idr=data["rate_to_idr"],
                     usd_rate=data["usd_rate"],
                     rate_date=data["rate_date"],
@@ -638,6 +695,60 @@ class CurrencyFilter(admin.SimpleListFilter):
         return queryset.filter(currency=self.value()) if self.value() else queryset
 
 
+class PartyAnswersFilter(admin.SimpleListFilter):
+    """Confirmed by both parties, one, none, or disputed by either (Deal.party_state)."""
+
+    title = gettext_lazy("konfirmasi para pihak")
+    parameter_name = "parties"
+
+    def lookups(self, request, model_admin):
+        return list(PARTY_STATES.items())
+
+    def queryset(self, request, queryset):
+        if self.value() in PARTY_STATES:
+            return queryset.by_party_answers(self.value())
+        return queryset
+
+
+class PartyConfirmationInline(admin.TabularInline):
+    """Every link sent to a party and its answer: the history of the parties' confirmation."""
+
+    model = PartyConfirmation
+    extra = 0
+    can_delete = False
+    fields = [
+        "side",
+        "email",
+        "sent_at",
+        "expires_at",
+        "answer",
+        "comment",
+        "answered_at",
+        "superseded_at",
+    ]
+    readonly_fields = fields
+    verbose_name_plural = gettext_lazy("permintaan konfirmasi para pihak")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class FollowUpInline(admin.TabularInline):
+    model = FollowUp
+    extra = 0
+    can_delete = False
+    fields = ["months", "due_date", "sent_at", "state", "answer", "reason", "answered_at"]
+    readonly_fields = fields
+    verbose_name_plural = gettext_lazy("tindak lanjut (3, 6, 12 bulan)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("keadaan"))
+    def state(self, obj):
+        return obj.state
+
+
 @admin.register(Deal)
 class DealAdmin(SimpleHistoryAdmin):
     list_display = [
@@ -650,9 +761,16 @@ class DealAdmin(SimpleHistoryAdmin):
         "value_idr",
         "value_usd",
         "status",
+        "parties",
         "mission",
     ]
-    list_filter = ["status", "kind", CurrencyFilter, ("mission", recent_filter("-start_date"))]
+    list_filter = [
+        "status",
+        PartyAnswersFilter,
+        "kind",
+        CurrencyFilter,
+        ("mission", recent_filter("-start_date")),
+    ]
     list_select_related = ["business", "buyer", "mission"]
     list_per_page = 50
     paginator = LargeTablePaginator
@@ -666,9 +784,34 @@ class DealAdmin(SimpleHistoryAdmin):
         "confirmed_by",
         "confirmed_at",
         "document_link",
+        "buyer_answer",
+        "buyer_answered_at",
+        "buyer_comment",
+        "ikm_answer",
+        "ikm_answered_at",
+        "ikm_comment",
     ]
     exclude = ["document"]
-    actions = ["confirm"]
+    actions = ["confirm", "resend_party_links"]
+
+    def get_inlines(self, request, obj):
+        if obj is not None and obj.kind == Deal.Kind.POTENTIAL:
+            return [PartyConfirmationInline, FollowUpInline]
+        return [PartyConfirmationInline]
+
+    @admin.display(description=gettext_lazy("para pihak"))
+    def parties(self, obj):
+        return PARTY_STATES[obj.party_state]
+
+    @admin.action(
+        description=gettext_lazy("Kirim ulang tautan konfirmasi ke para pihak"),
+        permissions=["change"],
+    )
+    def resend_party_links(self, request, queryset):
+        n = services.resend_party_requests(deals=list(queryset))
+        self.message_user(
+            request, _("%(n)d tautan konfirmasi dikirim.") % {"n": n}, messages.SUCCESS
+        )
 
     @admin.display(description=gettext_lazy("pembeli"))
     def buyer_label(self, obj):
@@ -693,6 +836,44 @@ class DealAdmin(SimpleHistoryAdmin):
         if obj.status == Deal.Status.CONFIRMED and not obj.confirmed_at:
             obj.confirmed_by, obj.confirmed_at = request.user, timezone.now()
         super().save_model(request, obj, form, change)
+        services.deal_saved_by_staff(deal=obj, created=not change, changed_fields=form.changed_data)
+
+
+class ExchangeRateResource(resources.ModelResource):
+    """CSV/XLSX import of rates: currency, date, rate_to_idr, source (a Source value)."""
+
+    class Meta:
+        model = ExchangeRate
+        fields = ["currency", "date", "rate_to_idr", "source", "notes"]
+        import_id_fields = ["currency", "date"]
+        clean_model_instances = True
+        skip_unchanged = True
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [ExchangeRateResource]
+    list_display = ["date", "currency", "rate_to_idr", "source"]
+    list_filter = ["currency", "source"]
+    date_hierarchy = "date"
+    search_fields = ["currency"]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    list_display = ["deal", "months", "due_date", "sent_at", "state", "answered_at"]
+    list_filter = ["months", "answer"]
+    list_select_related = ["deal__business", "deal__buyer"]
+    raw_id_fields = ["deal"]
+    readonly_fields = [f.name for f in FollowUp._meta.fields if f.name not in ("id", "nonce")]
+    exclude = ["nonce"]
+
+    @admin.display(description=gettext_lazy("keadaan"))
+    def state(self, obj):
+        return obj.state
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(ProgramTarget)

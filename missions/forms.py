@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ikm_registry.fields import QuickSelect, SafeModelChoiceField, SafeModelMultipleChoiceField
 from ikm_registry.models import Business, Commodity, Product
-from missions.models import Buyer, Deal, TradeMission
+from missions.models import Buyer, Deal, FollowUp, TradeMission, currency_choices
 
 DOCUMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
@@ -14,6 +14,17 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CurrencyField(forms.ChoiceField):
+    """An ISO 4217 code from the maintained list; typed lower case is read as upper case."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("choices", currency_choices)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return super().to_python(value).strip().upper()
 
 
 class ApplyForm(forms.Form):
@@ -33,14 +44,28 @@ class ApplyForm(forms.Form):
         label=_("catatan untuk panitia"), widget=forms.Textarea, required=False, max_length=2000
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, mission=None, **kwargs):
         super().__init__(*args, **kwargs)
         businesses = Business.objects.owned_by(user).verified()
         self.fields["business"].queryset = businesses
+        self.mission = mission
+        self.mismatched = commodity_mismatches(mission, businesses) if mission else []
         self.fields["products"].queryset = Product.objects.filter(
             business__in=businesses, is_active=True
         ).select_related("business")
         self.fields["products"].label_from_instance = lambda p: f"{p.name} ({p.business.name})"
+
+    def mismatch_message(self, business):
+        return _(
+            "%(business)s tidak memiliki komoditas sasaran misi ini (%(targets)s). Pendaftaran "
+            "tetap dapat dikirim; panitia akan melihat catatan ini saat seleksi."
+        ) % {
+            "business": business.name,
+            "targets": ", ".join(c.name for c in self.mission.commodities.all()),
+        }
+
+    def mismatch_messages(self):
+        return [self.mismatch_message(b) for b in self.mismatched]
 
     def clean(self):
         data = super().clean()
@@ -50,8 +75,22 @@ class ApplyForm(forms.Form):
         return data
 
 
+def commodity_mismatches(mission, businesses):
+    """The businesses none of whose commodities the mission targets (a warning, not a bar).
+
+    A mission without target commodities matches everyone. Two queries.
+    """
+    targets = set(mission.commodities.values_list("pk", flat=True))
+    if not targets:
+        return []
+    rows = list(businesses.prefetch_related("commodities"))
+    return [b for b in rows if not targets & {c.pk for c in b.commodities.all()}]
+
+
 class OwnerDealForm(forms.ModelForm):
     """A deal an owner reports after the mission; staff confirm or correct it."""
+
+    currency = CurrencyField(label=_("mata uang"), initial="IDR")
 
     class Meta:
         model = Deal
@@ -91,12 +130,9 @@ class OwnerDealForm(forms.ModelForm):
         ).select_related("buyer")
         self.fields["commodity"].queryset = Commodity.objects.all()
         self.fields["commodity"].required = False
-        self.fields["currency"].help_text = _("Kode ISO, mis. IDR, USD, EUR, SGD.")
+        self.fields["currency"].help_text = _("Kode ISO 4217, mis. IDR, USD, EUR, KRW.")
         self.fields["rate_to_idr"].required = False
         self.fields["usd_rate"].required = False
-
-    def clean_currency(self):
-        return (self.cleaned_data.get("currency") or "").strip().upper()
 
     def clean_document(self):
         doc = self.cleaned_data.get("document")
@@ -108,18 +144,8 @@ class OwnerDealForm(forms.ModelForm):
         return doc
 
     def clean(self):
+        # Rates left empty come from the rate table in Deal.clean (Deal.fill_rates).
         data = super().clean()
-        currency = data.get("currency")
-        if currency == "IDR":
-            data["rate_to_idr"] = 1
-            self.instance.rate_to_idr = 1
-        elif currency and not data.get("rate_to_idr"):
-            self.add_error("rate_to_idr", _("Isi kurs ke rupiah untuk mata uang selain IDR."))
-        if currency == "USD" and data.get("rate_to_idr"):
-            data["usd_rate"] = data["rate_to_idr"]
-            self.instance.usd_rate = data["rate_to_idr"]
-        elif currency and not data.get("usd_rate"):
-            self.add_error("usd_rate", _("Isi kurs US$ ke rupiah pada tanggal kurs."))
         if not data.get("buyer") and not data.get("buyer_name"):
             self.add_error("buyer_name", _("Pilih pembeli atau tulis namanya."))
         product = data.get("product")
@@ -129,6 +155,76 @@ class OwnerDealForm(forms.ModelForm):
                 self.instance.commodity = product.category
             else:
                 self.add_error("commodity", _("Pilih komoditas atau produk."))
+        return data
+
+
+class RealisationForm(forms.Form):
+    """One (partial) realisation reported in a follow-up."""
+
+    amount = forms.DecimalField(
+        label=_("nilai"), min_value=0, max_digits=18, decimal_places=2, required=False
+    )
+    currency = CurrencyField(label=_("mata uang"), required=False)
+    date = forms.DateField(label=_("tanggal"), widget=DateInput(), required=False)
+
+    def clean(self):
+        data = super().clean()
+        filled = [k for k in ("amount", "currency", "date") if data.get(k) not in (None, "")]
+        if filled and len(filled) < 3:
+            raise forms.ValidationError(_("Isi nilai, mata uang, dan tanggal realisasi."))
+        return data
+
+
+RealisationFormSet = forms.formset_factory(RealisationForm, extra=3, max_num=3)
+
+
+class FollowUpForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Apakah potensi ini sudah menjadi penjualan?"),
+        choices=FollowUp.Answer.choices,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("alasan (jika tidak akan terjadi) atau catatan"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.realisations = RealisationFormSet(*args, prefix="r", **kwargs)
+
+    def is_valid(self):
+        return super().is_valid() & self.realisations.is_valid()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("answer") == FollowUp.Answer.WILL_NOT_HAPPEN and not data.get("reason"):
+            self.add_error("reason", _("Tuliskan alasannya."))
+        return data
+
+    def realised_rows(self):
+        rows = (f.cleaned_data for f in self.realisations)
+        return [row for row in rows if row.get("amount") is not None]
+
+
+class PartyAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        choices=[("confirmed", _("Benar")), ("disputed", _("Tidak benar"))],
+        widget=forms.HiddenInput,
+    )
+    comment = forms.CharField(
+        label=_("Apa yang tidak benar?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("answer") == "disputed" and not data.get("comment"):
+            self.add_error("comment", _("Tuliskan apa yang tidak benar."))
         return data
 
 
@@ -150,6 +246,14 @@ class DashboardFilterForm(forms.Form):
         queryset=Commodity.objects.all(),
         empty_label=_("semua"),
         widget=QuickSelect,
+    )
+
+    size_class = forms.ChoiceField(
+        label=_("kelas usaha (menurut hasil penjualan)"),
+        required=False,
+        choices=[("", _("semua")), *Business.SizeClass.choices],
+        widget=QuickSelect,
+        help_text=_("PP 7/2021: program pemberdayaan memakai hasil penjualan tahunan."),
     )
 
     def __init__(self, *args, years, **kwargs):

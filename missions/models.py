@@ -1,16 +1,22 @@
 """Trade missions, their participants, buyers, business-matching meetings and deals."""
 
+import datetime
+import functools
 import re
+import secrets
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
+from babel import Locale
+from babel.numbers import get_currency_name, get_territory_currencies
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -20,7 +26,37 @@ from tangerang_ikm.storage import private_storage
 from tangerang_ikm.uploads import validate_document
 
 CENT = Decimal("0.01")
+# Kept for migrations 0001-0006, which name it; new code validates against CURRENCIES.
 currency_validator = RegexValidator(r"^[A-Z]{3}$", _("Kode mata uang ISO 4217: tiga huruf besar."))
+
+
+@functools.cache
+def _currency_codes():
+    """ISO 4217 codes legal tender somewhere today, from CLDR (Babel): no test or fund codes."""
+    today = datetime.date.today()
+    codes = set()
+    for territory in Locale("en").territories:
+        # Territories without currency data (Antarctica…) give an empty list.
+        codes.update(get_territory_currencies(territory, today, tender=True))
+    return frozenset(codes)
+
+
+def currency_choices():
+    """(code, "CODE - name") in the active language; a callable, so migrations stay short."""
+    locale = Locale.parse(translation.get_language() or "id", sep="-")
+    return [
+        (code, f"{code} - {get_currency_name(code, locale=locale)}")
+        for code in sorted(_currency_codes())
+    ]
+
+
+def validate_currency(value):
+    if value not in _currency_codes():
+        raise ValidationError(
+            _("“%(code)s” bukan kode mata uang ISO 4217 yang berlaku."),
+            code="currency",
+            params={"code": value},
+        )
 
 
 class TransitionError(ValidationError):
@@ -134,6 +170,16 @@ class TradeMission(models.Model):
         validators=[MinValueValidator(0)],
     )
     description = models.TextField(_("deskripsi"), blank=True)
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="coordinated_missions",
+        verbose_name=_("koordinator"),
+        blank=True,
+        help_text=_(
+            "Menerima e-mail transaksi yang dipersoalkan dan ringkasan tindak lanjut mingguan. "
+            "Kosong: semua Koordinator Misi Dagang."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -203,6 +249,17 @@ class TradeMission(models.Model):
     @property
     def results_published(self):
         return self.status in (self.Status.COMPLETED, self.Status.REPORTED)
+
+    def coordinator_emails(self):
+        """The mission's coordinators, or every active coordinator when none is named."""
+        from django.contrib.auth import get_user_model
+
+        from tangerang_ikm.roles import COORDINATOR
+
+        users = get_user_model().objects.filter(is_active=True).exclude(email="")
+        named = users.filter(coordinated_missions=self) if self.pk else users.none()
+        chosen = named if named.exists() else users.filter(groups__name=COORDINATOR)
+        return sorted(set(chosen.values_list("email", flat=True)))
 
     @property
     def reporting_currency(self):
@@ -354,7 +411,18 @@ class Buyer(models.Model):
         blank=True,
         help_text=_("Data pribadi: tidak dipublikasikan."),
     )
-    email = models.EmailField(_("e-mail"), blank=True)
+    email = models.EmailField(
+        _("e-mail"),
+        blank=True,
+        help_text=_("Dipakai untuk meminta pembeli mengonfirmasi transaksi."),
+    )
+    language = models.CharField(
+        _("bahasa e-mail"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Kosong: bahasa Indonesia untuk pembeli di Indonesia, Inggris untuk lainnya."),
+    )
     phone = models.CharField(_("telepon"), max_length=30, blank=True)
     commodities = models.ManyToManyField(
         Commodity, related_name="buyers", verbose_name=_("komoditas yang diminati"), blank=True
@@ -389,6 +457,10 @@ class Buyer(models.Model):
         # A derived lookup column, kept beside the name it derives from.
         self.normalized_name = normalise_company(self.company)
         super().save(*args, **kwargs)
+
+    @property
+    def email_language(self):
+        return self.language or ("id" if self.country.code == "ID" else "en")
 
 
 # --- Meetings ---------------------------------------------------------------
@@ -454,7 +526,76 @@ class Meeting(models.Model):
         return f"{self.business} \u00d7 {self.buyer}"
 
 
+# --- Exchange rates ---------------------------------------------------------
+
+# A deal on a Saturday or a holiday takes the last published rate before it, never older.
+RATE_LOOKBACK_DAYS = 7
+
+
+class ExchangeRateQuerySet(models.QuerySet):
+    def on(self, currency, date):
+        """The rate in force on `date`: that day's, or the latest in the week before."""
+        return (
+            self.filter(
+                currency=currency,
+                date__lte=date,
+                date__gte=date - datetime.timedelta(days=RATE_LOOKBACK_DAYS),
+            )
+            .order_by("-date")
+            .first()
+        )
+
+
+class ExchangeRate(models.Model):
+    """Rupiah for one unit of a currency on a day: Bank Indonesia's or the office's own."""
+
+    class Source(models.TextChoices):
+        BI_TRANSACTION = "bi_kurs_transaksi", _("Bank Indonesia: kurs transaksi (tengah)")
+        JISDOR = "jisdor", _("Bank Indonesia: JISDOR")
+        OFFICE = "office", _("ditetapkan Disperindag")
+
+    currency = models.CharField(
+        _("mata uang"), max_length=3, choices=currency_choices, validators=[validate_currency]
+    )
+    date = models.DateField(_("tanggal"))
+    rate_to_idr = models.DecimalField(
+        _("kurs ke rupiah"),
+        max_digits=16,
+        decimal_places=6,
+        validators=[MinValueValidator(Decimal("0.000001"))],
+        help_text=_("Rupiah untuk 1 satuan mata uang pada tanggal itu."),
+    )
+    source = models.CharField(_("sumber"), max_length=20, choices=Source.choices)
+    notes = models.CharField(_("catatan"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+    objects = ExchangeRateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kurs")
+        verbose_name_plural = _("tabel kurs")
+        ordering = ["-date", "currency"]
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "date"], name="exchange_rate_one_per_day"),
+            models.CheckConstraint(condition=Q(rate_to_idr__gt=0), name="exchange_rate_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.currency} {self.date:%d/%m/%Y}: {self.rate_to_idr}"
+
+    def clean(self):
+        if self.currency == "IDR":
+            raise ValidationError({"currency": _("Rupiah tidak memerlukan kurs.")})
+
+
 # --- Deals ------------------------------------------------------------------
+
+
+class PartyAnswer(models.TextChoices):
+    """A party's answer to "is this deal right?"; blank while unanswered."""
+
+    CONFIRMED = "confirmed", _("dikonfirmasi")
+    DISPUTED = "disputed", _("dipersoalkan")
 
 
 class DealQuerySet(models.QuerySet):
@@ -466,16 +607,26 @@ class DealQuerySet(models.QuerySet):
     def confirmed(self):
         return self.filter(status=Deal.Status.CONFIRMED)
 
-    def realised_potential_q(self):
-        """Q for potential deals that a confirmed realisation has realised.
+    def confirmed_by_both_parties(self):
+        return self.filter(BOTH_PARTIES_Q)
 
-        An uncorrelated IN: PostgreSQL hashes the realised ids once, where a correlated
-        EXISTS would probe the table once for every deal summed (seconds at 200,000).
-        """
-        realised = Deal.objects.filter(
-            kind=Deal.Kind.REALISED, status=Deal.Status.CONFIRMED, realises__isnull=False
-        ).values("realises_id")
-        return Q(pk__in=realised)
+    def by_party_answers(self, state):
+        """Filter by the parties' answers: both, one, none or disputed (the admin filter)."""
+        if state == "both":
+            return self.filter(BOTH_PARTIES_Q)
+        if state == "disputed":
+            return self.filter(DISPUTED_Q)
+        confirmed = PartyAnswer.CONFIRMED
+        if state == "one":
+            one = Q(buyer_answer=confirmed) ^ Q(ikm_answer=confirmed)
+            return self.filter(one).exclude(DISPUTED_Q)
+        if state == "none":
+            return (
+                self.exclude(buyer_answer=confirmed)
+                .exclude(ikm_answer=confirmed)
+                .exclude(DISPUTED_Q)
+            )
+        return self
 
 
 class Deal(models.Model):
@@ -569,31 +720,49 @@ class Deal(models.Model):
         _("nilai"), max_digits=18, decimal_places=2, validators=[MinValueValidator(0)]
     )
     currency = models.CharField(
-        _("mata uang"), max_length=3, default="IDR", validators=[currency_validator]
+        _("mata uang"),
+        max_length=3,
+        default="IDR",
+        choices=currency_choices,
+        validators=[validate_currency],
     )
     rate_to_idr = models.DecimalField(
         _("kurs ke rupiah"),
         max_digits=16,
         decimal_places=6,
+        blank=True,
         validators=[MinValueValidator(Decimal("0.000001"))],
-        help_text=_("Rupiah untuk 1 satuan mata uang transaksi (1 untuk IDR)."),
+        help_text=_(
+            "Rupiah untuk 1 satuan mata uang transaksi. Kosongkan untuk memakai tabel kurs "
+            "pada tanggal transaksi; rupiah tidak memerlukan kurs."
+        ),
     )
     usd_rate = models.DecimalField(
         _("kurs US$ ke rupiah"),
         max_digits=16,
         decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0.000001"))],
-        help_text=_("Rupiah untuk 1 US$ pada tanggal kurs, untuk nilai dalam dolar."),
+        help_text=_("Rupiah untuk 1 US$. Kosongkan untuk memakai tabel kurs."),
     )
-    rate_date = models.DateField(_("tanggal kurs"))
+    rate_date = models.DateField(
+        _("tanggal kurs"), blank=True, help_text=_("Kosong: tanggal transaksi.")
+    )
     rate_source = models.CharField(
-        _("sumber kurs"), max_length=100, default="Kurs JISDOR Bank Indonesia"
+        _("sumber kurs"), max_length=100, blank=True, default="Kurs JISDOR Bank Indonesia"
     )
     value_idr = models.DecimalField(
         _("nilai (Rp)"), max_digits=20, decimal_places=2, editable=False, default=0
     )
     value_usd = models.DecimalField(
-        _("nilai (US$)"), max_digits=18, decimal_places=2, editable=False, default=0
+        _("nilai (US$)"),
+        max_digits=18,
+        decimal_places=2,
+        editable=False,
+        null=True,
+        default=0,
+        help_text=_("Kosong bila transaksi rupiah tanpa kurs US$ di tabel kurs."),
     )
     destination_country = CountryField(_("negara tujuan"), default="ID")
     date = models.DateField(_("tanggal transaksi"))
@@ -626,10 +795,38 @@ class Deal(models.Model):
         verbose_name=_("dikonfirmasi oleh"),
     )
     confirmed_at = models.DateTimeField(_("dikonfirmasi pada"), null=True, blank=True)
+    # The parties' own answers, asked by e-mail link (missions.services.ask_parties):
+    # a second dimension beside the office's `status`.
+    buyer_answer = models.CharField(
+        _("jawaban pembeli"), max_length=10, choices=PartyAnswer.choices, blank=True, editable=False
+    )
+    buyer_answered_at = models.DateTimeField(
+        _("pembeli menjawab pada"), null=True, blank=True, editable=False
+    )
+    buyer_comment = models.TextField(_("komentar pembeli"), blank=True, editable=False)
+    ikm_answer = models.CharField(
+        _("jawaban IKM"), max_length=10, choices=PartyAnswer.choices, blank=True, editable=False
+    )
+    ikm_answered_at = models.DateTimeField(
+        _("IKM menjawab pada"), null=True, blank=True, editable=False
+    )
+    ikm_comment = models.TextField(_("komentar IKM"), blank=True, editable=False)
+    follow_up = models.ForeignKey(
+        "FollowUp",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="realisations",
+        verbose_name=_("dari tindak lanjut"),
+    )
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
 
     history = HistoricalRecords()
     objects = DealQuerySet.as_manager()
+
+    # Changing one of these asks both parties again: their answer was about the old facts.
+    FACTS = ("kind", "business", "buyer", "buyer_name", "commodity", "amount", "currency", "date")
 
     class Meta:
         verbose_name = _("transaksi")
@@ -648,7 +845,8 @@ class Deal(models.Model):
                 name="deal_amounts_not_negative",
             ),
             models.CheckConstraint(
-                condition=Q(rate_to_idr__gt=0) & Q(usd_rate__gt=0), name="deal_rates_positive"
+                condition=Q(rate_to_idr__gt=0) & (Q(usd_rate__isnull=True) | Q(usd_rate__gt=0)),
+                name="deal_rates_positive",
             ),
             models.CheckConstraint(
                 condition=Q(quantity__isnull=True) | Q(quantity__gte=0),
@@ -665,7 +863,9 @@ class Deal(models.Model):
             self.rate_to_idr = Decimal(1)
         elif self.currency == "USD":
             self.usd_rate = self.rate_to_idr
-        if self.amount is not None and self.rate_to_idr and self.usd_rate:
+        if self.rate_date is None:
+            self.rate_date = self.date
+        if self.amount is not None and self.rate_to_idr:
             self.value_idr, self.value_usd = self.convert(
                 self.amount, self.rate_to_idr, self.usd_rate
             )
@@ -673,14 +873,47 @@ class Deal(models.Model):
                 kwargs["update_fields"] = {*kwargs["update_fields"], "value_idr", "value_usd"}
         super().save(*args, **kwargs)
 
-    def clean(self):
+    def fill_rates(self):
+        """Rates staff left empty, from the rate table on the deal's date.
+
+        Rupiah is 1. A rate typed by staff wins. Returns {field: message} for a rate the
+        table lacks; a rupiah deal without a US$ rate keeps no dollar value.
+        """
         errors = {}
         if self.currency:
-            self.currency = self.currency.upper()
+            self.currency = self.currency.strip().upper()
+        day = self.rate_date or self.date
+        if day is None or not self.currency:
+            return errors
         if self.currency == "IDR":
             self.rate_to_idr = Decimal(1)
-        elif self.currency == "USD" and self.rate_to_idr:
+        elif not self.rate_to_idr:
+            row = ExchangeRate.objects.on(self.currency, day)
+            if row is None:
+                errors["rate_to_idr"] = _(
+                    "Tabel kurs belum memuat kurs %(currency)s untuk %(date)s: "
+                    "isi kurs atau tambahkan kurs itu ke tabel kurs."
+                ) % {"currency": self.currency, "date": day.strftime("%d/%m/%Y")}
+            else:
+                self.rate_to_idr, self.rate_date = row.rate_to_idr, row.date
+                self.rate_source = str(row.get_source_display())
+        if self.currency == "USD":
             self.usd_rate = self.rate_to_idr
+        elif not self.usd_rate:
+            row = ExchangeRate.objects.on("USD", day)
+            if row is not None:
+                self.usd_rate = row.rate_to_idr
+            elif self.currency != "IDR":
+                errors["usd_rate"] = _(
+                    "Tabel kurs belum memuat kurs USD untuk %(date)s: isi kurs US$ atau "
+                    "tambahkan kurs itu ke tabel kurs."
+                ) % {"date": day.strftime("%d/%m/%Y")}
+        if self.rate_date is None:
+            self.rate_date = self.date
+        return errors
+
+    def clean(self):
+        errors = self.fill_rates()
         if self.kind == self.Kind.REALISED:
             if not self.realises_id:
                 errors["realises"] = _(
@@ -703,12 +936,181 @@ class Deal(models.Model):
 
     @staticmethod
     def convert(amount, rate_to_idr, usd_rate):
-        """(rupiah, US dollars), each rounded half up to the cent."""
+        """(rupiah, US dollars), each rounded half up to the cent; no dollars without a rate."""
         idr_exact = Decimal(amount) * Decimal(rate_to_idr)
         value_idr = idr_exact.quantize(CENT, rounding=ROUND_HALF_UP)
+        if not usd_rate:
+            return value_idr, None
         value_usd = (idr_exact / Decimal(usd_rate)).quantize(CENT, rounding=ROUND_HALF_UP)
         return value_idr, value_usd
 
     @property
     def buyer_label(self):
         return self.buyer.company if self.buyer_id else self.buyer_name
+
+    @property
+    def buyer_email(self):
+        return self.buyer.email if self.buyer_id else ""
+
+    @property
+    def party_state(self):
+        """both, one, none or disputed: the admin's column and filter."""
+        answers = (self.buyer_answer, self.ikm_answer)
+        if PartyAnswer.DISPUTED in answers:
+            return "disputed"
+        return {2: "both", 1: "one", 0: "none"}[answers.count(PartyAnswer.CONFIRMED)]
+
+
+BOTH_PARTIES_Q = Q(buyer_answer=PartyAnswer.CONFIRMED, ikm_answer=PartyAnswer.CONFIRMED)
+DISPUTED_Q = Q(buyer_answer=PartyAnswer.DISPUTED) | Q(ikm_answer=PartyAnswer.DISPUTED)
+PARTY_STATES = {
+    "both": _("dikonfirmasi kedua pihak"),
+    "one": _("dikonfirmasi satu pihak"),
+    "none": _("belum dikonfirmasi para pihak"),
+    "disputed": _("dipersoalkan"),
+}
+
+
+# --- Links sent by e-mail ---------------------------------------------------
+
+
+class SignedLinkMixin:
+    """A row reached by an e-mailed link: signed, single-use, expiring.
+
+    The token signs the row's id and a random nonce kept on the row; a token that was
+    altered, a row that was answered, replaced or has expired all give `None`.
+    """
+
+    SALT = ""
+
+    @property
+    def token(self):
+        return signing.dumps([self.pk, self.nonce], salt=self.SALT)
+
+    @classmethod
+    def from_token(cls, token, *, now=None):
+        now = now or timezone.now()
+        try:
+            pk, nonce = signing.loads(token, salt=cls.SALT)
+        except (signing.BadSignature, TypeError, ValueError):
+            return None
+        row = cls.objects.filter(pk=pk).first()
+        if row is None or not secrets.compare_digest(str(row.nonce), str(nonce)):
+            return None
+        if not row.is_usable(now):
+            return None
+        return row
+
+    def is_usable(self, now=None):
+        now = now or timezone.now()
+        return self.answered_at is None and self.superseded_at is None and now < self.expires_at
+
+
+def new_nonce():
+    return secrets.token_urlsafe(12)
+
+
+class PartyConfirmation(SignedLinkMixin, models.Model):
+    """One e-mailed request to a deal's party to confirm it, and its answer."""
+
+    SALT = "missions.PartyConfirmation"
+
+    class Side(models.TextChoices):
+        BUYER = "buyer", _("pembeli")
+        IKM = "ikm", _("IKM")
+
+    deal = models.ForeignKey(
+        Deal,
+        on_delete=models.CASCADE,
+        related_name="party_confirmations",
+        verbose_name=_("transaksi"),
+    )
+    side = models.CharField(_("pihak"), max_length=5, choices=Side.choices)
+    email = models.EmailField(_("dikirim ke"))
+    language = models.CharField(_("bahasa"), max_length=5, choices=settings.LANGUAGES)
+    nonce = models.CharField(max_length=24, default=new_nonce, editable=False)
+    sent_at = models.DateTimeField(_("dikirim pada"), default=timezone.now)
+    expires_at = models.DateTimeField(_("berlaku sampai"))
+    answer = models.CharField(_("jawaban"), max_length=10, choices=PartyAnswer.choices, blank=True)
+    comment = models.TextField(_("komentar"), blank=True)
+    answered_at = models.DateTimeField(_("dijawab pada"), null=True, blank=True)
+    superseded_at = models.DateTimeField(
+        _("diganti pada"),
+        null=True,
+        blank=True,
+        help_text=_("Tautan baru dikirim atau data transaksi berubah: tautan ini tidak berlaku."),
+    )
+
+    class Meta:
+        verbose_name = _("konfirmasi para pihak")
+        verbose_name_plural = _("konfirmasi para pihak")
+        ordering = ["-sent_at", "-pk"]
+        indexes = [models.Index(fields=["deal", "side"], name="party_confirmation_deal")]
+
+    def __str__(self):
+        return f"{self.get_side_display()} · {self.deal_id}"
+
+
+class FollowUp(SignedLinkMixin, models.Model):
+    """ "Has this become a sale?": asked of the IKM owner 3, 6 and 12 months after a mission."""
+
+    SALT = "missions.FollowUp"
+    MONTHS = (3, 6, 12)
+
+    class Answer(models.TextChoices):
+        REALISED = "realised", _("sudah terealisasi")
+        IN_PROGRESS = "in_progress", _("masih berjalan")
+        WILL_NOT_HAPPEN = "cancelled", _("tidak akan terjadi")
+
+    deal = models.ForeignKey(
+        Deal,
+        on_delete=models.CASCADE,
+        related_name="follow_ups",
+        verbose_name=_("potensi transaksi"),
+        limit_choices_to={"kind": Deal.Kind.POTENTIAL},
+    )
+    months = models.PositiveSmallIntegerField(_("bulan setelah misi"))
+    due_date = models.DateField(_("jatuh tempo"))
+    email = models.EmailField(_("dikirim ke"))
+    nonce = models.CharField(max_length=24, default=new_nonce, editable=False)
+    sent_at = models.DateTimeField(_("dikirim pada"), default=timezone.now)
+    expires_at = models.DateTimeField(_("berlaku sampai"))
+    answer = models.CharField(_("jawaban"), max_length=12, choices=Answer.choices, blank=True)
+    reason = models.TextField(_("alasan"), blank=True)
+    answered_at = models.DateTimeField(_("dijawab pada"), null=True, blank=True)
+    superseded_at = models.DateTimeField(_("diganti pada"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tindak lanjut potensi")
+        verbose_name_plural = _("tindak lanjut potensi")
+        ordering = ["deal", "months"]
+        constraints = [
+            models.UniqueConstraint(fields=["deal", "months"], name="follow_up_once_per_stage")
+        ]
+
+    def __str__(self):
+        return _("%(months)s bulan: %(deal)s") % {"months": self.months, "deal": self.deal}
+
+    @property
+    def state(self):
+        if self.answer:
+            return self.get_answer_display()
+        if timezone.now() >= self.expires_at:
+            return _("tidak dijawab")
+        return _("menunggu jawaban")
+
+
+class DigestSent(models.Model):
+    """A weekly follow-up digest already sent to one address (so hourly runs send it once)."""
+
+    week = models.DateField(_("minggu (Senin)"))
+    email = models.EmailField(_("dikirim ke"))
+    sent_at = models.DateTimeField(_("dikirim pada"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ringkasan mingguan terkirim")
+        verbose_name_plural = _("ringkasan mingguan terkirim")
+        constraints = [models.UniqueConstraint(fields=["week", "email"], name="digest_once_a_week")]
+
+    def __str__(self):
+        return f"{self.week:%d/%m/%Y} → {self.email}"

@@ -5,27 +5,52 @@ headline figures and a list of `Table`s, each computed with aggregate queries in
 database (a fixed number of queries, whatever the data size). The HTML page, the print
 page and the XLSX file all render the same `Report`, so their figures cannot differ.
 
-Rules every figure follows:
+Rules every figure follows (docs/figures.md says the same, for readers of the reports):
 - only deals confirmed by staff count;
 - amounts in different currencies are never added: totals add the stored rupiah and
   US dollar values (derived at the recorded exchange rate);
-- "transaksi" (actual) = on-the-spot + realised; a potential deal that a confirmed
-  realisation realised is not counted again among the open potential.
+- "transaksi" (actual) = on-the-spot + realised;
+- open potential = each potential deal's value minus what its confirmed realisations
+  realised, never below zero; what a realisation brought above its potential is shown
+  as over-realisation;
+- the realisation rate is per cohort: the realised value of the potential deals recorded
+  in a period (whenever realised), divided by the value of those potential deals;
+- every counted money figure is also split into "confirmed by both parties" (the buyer
+  and the IKM both answered "right" through their e-mailed links) and the rest.
 """
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, Min, Q, Sum
-from django.db.models.functions import ExtractQuarter, ExtractYear
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, ExtractQuarter, ExtractYear, Greatest
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from ikm_registry.models import Business, ExportRecord
-from missions.models import Buyer, Deal, Meeting, Participation, ProgramTarget, TradeMission
+from missions.models import (
+    BOTH_PARTIES_Q,
+    DISPUTED_Q,
+    Buyer,
+    Deal,
+    Meeting,
+    Participation,
+    ProgramTarget,
+    TradeMission,
+)
 from tangerang_ikm.cache import cached
 
 ZERO = Decimal("0.00")
@@ -58,6 +83,8 @@ class Figure:
     label: str
     value: object
     kind: str = "int"
+    public: bool = False  # shown on the public mission page and in the API (public_results)
+    part: bool = False  # a split of the figure above it (rendered indented)
 
 
 @dataclass
@@ -67,6 +94,10 @@ class Report:
     figures: list
     tables: list
     filters: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+
+    def __post_init__(self):
+        self.notes = [str(n) for n in self.notes]
 
 
 def pct(part, whole):
@@ -90,30 +121,111 @@ POTENTIAL_Q = Q(kind=Deal.Kind.POTENTIAL)
 REALISED_Q = Q(kind=Deal.Kind.REALISED)
 
 
-def _open_potential_q():
-    return POTENTIAL_Q & ~Deal.objects.realised_potential_q()
+MONEY = DecimalField(max_digits=20, decimal_places=2)
+SPOT_Q = Q(kind=Deal.Kind.ON_THE_SPOT)
+
+
+def _realised_against(field):
+    """Per potential deal: the sum of `field` over its staff-confirmed realisations (0 if none)."""
+    realisations = (
+        Deal.objects.filter(
+            realises=OuterRef("pk"), kind=Deal.Kind.REALISED, status=Deal.Status.CONFIRMED
+        )
+        .order_by()
+        .values("realises")
+        .annotate(total=Sum(field))
+        .values("total")
+    )
+    return Coalesce(Subquery(realisations, output_field=MONEY), Value(ZERO), output_field=MONEY)
+
+
+def with_realised(deals):
+    """Deals annotated with what was realised against each (r_idr, r_usd; 0 for non-potential)."""
+    return deals.annotate(
+        r_idr=_realised_against("value_idr"), r_usd=_realised_against("value_usd")
+    )
+
+
+def _open(field, realised):
+    return Greatest(F(field) - F(realised), Value(ZERO), output_field=MONEY)
+
+
+def _over(field, realised):
+    return Greatest(F(realised) - F(field), Value(ZERO), output_field=MONEY)
 
 
 def deal_sums():
-    """Aggregates over confirmed deals, used by every table that splits values."""
-    open_q = _open_potential_q()
-    return {
+    """Aggregates over confirmed deals annotated by with_realised(), used by every table.
+
+    Each money sum has a `_both` twin over the deals both parties confirmed.
+    """
+    sums = {
         "n": Count("pk"),
-        "spot_idr": Sum("value_idr", filter=Q(kind=Deal.Kind.ON_THE_SPOT)),
-        "spot_usd": Sum("value_usd", filter=Q(kind=Deal.Kind.ON_THE_SPOT)),
-        "potential_idr": Sum("value_idr", filter=POTENTIAL_Q),
-        "potential_usd": Sum("value_usd", filter=POTENTIAL_Q),
-        "realised_idr": Sum("value_idr", filter=REALISED_Q),
-        "realised_usd": Sum("value_usd", filter=REALISED_Q),
-        "actual_idr": Sum("value_idr", filter=ACTUAL_Q),
-        "actual_usd": Sum("value_usd", filter=ACTUAL_Q),
-        "open_idr": Sum("value_idr", filter=open_q),
-        "open_usd": Sum("value_usd", filter=open_q),
-        # Realisations of potential deals, for the realisation rate.
-        "realised_of_potential_idr": Sum(
-            "value_idr", filter=REALISED_Q & Q(realises__isnull=False)
-        ),
+        "n_disputed": Count("pk", filter=DISPUTED_Q),
+        "n_over": Count("pk", filter=POTENTIAL_Q & Q(r_idr__gt=F("value_idr"))),
     }
+    money = {
+        "spot": ("value_idr", "value_usd", SPOT_Q),
+        "potential": ("value_idr", "value_usd", POTENTIAL_Q),
+        "realised": ("value_idr", "value_usd", REALISED_Q),
+        "actual": ("value_idr", "value_usd", ACTUAL_Q),
+        "open": (_open("value_idr", "r_idr"), _open("value_usd", "r_usd"), POTENTIAL_Q),
+        "over": (_over("value_idr", "r_idr"), _over("value_usd", "r_usd"), POTENTIAL_Q),
+        # What was realised against the potential deals in the set: the cohort's numerator.
+        "realised_of_potential": ("r_idr", "r_usd", POTENTIAL_Q),
+    }
+    for name, (idr, usd, q) in money.items():
+        sums[f"{name}_idr"] = Sum(idr, filter=q, output_field=MONEY)
+        sums[f"{name}_usd"] = Sum(usd, filter=q, output_field=MONEY)
+        sums[f"{name}_idr_both"] = Sum(idr, filter=q & BOTH_PARTIES_Q, output_field=MONEY)
+        sums[f"{name}_usd_both"] = Sum(usd, filter=q & BOTH_PARTIES_Q, output_field=MONEY)
+    return sums
+
+
+def split_figures(label, sums, key, kind, *, public=False):
+    """The figure, then its parts: confirmed by both parties, and not yet confirmed by them."""
+    total, both = _d(sums[key]), _d(sums[f"{key}_both"])
+    return [
+        Figure(label, total, kind, public=public),
+        Figure(
+            _("%(figure)s: dikonfirmasi kedua pihak") % {"figure": label}, both, kind, part=True
+        ),
+        Figure(
+            _("%(figure)s: belum dikonfirmasi para pihak") % {"figure": label},
+            total - both,
+            kind,
+            part=True,
+        ),
+    ]
+
+
+def report_notes(*, dashboard=False):
+    """What the figures mean, printed under them on the page, on paper and in the XLSX."""
+    notes = [
+        _(
+            "Hanya transaksi yang dikonfirmasi petugas yang dihitung. “Dikonfirmasi kedua "
+            "pihak”: pembeli dan IKM sama-sama menyatakan data transaksi benar melalui tautan "
+            "e-mail; selebihnya “belum dikonfirmasi para pihak” (belum menjawab, tidak punya "
+            "e-mail, atau mempersoalkan)."
+        ),
+        _(
+            "Potensi belum terealisasi: nilai setiap potensi dikurangi realisasinya, paling "
+            "kecil nol. Realisasi di atas nilai potensinya dicatat sebagai “realisasi "
+            "melebihi potensi”."
+        ),
+        _(
+            "Realisasi potensi (%) per kohort: nilai realisasi dari potensi yang dicatat dalam "
+            "periode itu (kapan pun direalisasikan), dibagi nilai potensi tersebut."
+        ),
+    ]
+    if dashboard:
+        notes.append(
+            _(
+                "Kelas usaha menurut hasil penjualan tahunan (PP 7/2021, dipakai untuk program "
+                "pemberdayaan), bukan menurut modal usaha saat pendaftaran."
+            )
+        )
+    return notes
 
 
 def _money_columns():
@@ -197,6 +309,10 @@ def _grouped_money_table(
     return table
 
 
+def _size_class_label(code):
+    return str(Business.SizeClass(code).label) if code else _("belum diketahui")
+
+
 def _country_name(code):
     return str(countries.name(code)) if code else "-"
 
@@ -268,7 +384,7 @@ def mission_report(mission):
         total=Count("pk"),
         **{s.value: Count("pk", filter=Q(status=s)) for s in P},
     )
-    deals = Deal.objects.confirmed().filter(mission=mission)
+    deals = with_realised(Deal.objects.confirmed().filter(mission=mission))
     sums = deals.aggregate(**deal_sums())
     meetings = Meeting.objects.filter(mission=mission)
     meeting_counts = meetings.aggregate(
@@ -295,15 +411,17 @@ def mission_report(mission):
 
     participated = counts[P.ATTENDED] + counts[P.ACCEPTED]
     figures = [
-        Figure(_("IKM peserta (diterima/hadir)"), participated),
+        Figure(_("IKM peserta (diterima/hadir)"), participated, public=True),
         Figure(_("IKM hadir"), counts[P.ATTENDED]),
-        Figure(_("Pembeli"), n_buyers),
-        Figure(_("Pertemuan bisnis"), meeting_counts["total"]),
-        Figure(_("Transaksi terkonfirmasi"), sums["n"]),
-        Figure(_("Nilai transaksi (Rp)"), _d(sums["actual_idr"]), "idr"),
-        Figure(_("Nilai transaksi (US$)"), _d(sums["actual_usd"]), "usd"),
-        Figure(_("Potensi belum terealisasi (Rp)"), _d(sums["open_idr"]), "idr"),
-        Figure(_("Potensi belum terealisasi (US$)"), _d(sums["open_usd"]), "usd"),
+        Figure(_("Pembeli"), n_buyers, public=True),
+        Figure(_("Pertemuan bisnis"), meeting_counts["total"], public=True),
+        Figure(_("Transaksi terkonfirmasi"), sums["n"], public=True),
+        *split_figures(_("Nilai transaksi (Rp)"), sums, "actual_idr", "idr", public=True),
+        *split_figures(_("Nilai transaksi (US$)"), sums, "actual_usd", "usd", public=True),
+        *split_figures(_("Potensi belum terealisasi (Rp)"), sums, "open_idr", "idr", public=True),
+        *split_figures(_("Potensi belum terealisasi (US$)"), sums, "open_usd", "usd", public=True),
+        Figure(_("Realisasi melebihi potensi (Rp)"), _d(sums["over_idr"]), "idr"),
+        Figure(_("Potensi dengan realisasi melebihi nilainya"), sums["n_over"]),
         Figure(
             _("Konversi pertemuan ke transaksi (%)"),
             pct(meeting_counts["converted"], meeting_counts["total"]),
@@ -315,6 +433,7 @@ def mission_report(mission):
             "pct",
         ),
         Figure(_("Transaksi menunggu konfirmasi"), pending),
+        Figure(_("Transaksi dipersoalkan para pihak"), sums["n_disputed"]),
     ]
 
     tables = []
@@ -426,39 +545,48 @@ def mission_report(mission):
         subtitle=f"{mission.get_kind_display()} · {mission.city}, {mission.country.name} · {dates}",
         figures=figures,
         tables=tables,
+        notes=report_notes(),
     )
 
 
+def _kind_cells(sums, key):
+    idr, usd = _d(sums[f"{key}_idr"]), _d(sums[f"{key}_usd"])
+    idr_both, usd_both = _d(sums[f"{key}_idr_both"]), _d(sums[f"{key}_usd_both"])
+    return [idr, usd, idr_both, idr - idr_both, usd_both, usd - usd_both]
+
+
 def deals_by_kind_table(sums):
+    """Each kind's value, and its split by the parties' confirmation."""
     K = Deal.Kind
+    actual, open_ = _kind_cells(sums, "actual"), _kind_cells(sums, "open")
+    total = [a + b for a, b in zip(actual, open_, strict=True)]
     return Table(
         "Jenis transaksi",
         _("Transaksi menurut jenis"),
-        [Column(_("Jenis")), Column(_("Rp"), "idr"), Column(_("US$"), "usd")],
         [
-            [K.ON_THE_SPOT.label, _d(sums["spot_idr"]), _d(sums["spot_usd"])],
-            [K.POTENTIAL.label, _d(sums["potential_idr"]), _d(sums["potential_usd"])],
-            [K.REALISED.label, _d(sums["realised_idr"]), _d(sums["realised_usd"])],
-            [
-                _("Nilai transaksi (langsung + realisasi)"),
-                _d(sums["actual_idr"]),
-                _d(sums["actual_usd"]),
-            ],
-            [_("Potensi belum terealisasi"), _d(sums["open_idr"]), _d(sums["open_usd"])],
+            Column(_("Jenis")),
+            Column(_("Rp"), "idr"),
+            Column(_("US$"), "usd"),
+            Column(_("Rp dikonfirmasi kedua pihak"), "idr"),
+            Column(_("Rp belum dikonfirmasi para pihak"), "idr"),
+            Column(_("US$ dikonfirmasi kedua pihak"), "usd"),
+            Column(_("US$ belum dikonfirmasi para pihak"), "usd"),
         ],
-        total=[
-            _("Total tanpa hitung ganda"),
-            _d(sums["actual_idr"]) + _d(sums["open_idr"]),
-            _d(sums["actual_usd"]) + _d(sums["open_usd"]),
+        [
+            [K.ON_THE_SPOT.label, *_kind_cells(sums, "spot")],
+            [K.POTENTIAL.label, *_kind_cells(sums, "potential")],
+            [K.REALISED.label, *_kind_cells(sums, "realised")],
+            [_("Nilai transaksi (langsung + realisasi)"), *_kind_cells(sums, "actual")],
+            [_("Potensi belum terealisasi"), *_kind_cells(sums, "open")],
+            [_("Realisasi melebihi potensi"), *_kind_cells(sums, "over")],
         ],
+        total=[_("Total tanpa hitung ganda"), *total],
     )
 
 
 def public_results(mission):
     """The published results of a completed mission: counts and values, no contacts."""
-    report = mission_report(mission)
-    wanted = {0, 2, 3, 4, 5, 6, 7, 8}
-    return [f for i, f in enumerate(report.figures) if i in wanted]
+    return [f for f in mission_report(mission).figures if f.public]
 
 
 # --- Program dashboard ------------------------------------------------------
@@ -469,8 +597,12 @@ def program_target(year):
     return target if target is not None else settings.PROGRAM_TARGET_IKM
 
 
-def program_dashboard(*, year=None, scope="", commodity=None):
-    """The program's figures under the filters, in a fixed number of queries."""
+def program_dashboard(*, year=None, scope="", commodity=None, size_class=""):
+    """The program's figures under the filters, in a fixed number of queries.
+
+    `size_class` is the business's class by annual sales (PP 7/2021 for empowerment
+    programmes), never the class by capital.
+    """
     deals = Deal.objects.confirmed().exclude(mission__status=TradeMission.Status.DRAFT)
     participations = Participation.objects.filter(
         status__in=[Participation.Status.ACCEPTED, Participation.Status.ATTENDED]
@@ -486,12 +618,17 @@ def program_dashboard(*, year=None, scope="", commodity=None):
         deals = deals.filter(commodity=commodity)
         participations = participations.filter(business__commodities=commodity)
         verified = verified.filter(commodities=commodity)
+    if size_class:
+        deals = deals.filter(business__size_class_by_sales=size_class)
+        participations = participations.filter(business__size_class_by_sales=size_class)
+        verified = verified.filter(size_class_by_sales=size_class)
 
     engaged = participations.aggregate(n=Count("business", distinct=True))["n"]
     target = program_target(year or timezone.localdate().year)
     n_verified = verified.count()
 
     exporters = _exporters(deals, year)
+    deals = with_realised(deals)
     sums = deals.aggregate(**deal_sums())
 
     figures = [
@@ -501,10 +638,13 @@ def program_dashboard(*, year=None, scope="", commodity=None):
         Figure(_("IKM terverifikasi"), n_verified),
         Figure(_("IKM eksportir"), exporters["exporters"]),
         Figure(_("Eksportir pertama kali"), exporters["first_time"]),
-        Figure(_("Nilai transaksi (Rp)"), _d(sums["actual_idr"]), "idr"),
-        Figure(_("Nilai transaksi (US$)"), _d(sums["actual_usd"]), "usd"),
-        Figure(_("Potensi transaksi (Rp)"), _d(sums["potential_idr"]), "idr"),
-        Figure(_("Potensi transaksi (US$)"), _d(sums["potential_usd"]), "usd"),
+        *split_figures(_("Nilai transaksi (Rp)"), sums, "actual_idr", "idr"),
+        *split_figures(_("Nilai transaksi (US$)"), sums, "actual_usd", "usd"),
+        *split_figures(_("Potensi transaksi (Rp)"), sums, "potential_idr", "idr"),
+        *split_figures(_("Potensi transaksi (US$)"), sums, "potential_usd", "usd"),
+        *split_figures(_("Potensi belum terealisasi (Rp)"), sums, "open_idr", "idr"),
+        *split_figures(_("Potensi belum terealisasi (US$)"), sums, "open_usd", "usd"),
+        Figure(_("Realisasi melebihi potensi (Rp)"), _d(sums["over_idr"]), "idr"),
         Figure(
             _("Realisasi potensi (%)"),
             pct(sums["realised_of_potential_idr"], sums["potential_idr"]),
@@ -561,6 +701,17 @@ def program_dashboard(*, year=None, scope="", commodity=None):
         _grouped_money_table(
             deals,
             sums,
+            "Per kelas usaha",
+            _("Transaksi per kelas usaha (menurut hasil penjualan tahunan)"),
+            "business__size_class_by_sales",
+            _("Kelas usaha (omzet)"),
+            _size_class_label,
+            chart=False,
+            program=True,
+        ),
+        _grouped_money_table(
+            deals,
+            sums,
             "Per kecamatan",
             _("Transaksi per kecamatan IKM"),
             "business__desa__kecamatan__name",
@@ -574,7 +725,8 @@ def program_dashboard(*, year=None, scope="", commodity=None):
         subtitle=_("Tahun %(year)s") % {"year": year} if year else _("Semua tahun"),
         figures=figures,
         tables=tables,
-        filters={"year": year, "scope": scope, "commodity": commodity},
+        filters={"year": year, "scope": scope, "commodity": commodity, "size_class": size_class},
+        notes=report_notes(dashboard=True),
     )
 
 

@@ -5,14 +5,30 @@ checked under a lock on the mission row (`select_for_update`), so two staff acti
 at the same moment are serialised by the database.
 """
 
+import calendar
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
-from missions.models import Buyer, Deal, Meeting, Participation, TradeMission
+from missions.models import (
+    Buyer,
+    Deal,
+    DigestSent,
+    FollowUp,
+    Meeting,
+    Participation,
+    PartyAnswer,
+    PartyConfirmation,
+    TradeMission,
+)
 from tangerang_ikm.mail import send_templated_mail
 
 NOTIFIED = (
@@ -266,7 +282,11 @@ def schedule_meeting(*, mission, participation, buyer, start, end, table="", not
 
 
 def record_deal(*, recorded_by, confirmed, **fields):
-    """Create a deal; staff record it confirmed, owners as reported for staff to confirm."""
+    """Create a deal; staff record it confirmed, owners as reported for staff to confirm.
+
+    Then both parties are asked to confirm it (ask_parties); a deal its owner records
+    counts as confirmed by the IKM.
+    """
     deal = Deal(**fields)
     if deal.product_id and not deal.commodity_id:
         deal.commodity_id = deal.product.category_id
@@ -277,8 +297,350 @@ def record_deal(*, recorded_by, confirmed, **fields):
         deal.confirmed_at = timezone.now()
     with transaction.atomic():
         deal.full_clean()
+        _mark_owner_reported(deal, recorded_by)
         deal.save()
+        ask_parties(deal=deal)
     return deal
+
+
+def _mark_owner_reported(deal, user):
+    if user is not None and deal.business.owner_id == getattr(user, "pk", None):
+        deal.ikm_answer = PartyAnswer.CONFIRMED
+        deal.ikm_answered_at = timezone.now()
+
+
+def report_deal_by_owner(*, deal, owner):
+    """An owner reports a deal (validated form instance): staff confirm it later."""
+    with transaction.atomic():
+        deal.status = Deal.Status.REPORTED
+        deal.reported_by = owner
+        _mark_owner_reported(deal, owner)
+        deal.save()
+        ask_parties(deal=deal)
+    return deal
+
+
+def deal_saved_by_staff(*, deal, created, changed_fields=()):
+    """After the admin saved a deal: ask the parties about a new deal or changed facts."""
+    if created:
+        ask_parties(deal=deal)
+    elif set(changed_fields) & set(Deal.FACTS):
+        ask_parties(deal=deal, facts_changed=True)
+
+
+# --- Both parties confirm ----------------------------------------------------
+
+
+def link_days():
+    return getattr(settings, "DEAL_LINK_DAYS", 30)
+
+
+def owner_contact(business):
+    owner = business.owner
+    if owner is None or not owner.email:
+        return None, None
+    return owner.email, getattr(owner, "language", None) or "id"
+
+
+def ask_parties(*, deal, facts_changed=False, now=None):
+    """E-mail each party that has not confirmed the deal a signed, single-use link.
+
+    The buyer is asked when an e-mail is known; the IKM owner unless the IKM already
+    confirmed (a deal the owner reported). When the deal's facts changed, earlier
+    answers were about other facts: they are cleared and both are asked again. Earlier
+    links still open are replaced. Returns the PartyConfirmation rows created.
+    """
+    now = now or timezone.now()
+    created = []
+    with transaction.atomic():
+        deal = (
+            Deal.objects.select_for_update()
+            .select_related("buyer", "business__owner")
+            .get(pk=deal.pk)
+        )
+        if facts_changed:
+            deal.buyer_answer = deal.ikm_answer = ""
+            deal.buyer_answered_at = deal.ikm_answered_at = None
+            deal.buyer_comment = deal.ikm_comment = ""
+            deal.save(
+                update_fields=[
+                    "buyer_answer",
+                    "buyer_answered_at",
+                    "buyer_comment",
+                    "ikm_answer",
+                    "ikm_answered_at",
+                    "ikm_comment",
+                ]
+            )
+        owner_email, owner_language = owner_contact(deal.business)
+        wanted = []
+        if deal.buyer_email and deal.buyer_answer != PartyAnswer.CONFIRMED:
+            buyer_side = PartyConfirmation.Side.BUYER
+            wanted.append((buyer_side, deal.buyer_email, deal.buyer.email_language))
+        if owner_email and deal.ikm_answer != PartyAnswer.CONFIRMED:
+            wanted.append((PartyConfirmation.Side.IKM, owner_email, owner_language))
+        for side, email, language in wanted:
+            PartyConfirmation.objects.filter(
+                deal=deal, side=side, answered_at__isnull=True, superseded_at__isnull=True
+            ).update(superseded_at=now)
+            row = PartyConfirmation.objects.create(
+                deal=deal,
+                side=side,
+                email=email,
+                language=language,
+                sent_at=now,
+                expires_at=now + datetime.timedelta(days=link_days()),
+            )
+            created.append(row)
+            transaction.on_commit(lambda row=row: _send_party_request(row))
+    return created
+
+
+def _send_party_request(row):
+    deal = row.deal
+    send_templated_mail(
+        to=[row.email],
+        template="missions/email/party_confirm",
+        context={
+            "deal": deal,
+            "side": row.side,
+            "mission": deal.mission,
+            "link": reverse("missions:party_confirm", args=[row.token]),
+            "expires": timezone.localtime(row.expires_at),
+        },
+        language=row.language,
+    )
+
+
+def answer_party(*, confirmation, answer, comment="", now=None):
+    """Record a party's answer from its link; a disputed deal goes to the coordinators."""
+    now = now or timezone.now()
+    answer = PartyAnswer(answer)
+    with transaction.atomic():
+        row = PartyConfirmation.objects.select_for_update().get(pk=confirmation.pk)
+        if not row.is_usable(now):
+            raise ValidationError(_("Tautan ini tidak berlaku lagi."))
+        row.answer, row.comment, row.answered_at = answer, comment, now
+        row.save(update_fields=["answer", "comment", "answered_at"])
+        deal = Deal.objects.select_for_update().get(pk=row.deal_id)
+        prefix = "buyer" if row.side == PartyConfirmation.Side.BUYER else "ikm"
+        setattr(deal, f"{prefix}_answer", answer)
+        setattr(deal, f"{prefix}_answered_at", now)
+        setattr(deal, f"{prefix}_comment", comment)
+        deal.save(update_fields=[f"{prefix}_answer", f"{prefix}_answered_at", f"{prefix}_comment"])
+        if answer == PartyAnswer.DISPUTED:
+            transaction.on_commit(lambda: notify_dispute(row))
+    return row
+
+
+def notify_dispute(row):
+    deal = Deal.objects.select_related("mission", "business", "buyer").get(pk=row.deal_id)
+    to = deal.mission.coordinator_emails()
+    if not to:
+        return
+    send_templated_mail(
+        to=to,
+        template="missions/email/deal_disputed",
+        context={
+            "deal": deal,
+            "row": row,
+            "side": row.get_side_display(),
+            "link": reverse("admin:missions_deal_change", args=[deal.pk]),
+        },
+        language=settings.LANGUAGE_CODE,
+    )
+
+
+def resend_party_requests(*, deals):
+    """Staff send fresh links to every party that has not confirmed; returns how many."""
+    n = 0
+    for deal in deals:
+        n += len(ask_parties(deal=deal))
+    return n
+
+
+# --- Follow-ups of potential deals ------------------------------------------
+
+
+def add_months(day, months):
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def realised_against(deal):
+    """Rupiah value of the confirmed and reported realisations of a potential deal."""
+    total = deal.realisations.aggregate(s=Sum("value_idr"))["s"]
+    return total or Decimal(0)
+
+
+def due_follow_ups(*, today=None):
+    """[(potential deal, months, due date)] to ask about now: the latest stage due.
+
+    A potential deal is asked about 3, 6 and 12 months after its mission ends, unless its
+    owner said it will not happen, it is realised in full, or the owner has no e-mail.
+    A stage already asked (or a later one) is never asked again, so hourly runs are safe.
+    """
+    today = today or timezone.localdate()
+    earliest_end = add_months(today, -FollowUp.MONTHS[0])
+    deals = (
+        Deal.objects.filter(kind=Deal.Kind.POTENTIAL, mission__end_date__lte=earliest_end)
+        .exclude(follow_ups__answer=FollowUp.Answer.WILL_NOT_HAPPEN)
+        .exclude(business__owner__isnull=True)
+        .exclude(business__owner__email="")
+        .select_related("mission", "business__owner")
+        .annotate(realised_idr=Sum("realisations__value_idr"))
+        .order_by("pk")
+    )
+    asked = {}
+    for deal_id, months in FollowUp.objects.filter(deal__in=deals).values_list("deal_id", "months"):
+        asked[deal_id] = max(asked.get(deal_id, 0), months)
+    due = []
+    for deal in deals:
+        if deal.realised_idr is not None and deal.realised_idr >= deal.value_idr:
+            continue
+        stages = [m for m in FollowUp.MONTHS if add_months(deal.mission.end_date, m) <= today]
+        latest = max(stages)
+        if asked.get(deal.pk, 0) >= latest:
+            continue
+        due.append((deal, latest, add_months(deal.mission.end_date, latest)))
+    return due
+
+
+def send_follow_ups(*, today=None, now=None):
+    """Create and e-mail every follow-up due; returns the FollowUp rows sent."""
+    now = now or timezone.now()
+    sent = []
+    for deal, months, due_date in due_follow_ups(today=today):
+        email, language = owner_contact(deal.business)
+        try:
+            with transaction.atomic():
+                FollowUp.objects.filter(
+                    deal=deal, answered_at__isnull=True, superseded_at__isnull=True
+                ).update(superseded_at=now)
+                row = FollowUp.objects.create(
+                    deal=deal,
+                    months=months,
+                    due_date=due_date,
+                    email=email,
+                    sent_at=now,
+                    expires_at=now + datetime.timedelta(days=link_days()),
+                )
+                transaction.on_commit(lambda row=row, lang=language: _send_follow_up(row, lang))
+        except IntegrityError:
+            continue  # another run sent this stage a moment ago
+        sent.append(row)
+    return sent
+
+
+def _send_follow_up(row, language):
+    deal = row.deal
+    send_templated_mail(
+        to=[row.email],
+        template="missions/email/follow_up",
+        context={
+            "deal": deal,
+            "mission": deal.mission,
+            "months": row.months,
+            "link": reverse("missions:follow_up", args=[row.token]),
+            "expires": timezone.localtime(row.expires_at),
+        },
+        language=language,
+    )
+
+
+def answer_follow_up(*, follow_up, answer, reason="", realisations=(), now=None):
+    """The owner's answer; each realisation becomes a realised deal for staff to confirm."""
+    now = now or timezone.now()
+    answer = FollowUp.Answer(answer)
+    if answer == FollowUp.Answer.REALISED and not realisations:
+        raise ValidationError(_("Isi paling sedikit satu realisasi: nilai, mata uang, tanggal."))
+    with transaction.atomic():
+        row = (
+            FollowUp.objects.select_for_update()
+            .select_related("deal__business__owner")
+            .get(pk=follow_up.pk)
+        )
+        if not row.is_usable(now):
+            raise ValidationError(_("Tautan ini tidak berlaku lagi."))
+        potential = row.deal
+        created = []
+        for item in realisations:
+            deal = Deal(
+                mission_id=potential.mission_id,
+                business_id=potential.business_id,
+                buyer_id=potential.buyer_id,
+                buyer_name=potential.buyer_name,
+                product_id=potential.product_id,
+                commodity_id=potential.commodity_id,
+                kind=Deal.Kind.REALISED,
+                realises=potential,
+                amount=item["amount"],
+                currency=item["currency"],
+                date=item["date"],
+                destination_country=potential.destination_country,
+                notes=_("Dilaporkan pada tindak lanjut %(months)s bulan.") % {"months": row.months},
+                follow_up=row,
+                status=Deal.Status.REPORTED,
+            )
+            deal.full_clean()
+            _mark_owner_reported(deal, potential.business.owner)
+            deal.save()
+            created.append(deal)
+        row.answer, row.reason, row.answered_at = answer, reason, now
+        row.save(update_fields=["answer", "reason", "answered_at"])
+        for deal in created:
+            ask_parties(deal=deal, now=now)
+    return row, created
+
+
+def send_digests(*, today=None, now=None, dry_run=False):
+    """Once a week, each coordinator gets the follow-up answers and the overdue ones.
+
+    Overdue: asked over 14 days ago and still unanswered. Returns {email: [FollowUp]}.
+    """
+    now = now or timezone.now()
+    today = today or timezone.localdate()
+    week = today - datetime.timedelta(days=today.weekday())
+    since = now - datetime.timedelta(days=7)
+    rows = list(
+        FollowUp.objects.filter(answered_at__gte=since).select_related(
+            "deal__mission", "deal__business"
+        )
+    ) + list(
+        FollowUp.objects.filter(
+            answered_at__isnull=True,
+            superseded_at__isnull=True,
+            sent_at__lte=now - datetime.timedelta(days=14),
+        ).select_related("deal__mission", "deal__business")
+    )
+    per_email = {}
+    missions = {}
+    for row in rows:
+        missions.setdefault(row.deal.mission_id, row.deal.mission)
+    emails_of = {pk: m.coordinator_emails() for pk, m in missions.items()}
+    for row in rows:
+        for email in emails_of[row.deal.mission_id]:
+            per_email.setdefault(email, []).append(row)
+    already = set(DigestSent.objects.filter(week=week).values_list("email", flat=True))
+    due = {e: r for e, r in per_email.items() if e not in already}
+    if dry_run:
+        return due
+    for email, items in due.items():
+        try:
+            with transaction.atomic():
+                DigestSent.objects.create(week=week, email=email, sent_at=now)
+        except IntegrityError:
+            continue
+        answered = [r for r in items if r.answered_at]
+        overdue = [r for r in items if not r.answered_at]
+        send_templated_mail(
+            to=[email],
+            template="missions/email/follow_up_digest",
+            context={"answered": answered, "overdue": overdue, "week": week},
+            language=settings.LANGUAGE_CODE,
+        )
+    return due
 
 
 def confirm_deals(*, deals, by):
@@ -308,8 +670,8 @@ def convert_inquiry(
     amount,
     currency,
     rate_to_idr,
-    usd_rate,
-    rate_date,
+    usd_rate=None,
+    rate_date=None,
     stage="",
     by,
 ):

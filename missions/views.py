@@ -5,15 +5,23 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from missions import reports, services
-from missions.forms import ApplyForm, DashboardFilterForm, OwnerDealForm
-from missions.models import Deal, Participation, TradeMission
+from missions.forms import (
+    ApplyForm,
+    DashboardFilterForm,
+    FollowUpForm,
+    OwnerDealForm,
+    PartyAnswerForm,
+)
+from missions.models import Deal, FollowUp, Participation, PartyConfirmation, TradeMission
 from missions.xlsx import report_xlsx
 from tangerang_ikm.cache import public_page
+from tangerang_ikm.ratelimit import ratelimit
 from tangerang_ikm.storage import serve_private
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -102,7 +110,7 @@ def apply(request, slug):
         else:
             messages.error(request, _("Pendaftaran misi ini belum dibuka."))
         return redirect(mission)
-    form = ApplyForm(request.POST or None, user=request.user)
+    form = ApplyForm(request.POST or None, user=request.user, mission=mission)
     if not form.fields["business"].queryset.exists():
         messages.warning(
             request,
@@ -123,6 +131,8 @@ def apply(request, slug):
             messages.success(
                 request, _("Pendaftaran terkirim. Panitia akan memberi kabar hasil seleksi.")
             )
+            if form.cleaned_data["business"] in form.mismatched:
+                messages.warning(request, form.mismatch_message(form.cleaned_data["business"]))
             return redirect("missions:my")
     return render(request, "missions/apply.html", {"mission": mission, "form": form})
 
@@ -164,10 +174,7 @@ def report_deal(request, pk):
         return redirect("missions:my")
     form = OwnerDealForm(request.POST or None, request.FILES or None, participation=participation)
     if request.method == "POST" and form.is_valid():
-        deal = form.save(commit=False)
-        deal.status = Deal.Status.REPORTED
-        deal.reported_by = request.user
-        deal.save()
+        services.report_deal_by_owner(deal=form.save(commit=False), owner=request.user)
         messages.success(request, _("Transaksi tercatat dan menunggu konfirmasi petugas."))
         return redirect("missions:my")
     return render(
@@ -222,14 +229,18 @@ def dashboard(request, fmt="html"):
     years = reports.dashboard_years()
     form = DashboardFilterForm(request.GET or None, years=years)
     filters = form.cleaned_data if form.is_valid() else {}
-    year, scope, commodity = (
+    year, scope, commodity, size_class = (
         filters.get("year"),
         filters.get("scope") or "",
         filters.get("commodity"),
+        filters.get("size_class") or "",
     )
-    key = f"dashboard:{year}:{scope}:{commodity.pk if commodity else ''}"
+    key = f"dashboard:{year}:{scope}:{commodity.pk if commodity else ''}:{size_class}"
     report = reports.cached_report(
-        key, lambda: reports.program_dashboard(year=year, scope=scope, commodity=commodity)
+        key,
+        lambda: reports.program_dashboard(
+            year=year, scope=scope, commodity=commodity, size_class=size_class
+        ),
     )
     if fmt == "xlsx":
         return _xlsx_response(report, "dasbor-misi-dagang")
@@ -237,3 +248,80 @@ def dashboard(request, fmt="html"):
     context = {"report": report, "form": form, "query": request.GET.urlencode()}
     context.update(print=fmt == "print", body=_report_body(key, report))
     return render(request, template, context)
+
+
+# --- Links e-mailed to the parties (no account) ------------------------------
+
+# Enough for a person opening and answering a few links; not for guessing tokens.
+LINK_LIMIT = {"limit": 30, "window": 3600, "methods": ("GET", "POST")}
+
+
+def _link_refused(request):
+    """One page for a link that was altered, used, replaced or expired: no hint which."""
+    return render(request, "missions/link_refused.html", status=410)
+
+
+@never_cache
+@ratelimit("deal-link", **LINK_LIMIT)
+def party_confirm(request, token):
+    row = PartyConfirmation.from_token(token)
+    if row is None:
+        return _link_refused(request)
+    deal = Deal.objects.select_related("mission", "business", "buyer", "commodity").get(
+        pk=row.deal_id
+    )
+    with translation.override(row.language):
+        form = PartyAnswerForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.answer_party(
+                    confirmation=row,
+                    answer=form.cleaned_data["answer"],
+                    comment=form.cleaned_data["comment"],
+                )
+            except ValidationError:
+                return _link_refused(request)
+            return render(
+                request,
+                "missions/party_confirm_done.html",
+                {"deal": deal, "answer": form.cleaned_data["answer"]},
+            )
+        return render(
+            request,
+            "missions/party_confirm.html",
+            {"deal": deal, "row": row, "form": form, "side": row.side},
+        )
+
+
+@never_cache
+@ratelimit("deal-link", **LINK_LIMIT)
+def follow_up(request, token):
+    row = FollowUp.from_token(token)
+    if row is None:
+        return _link_refused(request)
+    deal = Deal.objects.select_related("mission", "business__owner", "buyer", "commodity").get(
+        pk=row.deal_id
+    )
+    language = getattr(deal.business.owner, "language", None) or "id"
+    with translation.override(language):
+        form = FollowUpForm(request.POST or None, initial={"answer": ""})
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.answer_follow_up(
+                    follow_up=row,
+                    answer=form.cleaned_data["answer"],
+                    reason=form.cleaned_data["reason"],
+                    realisations=form.realised_rows(),
+                )
+            except ValidationError as exc:
+                if not row.is_usable():
+                    return _link_refused(request)
+                form.add_error(None, exc)
+            else:
+                return render(request, "missions/follow_up_done.html", {"deal": deal})
+        realised = deal.realisations.order_by("date")
+        return render(
+            request,
+            "missions/follow_up.html",
+            {"deal": deal, "row": row, "form": form, "realised": realised},
+        )

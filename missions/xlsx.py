@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from tangerang_ikm.spreadsheets import safe_text
+
 NUMBER_FORMATS = {"idr": "#,##0.00", "usd": "#,##0.00", "pct": "0.0", "int": "0"}
 
 
@@ -24,6 +26,8 @@ def _write(ws, row, values, kinds, bold=False):
     for col, (value, kind) in enumerate(zip(values, kinds, strict=False), start=1):
         if isinstance(value, Promise):
             value = str(value)
+        # Business, buyer and commodity names are user text: never a formula.
+        value = safe_text(value)
         cell = ws.cell(row=row, column=col, value=value if value != "" else None)
         if kind in NUMBER_FORMATS and value is not None:
             cell.number_format = NUMBER_FORMATS[kind]
@@ -37,19 +41,22 @@ def report_xlsx(report):
     used = set()
     ws = wb.active
     ws.title = _sheet_name(_("Ringkasan"), used)
-    ws.append([report.title])
+    ws.append([safe_text(report.title)])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append([report.subtitle])
+    ws.append([safe_text(report.subtitle)])
     ws.append([])
     _write(ws, 4, [_("Indikator"), _("Nilai")], ["text", "text"], bold=True)
-    for i, fig in enumerate(report.figures, start=5):
-        _write(ws, i, [fig.label, fig.value], ["text", fig.kind])
+    row = 5
+    for row, fig in enumerate(report.figures, start=5):
+        _write(ws, row, [fig.label, fig.value], ["text", fig.kind])
+    for offset, note in enumerate(getattr(report, "notes", []), start=2):
+        _write(ws, row + offset, [note], ["text"])
     ws.column_dimensions["A"].width = 42
     ws.column_dimensions["B"].width = 22
     for table in report.tables:
         ws = wb.create_sheet(_sheet_name(table.key, used))
         kinds = [c.kind for c in table.columns]
-        ws.append([table.title])
+        ws.append([safe_text(table.title)])
         ws["A1"].font = Font(bold=True)
         _write(ws, 2, [c.label for c in table.columns], ["text"] * len(kinds), bold=True)
         row = 3

@@ -68,17 +68,36 @@ def test_realisation_must_link_a_potential_of_the_same_business(mission, busines
     assert list(potential.realisations.all()) == [realised]
 
 
+def _sums(mission):
+    deals = reports.with_realised(Deal.objects.confirmed().filter(mission=mission))
+    return deals.aggregate(**reports.deal_sums())
+
+
 def test_a_realised_potential_is_not_counted_twice(business):
     mission = make_mission()
     potential = make_deal(mission, business, amount="1000000", kind=K.POTENTIAL)
     make_deal(mission, business, amount="400000", kind=K.REALISED, realises=potential)
     other_potential = make_deal(mission, business, amount="250000", kind=K.POTENTIAL)
-    sums = reports.Deal.objects.confirmed().filter(mission=mission).aggregate(**reports.deal_sums())
+    sums = _sums(mission)
     assert sums["actual_idr"] == Decimal("400000")
-    # the realised potential leaves the open potential; the other stays
-    assert sums["open_idr"] == other_potential.value_idr
+    # the partly realised potential keeps its remaining 600,000 open; the other stays whole
+    assert sums["open_idr"] == Decimal("600000") + other_potential.value_idr
     table = reports.deals_by_kind_table(sums)
-    assert table.total[1] == Decimal("650000.00")  # 400,000 + 250,000, not + 1,000,000
+    # 400,000 realised + 850,000 open = the 1,250,000 of potential, nothing counted twice
+    assert table.total[1] == Decimal("1250000.00")
+
+
+def test_a_fully_realised_potential_leaves_nothing_open_and_over_realisation_shows(business):
+    mission = make_mission()
+    full = make_deal(mission, business, amount="1000", kind=K.POTENTIAL)
+    make_deal(mission, business, amount="1000", kind=K.REALISED, realises=full)
+    over = make_deal(mission, business, amount="500", kind=K.POTENTIAL)
+    make_deal(mission, business, amount="300", kind=K.REALISED, realises=over)
+    make_deal(mission, business, amount="450", kind=K.REALISED, realises=over)
+    sums = _sums(mission)
+    assert sums["open_idr"] == Decimal("0")  # never below zero: 500 - 750 counts as 0
+    assert sums["over_idr"] == Decimal("250")
+    assert sums["n_over"] == 1
 
 
 def test_unconfirmed_realisation_keeps_the_potential_open(business):
@@ -92,6 +111,6 @@ def test_unconfirmed_realisation_keeps_the_potential_open(business):
         realises=potential,
         status=Deal.Status.REPORTED,
     )
-    sums = Deal.objects.confirmed().filter(mission=mission).aggregate(**reports.deal_sums())
+    sums = _sums(mission)
     assert sums["open_idr"] == Decimal("1000")
     assert sums["actual_idr"] is None

@@ -1,5 +1,6 @@
 """A mission report built by hand: every total on the page, in the XLSX and on paper."""
 
+import datetime
 from decimal import Decimal
 from html.parser import HTMLParser
 from io import BytesIO
@@ -71,15 +72,38 @@ def parse(html):
     return parser.tables
 
 
+GULA = "Gula Jawa Kristal / Gula Semut"
+
+
+def confirm_by_both(deal):
+    """Both parties answer "right" through the links they were e-mailed (the real path)."""
+    rows = services.ask_parties(deal=deal)
+    assert {r.side for r in rows} == {"buyer", "ikm"}
+    for row in rows:
+        services.answer_party(confirmation=row, answer="confirmed")
+
+
 @pytest.fixture
-def scenario(db, owner, other_owner):
+def scenario(db, owner, other_owner, coordinator):
     rotan = Commodity.objects.get(slug="kerajinan-rotan")
     mede = Commodity.objects.get(slug="kacang-mede")
+    gula = Commodity.objects.get(slug="gula-semut")
+    start = datetime.date(2026, 6, 10)
     mission = make_mission(
-        title="Temu Bisnis Uji", slug="temu-bisnis-uji", status=TradeMission.Status.REPORTED
+        title="Temu Bisnis Uji",
+        slug="temu-bisnis-uji",
+        status=TradeMission.Status.REPORTED,
+        start_date=start,
+        end_date=start + datetime.timedelta(days=2),
     )
-    a = BusinessFactory(owner=owner, name="Alpha Rotan")
-    b = BusinessFactory(owner=other_owner, name="Beta Mede")
+    a = BusinessFactory(owner=owner, name="Alpha Rotan", capital=D("300000000"))
+    # PP 7/2021: kecil by capital (Rp1,5 M), menengah by annual sales (Rp40 M).
+    b = BusinessFactory(
+        owner=other_owner,
+        name="Beta Mede",
+        capital=D("1500000000"),
+        annual_sales=D("40000000000"),
+    )
     pa = make_participation(mission, a, S.ATTENDED)
     pb = make_participation(mission, b, S.ATTENDED)
     make_participation(mission, BusinessFactory(name="Gamma Mundur"), S.WITHDRAWN)
@@ -94,6 +118,7 @@ def scenario(db, owner, other_owner):
     )
     b2 = make_buyer("Korea Retail", "KR", kind="retailer")
     b3 = make_buyer("Japan Distribution", "JP", kind="distributor")
+    b4 = make_buyer("Toko Jakarta", "ID", kind="retailer")
     day = mission.start_date
     m1 = services.schedule_meeting(
         mission=mission, participation=pa, buyer=b1, start=at(day, 9), end=at(day, 9, 30), table="1"
@@ -123,7 +148,7 @@ def scenario(db, owner, other_owner):
         end=at(day, 10, 30),
         table="2",
     )
-    make_deal(
+    spot_usd = make_deal(
         mission,
         a,
         amount="1000",
@@ -134,6 +159,10 @@ def scenario(db, owner, other_owner):
         buyer=b1,
         meeting=m1,
     )
+    # The buyer says the US$ deal is not right: it still counts (staff confirmed it), but
+    # never as confirmed by both parties.
+    row = services.ask_parties(deal=spot_usd)[0]
+    services.answer_party(confirmation=row, answer="disputed", comment="Only US$800 was ordered")
     potential = make_deal(
         mission,
         a,
@@ -145,6 +174,7 @@ def scenario(db, owner, other_owner):
         commodity=rotan,
         destination="DE",
     )
+    # Two realisations of one potential, together above it: an over-realisation.
     make_deal(
         mission,
         a,
@@ -159,13 +189,28 @@ def scenario(db, owner, other_owner):
     )
     make_deal(
         mission,
+        a,
+        amount="1500",
+        currency="EUR",
+        rate="17800",
+        usd_rate="16200",
+        kind=K.REALISED,
+        realises=potential,
+        commodity=rotan,
+        destination="DE",
+        date=datetime.date(2026, 6, 25),
+    )
+    spot_idr = make_deal(
+        mission,
         b,
         amount="5000000",
         currency="IDR",
         usd_rate="16000",
         commodity=mede,
         destination="ID",
+        buyer=b4,
     )
+    confirm_by_both(spot_idr)
     make_deal(
         mission,
         b,
@@ -178,6 +223,33 @@ def scenario(db, owner, other_owner):
         destination="JP",
         buyer=b3,
         meeting=m3,
+    )
+    krw = make_deal(
+        mission,
+        b,
+        amount="52000000",
+        currency="KRW",
+        rate="11.2",
+        usd_rate="16000",
+        kind=K.POTENTIAL,
+        commodity=gula,
+        destination="KR",
+        buyer=b2,
+    )
+    confirm_by_both(krw)
+    # A partial realisation in July of the June potential: the June cohort's, not July's.
+    make_deal(
+        mission,
+        b,
+        amount="20000000",
+        currency="KRW",
+        rate="11.5",
+        usd_rate="16100",
+        kind=K.REALISED,
+        realises=krw,
+        commodity=gula,
+        destination="KR",
+        date=datetime.date(2026, 7, 20),
     )
     make_deal(
         mission,
@@ -192,113 +264,137 @@ def scenario(db, owner, other_owner):
     return mission
 
 
-# Worked out by hand (see the scenario above; every dollar value at the deal's own rate):
-# spot      16,000,000.00 (US$1,000.00) + 5,000,000.00 (5,000,000/16,000 = US$312.50)
-# potential 35,000,000.00 (2,000 x 17,500; /16,000 = US$2,187.50)
-#         + 106,500,000.00 (1,000,000 x 106.5; /16,000 = US$6,656.25)
-# realised  14,080,000.00 (800 x 17,600; /16,100 = 874.534… → US$874.53), realising the EUR one
+# Worked out by hand (every rupiah value = amount x the deal's own rate; every dollar value =
+# rupiah / the deal's US$ rate, rounded half up to the cent):
+# spot      USD 1,000 x 16,000          =  16,000,000.00   US$1,000.00   (buyer disputes)
+#           IDR 5,000,000               =   5,000,000.00   US$312.50     (both parties confirm)
+# potential EUR 2,000 x 17,500          =  35,000,000.00   US$2,187.50
+#           JPY 1,000,000 x 106.5       = 106,500,000.00   US$6,656.25
+#           KRW 52,000,000 x 11.2       = 582,400,000.00   US$36,400.00  (both parties confirm)
+# realised  EUR 800 x 17,600            =  14,080,000.00   US$874.53     (874.534…) of the EUR
+#           EUR 1,500 x 17,800          =  26,700,000.00   US$1,648.15   (1,648.148…) of the EUR
+#           KRW 20,000,000 x 11.5       = 230,000,000.00   US$14,285.71  (14,285.714…) of the KRW
+# open      EUR: 35,000,000 - 40,780,000 < 0 → 0 (over-realised by 5,780,000 / US$335.18)
+#           JPY: 106,500,000 / US$6,656.25 (nothing realised)
+#           KRW: 582,400,000 - 230,000,000 = 352,400,000; US$36,400.00 - 14,285.71 = 22,114.29
+#           → 458,900,000.00 / US$28,770.54, of which the KRW one is confirmed by both parties
+# actual    21,000,000 + 270,780,000 = 291,780,000.00; US$1,312.50 + 16,808.39 = 18,120.89
+# rate      (40,780,000 + 0 + 230,000,000) / 723,900,000 = 37.405…% → 37.4 %
 EXPECTED = {
     "IKM peserta (diterima/hadir)": 2,
     "IKM hadir": 2,
-    "Pembeli": 3,
+    "Pembeli": 4,
     "Pertemuan bisnis": 4,
-    "Transaksi terkonfirmasi": 5,
-    "Nilai transaksi (Rp)": D("35080000.00"),
-    "Nilai transaksi (US$)": D("2187.03"),
-    "Potensi belum terealisasi (Rp)": D("106500000.00"),
-    "Potensi belum terealisasi (US$)": D("6656.25"),
+    "Transaksi terkonfirmasi": 8,
+    "Nilai transaksi (Rp)": D("291780000.00"),
+    "Nilai transaksi (Rp): dikonfirmasi kedua pihak": D("5000000.00"),
+    "Nilai transaksi (Rp): belum dikonfirmasi para pihak": D("286780000.00"),
+    "Nilai transaksi (US$)": D("18120.89"),
+    "Nilai transaksi (US$): dikonfirmasi kedua pihak": D("312.50"),
+    "Nilai transaksi (US$): belum dikonfirmasi para pihak": D("17808.39"),
+    "Potensi belum terealisasi (Rp)": D("458900000.00"),
+    "Potensi belum terealisasi (Rp): dikonfirmasi kedua pihak": D("352400000.00"),
+    "Potensi belum terealisasi (Rp): belum dikonfirmasi para pihak": D("106500000.00"),
+    "Potensi belum terealisasi (US$)": D("28770.54"),
+    "Potensi belum terealisasi (US$): dikonfirmasi kedua pihak": D("22114.29"),
+    "Potensi belum terealisasi (US$): belum dikonfirmasi para pihak": D("6656.25"),
+    "Realisasi melebihi potensi (Rp)": D("5780000.00"),
+    "Potensi dengan realisasi melebihi nilainya": 1,
     "Konversi pertemuan ke transaksi (%)": D("50.0"),  # m1 and m3 of 4
-    "Realisasi potensi (%)": D("10.0"),  # 14,080,000 / 141,500,000 = 9.9505…%
+    "Realisasi potensi (%)": D("37.4"),
     "Transaksi menunggu konfirmasi": 1,
+    "Transaksi dipersoalkan para pihak": 1,
 }
 FORMATTED = {
-    "Nilai transaksi (Rp)": "Rp35.080.000",
-    "Nilai transaksi (US$)": "US$2.187,03",
-    "Potensi belum terealisasi (Rp)": "Rp106.500.000",
-    "Potensi belum terealisasi (US$)": "US$6.656,25",
+    "Nilai transaksi (Rp)": "Rp291.780.000",
+    "Nilai transaksi (Rp): dikonfirmasi kedua pihak": "Rp5.000.000",
+    "Nilai transaksi (Rp): belum dikonfirmasi para pihak": "Rp286.780.000",
+    "Nilai transaksi (US$)": "US$18.120,89",
+    "Potensi belum terealisasi (Rp)": "Rp458.900.000",
+    "Potensi belum terealisasi (Rp): dikonfirmasi kedua pihak": "Rp352.400.000",
+    "Potensi belum terealisasi (US$)": "US$28.770,54",
+    "Realisasi melebihi potensi (Rp)": "Rp5.780.000",
     "Konversi pertemuan ke transaksi (%)": "50,0%",
-    "Realisasi potensi (%)": "10,0%",
-    "Pembeli": "3",
-    "Transaksi terkonfirmasi": "5",
+    "Realisasi potensi (%)": "37,4%",
+    "Pembeli": "4",
+    "Transaksi terkonfirmasi": "8",
+    "Transaksi dipersoalkan para pihak": "1",
 }
+
+
+def money_row(*values):
+    """Formatted cells: Rp for the odd positions, US$ for the even (as the tables alternate)."""
+    return [rupiah(D(v)) if i % 2 == 0 else usd(v) for i, v in enumerate(values)]
 
 
 def expected_tables():
+    def kind(idr, usd_, idr_both, usd_both):
+        d_idr, d_usd = D(idr), D(usd_)
+        return [
+            rupiah(d_idr),
+            usd(usd_),
+            rupiah(D(idr_both)),
+            rupiah(d_idr - D(idr_both)),
+            usd(usd_both),
+            usd(d_usd - D(usd_both)),
+        ]
+
     return {
         "Transaksi menurut jenis": [
-            ["Jenis", "Rp", "US$"],
-            ["transaksi langsung", rupiah(D("21000000")), usd("1312.50")],
-            ["potensi transaksi", rupiah(D("141500000")), usd("8843.75")],
-            ["realisasi", rupiah(D("14080000")), usd("874.53")],
-            ["Nilai transaksi (langsung + realisasi)", rupiah(D("35080000")), usd("2187.03")],
-            ["Potensi belum terealisasi", rupiah(D("106500000")), usd("6656.25")],
-            ["Total tanpa hitung ganda", rupiah(D("141580000")), usd("8843.28")],
+            [
+                "Jenis",
+                "Rp",
+                "US$",
+                "Rp dikonfirmasi kedua pihak",
+                "Rp belum dikonfirmasi para pihak",
+                "US$ dikonfirmasi kedua pihak",
+                "US$ belum dikonfirmasi para pihak",
+            ],
+            ["transaksi langsung", *kind("21000000", "1312.50", "5000000", "312.50")],
+            ["potensi transaksi", *kind("723900000", "45243.75", "582400000", "36400")],
+            ["realisasi", *kind("270780000", "16808.39", "0", "0")],
+            [
+                "Nilai transaksi (langsung + realisasi)",
+                *kind("291780000", "18120.89", "5000000", "312.50"),
+            ],
+            ["Potensi belum terealisasi", *kind("458900000", "28770.54", "352400000", "22114.29")],
+            ["Realisasi melebihi potensi", *kind("5780000", "335.18", "0", "0")],
+            [
+                "Total tanpa hitung ganda",
+                *kind("750680000", "46891.43", "357400000", "22426.79"),
+            ],
         ],
         "Transaksi per negara tujuan": {
-            country("JP"): [
-                "1",
-                "Rp0",
-                usd("0"),
-                rupiah(D("106500000")),
-                usd("6656.25"),
-                rupiah(D("106500000")),
-                usd("6656.25"),
-            ],
             country("KR"): [
-                "1",
-                rupiah(D("16000000")),
-                usd("1000"),
-                "Rp0",
-                usd("0"),
-                rupiah(D("16000000")),
-                usd("1000"),
+                "3",
+                *money_row("246000000", "15285.71", "352400000", "22114.29", "598400000", "37400"),
             ],
             country("DE"): [
-                "2",
-                rupiah(D("14080000")),
-                usd("874.53"),
-                "Rp0",
-                usd("0"),
-                rupiah(D("14080000")),
-                usd("874.53"),
+                "3",
+                *money_row("40780000", "2522.68", "0", "0", "40780000", "2522.68"),
             ],
-            country("ID"): [
+            country("JP"): [
                 "1",
-                rupiah(D("5000000")),
-                usd("312.50"),
-                "Rp0",
-                usd("0"),
-                rupiah(D("5000000")),
-                usd("312.50"),
+                *money_row("0", "0", "106500000", "6656.25", "106500000", "6656.25"),
             ],
+            country("ID"): ["1", *money_row("5000000", "312.50", "0", "0", "5000000", "312.50")],
             "Jumlah": [
-                "5",
-                rupiah(D("35080000")),
-                usd("2187.03"),
-                rupiah(D("106500000")),
-                usd("6656.25"),
-                rupiah(D("141580000")),
-                usd("8843.28"),
+                "8",
+                *money_row(
+                    "291780000", "18120.89", "458900000", "28770.54", "750680000", "46891.43"
+                ),
             ],
         },
         "Transaksi per IKM": {
             "Alpha Rotan": [
-                "3",
-                rupiah(D("30080000")),
-                usd("1874.53"),
-                "Rp0",
-                usd("0"),
-                rupiah(D("30080000")),
-                usd("1874.53"),
+                "4",
+                *money_row("56780000", "3522.68", "0", "0", "56780000", "3522.68"),
             ],
             "Beta Mede": [
-                "2",
-                rupiah(D("5000000")),
-                usd("312.50"),
-                rupiah(D("106500000")),
-                usd("6656.25"),
-                rupiah(D("111500000")),
-                usd("6968.75"),
+                "4",
+                *money_row(
+                    "235000000", "14598.21", "458900000", "28770.54", "693900000", "43368.75"
+                ),
             ],
         },
         "Status peserta dan kehadiran": {
@@ -312,6 +408,7 @@ def expected_tables():
             (country("JP"), "distributor"): ["1"],
             (country("KR"), "importir"): ["1"],
             (country("KR"), "peritel"): ["1"],
+            (country("ID"), "peritel"): ["1"],
         },
         "Pertemuan bisnis dan hasilnya": {
             "transaksi": ["1"],
@@ -382,38 +479,50 @@ def test_xlsx_has_the_same_totals_one_sheet_per_table(client, leadership, scenar
     for label, value in EXPECTED.items():
         assert D(str(summary[label])) == value, label
     kinds = {
-        r[0]: (D(str(r[1])), D(str(r[2])))
+        r[0]: [D(str(v)) for v in r[1:]]
         for r in wb["Jenis transaksi"].iter_rows(min_row=3, values_only=True)
     }
-    assert kinds["transaksi langsung"] == (D("21000000"), D("1312.50"))
-    assert kinds["potensi transaksi"] == (D("141500000"), D("8843.75"))
-    assert kinds["realisasi"] == (D("14080000"), D("874.53"))
-    assert kinds["Total tanpa hitung ganda"] == (D("141580000"), D("8843.28"))
+    assert kinds["transaksi langsung"][:2] == [D("21000000"), D("1312.50")]
+    assert kinds["potensi transaksi"][:2] == [D("723900000"), D("45243.75")]
+    assert kinds["realisasi"][:2] == [D("270780000"), D("16808.39")]
+    assert kinds["Potensi belum terealisasi"] == [
+        D("458900000"),
+        D("28770.54"),
+        D("352400000"),
+        D("106500000"),
+        D("22114.29"),
+        D("6656.25"),
+    ]
+    assert kinds["Realisasi melebihi potensi"][:2] == [D("5780000"), D("335.18")]
+    assert kinds["Total tanpa hitung ganda"][:2] == [D("750680000"), D("46891.43")]
     by_ikm = {
         r[0]: [D(str(v)) for v in r[1:]]
         for r in wb["Per IKM"].iter_rows(min_row=3, values_only=True)
     }
     assert by_ikm["Beta Mede"] == [
-        D(2),
-        D("5000000"),
-        D("312.50"),
-        D("106500000"),
-        D("6656.25"),
-        D("111500000"),
-        D("6968.75"),
+        D(4),
+        D("235000000"),
+        D("14598.21"),
+        D("458900000"),
+        D("28770.54"),
+        D("693900000"),
+        D("43368.75"),
     ]
     by_country = {
         r[0]: D(str(r[6])) for r in wb["Per negara tujuan"].iter_rows(min_row=3, values_only=True)
     }
-    assert by_country[country("DE")] == D("14080000")  # the realisation, not also its potential
+    # The two realisations, not also their (over-realised) potential.
+    assert by_country[country("DE")] == D("40780000")
     attendance = {r[0]: r[1] for r in wb["Kehadiran"].iter_rows(min_row=3, values_only=True)}
     assert attendance["mengundurkan diri"] == 1 and attendance["hadir"] == 2
 
 
 def test_public_results_show_counts_and_values_but_no_contacts(client, scenario):
     body = client.get(reverse("missions:detail", args=[scenario.slug])).content.decode()
-    assert "<dt>Nilai transaksi (Rp)</dt><dd>Rp35.080.000</dd>" in body
-    assert "<dt>Pembeli</dt><dd>3</dd>" in body
+    assert "<dt>Nilai transaksi (Rp)</dt><dd>Rp291.780.000</dd>" in body
+    assert "<dt>Potensi belum terealisasi (US$)</dt><dd>US$28.770,54</dd>" in body
+    assert "<dt>Pembeli</dt><dd>4</dd>" in body
+    assert "dikonfirmasi kedua pihak" not in body  # the public page keeps the headline figures
     for secret in ("Kim Rahasia", "kim.rahasia@buyer.example", "+821099998888", "Korea Importer"):
         assert secret not in body
     listing = client.get(reverse("missions:list")).content.decode()
@@ -423,24 +532,45 @@ def test_public_results_show_counts_and_values_but_no_contacts(client, scenario)
 def test_dashboard_totals_match_the_scenario(client, leadership, scenario):
     client.force_login(leadership)
     body = client.get(reverse("missions:dashboard")).content.decode()
-    assert "<dt>Nilai transaksi (Rp)</dt><dd>Rp35.080.000</dd>" in body
-    assert "<dt>Potensi transaksi (Rp)</dt><dd>Rp141.500.000</dd>" in body
+    assert "<dt>Nilai transaksi (Rp)</dt><dd>Rp291.780.000</dd>" in body
+    assert "<dt>Nilai transaksi (Rp): dikonfirmasi kedua pihak</dt><dd>Rp5.000.000</dd>" in body
+    assert "<dt>Potensi transaksi (Rp)</dt><dd>Rp723.900.000</dd>" in body
+    assert (
+        "<dt>Potensi transaksi (Rp): belum dikonfirmasi para pihak</dt><dd>Rp141.500.000</dd>"
+        in body
+    )
+    assert "<dt>Potensi belum terealisasi (Rp)</dt><dd>Rp458.900.000</dd>" in body
     assert "<dt>IKM terlibat</dt><dd>2</dd>" in body
-    # Alpha sold abroad (KR, DE). Beta sold at home; its only deal abroad is a potential.
-    assert "<dt>IKM eksportir</dt><dd>1</dd>" in body
-    assert "<dt>Eksportir pertama kali</dt><dd>1</dd>" in body
+    # Alpha sold abroad (KR, DE); Beta's July realisation went to Korea.
+    assert "<dt>IKM eksportir</dt><dd>2</dd>" in body
+    assert "<dt>Eksportir pertama kali</dt><dd>2</dd>" in body
+    assert "<dt>Realisasi potensi (%)</dt><dd>37,4%</dd>" in body
+    # The page says what the rate means and which size class it uses.
+    assert "dibagi nilai potensi tersebut" in body
+    assert "menurut hasil penjualan tahunan" in body
     assert "<svg" in body and 'class="bar-actual"' in body and "style=" not in body
     tables = parse(body)
-    period = tables["Nilai transaksi per tahun dan triwulan"]
-    assert period[-1][:2] == ["Jumlah", "Rp35.080.000"]
+    period = {r[0]: r[1:] for r in tables["Nilai transaksi per tahun dan triwulan"][1:]}
+    # Cohorts: the June potentials carry what was realised against them, in June and July;
+    # July's quarter has the July sale but no potential, so no rate (not 230 M / 0).
+    assert period["2026 T2"] == [
+        "Rp61.780.000",  # 16,000,000 + 5,000,000 + 14,080,000 + 26,700,000
+        usd("3835.18"),  # 1,000 + 312.50 + 874.53 + 1,648.15
+        "Rp723.900.000",
+        usd("45243.75"),
+        "Rp270.780.000",
+        "37,4%",
+    ]
+    assert period["2026 T3"] == ["Rp230.000.000", usd("14285.71"), "Rp0", usd("0"), "Rp0", "\u2013"]
+    assert period["Jumlah"][:1] == ["Rp291.780.000"]
     commodity = {r[0]: r[1:] for r in tables["Transaksi per komoditas"][1:]}
     assert commodity["Kerajinan Rotan"] == [
-        "Rp30.080.000",
-        usd("1874.53"),
+        "Rp56.780.000",
+        usd("3522.68"),
         "Rp35.000.000",
         usd("2187.50"),
-        "Rp14.080.000",
-        "40,2%",  # 14,080,000 / 35,000,000 = 40.23 %
+        "Rp40.780.000",
+        "116,5%",  # 40,780,000 / 35,000,000: over-realised
     ]
     assert commodity["Kacang Mede"] == [
         "Rp5.000.000",
@@ -450,14 +580,31 @@ def test_dashboard_totals_match_the_scenario(client, leadership, scenario):
         "Rp0",
         "0,0%",
     ]
+    assert commodity[GULA] == [
+        "Rp230.000.000",
+        usd("14285.71"),
+        "Rp582.400.000",
+        usd("36400"),
+        "Rp230.000.000",
+        "39,5%",  # 230,000,000 / 582,400,000 = 39.49 %
+    ]
     kecamatan = {r[0]: r[1:] for r in tables["Transaksi per kecamatan IKM"][1:]}
-    assert kecamatan["Cikupa"][:3] == ["Rp35.080.000", usd("2187.03"), "Rp141.500.000"]
+    assert kecamatan["Cikupa"][:3] == ["Rp291.780.000", usd("18120.89"), "Rp723.900.000"]
+    size = {
+        r[0]: r[1:]
+        for r in tables["Transaksi per kelas usaha (menurut hasil penjualan tahunan)"][1:]
+    }
+    assert size["menengah"][:1] == ["Rp235.000.000"]  # Beta: kecil by capital, menengah by sales
+    assert size["belum diketahui"][:1] == ["Rp56.780.000"]  # Alpha: no annual sales recorded
     wb = load_workbook(BytesIO(client.get(reverse("missions:dashboard_xlsx")).content))
     summary = {row[0]: row[1] for row in wb["Ringkasan"].iter_rows(min_row=5, values_only=True)}
-    assert D(str(summary["Nilai transaksi (US$)"])) == D("2187.03")
-    assert D(str(summary["Realisasi potensi (%)"])) == D("10.0")
+    assert D(str(summary["Nilai transaksi (US$)"])) == D("18120.89")
+    assert D(str(summary["Nilai transaksi (US$): dikonfirmasi kedua pihak"])) == D("312.50")
+    assert D(str(summary["Realisasi potensi (%)"])) == D("37.4")
     printed = client.get(reverse("missions:dashboard_print")).content.decode()
-    assert "<dt>Nilai transaksi (US$)</dt><dd>US$2.187,03</dd>" in printed
+    assert "<dt>Nilai transaksi (US$)</dt><dd>US$18.120,89</dd>" in printed
+    assert "<dt>Nilai transaksi (US$): belum dikonfirmasi para pihak</dt>" in printed
+    assert "dikonfirmasi kedua pihak" in printed and "dibagi nilai potensi tersebut" in printed
 
 
 def test_dashboard_filters_by_scope_and_commodity(client, leadership, scenario):
@@ -469,7 +616,13 @@ def test_dashboard_filters_by_scope_and_commodity(client, leadership, scenario):
     assert "<dt>Nilai transaksi (Rp)</dt><dd>Rp0</dd>" in body
     year = scenario.start_date.year
     body = client.get(reverse("missions:dashboard"), {"year": year}).content.decode()
-    assert "<dt>Nilai transaksi (Rp)</dt><dd>Rp35.080.000</dd>" in body
+    assert "<dt>Nilai transaksi (Rp)</dt><dd>Rp291.780.000</dd>" in body
+    # By annual sales Beta is menengah (by capital it would be kecil).
+    body = client.get(reverse("missions:dashboard"), {"size_class": "menengah"}).content.decode()
+    assert "<dt>Nilai transaksi (Rp)</dt><dd>Rp235.000.000</dd>" in body
+    assert "<dt>IKM terlibat</dt><dd>1</dd>" in body
+    body = client.get(reverse("missions:dashboard"), {"size_class": "kecil"}).content.decode()
+    assert "<dt>Nilai transaksi (Rp)</dt><dd>Rp0</dd>" in body
     bad = client.get(reverse("missions:dashboard"), {"year": "abc"})
     assert bad.status_code == 200
 
@@ -555,13 +708,14 @@ def test_report_query_count_is_fixed(client, coordinator, scenario, settings):
     settings.REPORT_CACHE_SECONDS = 0  # the computation itself (test_report_cache.py: the cache)
     client.force_login(coordinator)
     url = reverse("missions:report", args=[scenario.slug])
-    assert assert_fixed_queries(client, url, _grow(scenario)) == 13
+    assert assert_fixed_queries(client, url, _grow(scenario)) == 14
 
 
 def test_dashboard_query_count_is_fixed(client, coordinator, scenario, settings):
     settings.REPORT_CACHE_SECONDS = 0  # the computation itself (test_report_cache.py: the cache)
     client.force_login(coordinator)
     url = reverse("missions:dashboard")
-    # Three of them find the exporters and first-time exporters (reports._exporters).
-    assert assert_fixed_queries(client, url, _grow(scenario)) == 16
-    assert count_queries(client, reverse("missions:dashboard_xlsx")) == 15
+    # Three of them find the exporters and first-time exporters (reports._exporters); one
+    # reads the session; one groups by size class.
+    assert assert_fixed_queries(client, url, _grow(scenario)) == 18
+    assert count_queries(client, reverse("missions:dashboard_xlsx")) == 17
