@@ -44,11 +44,12 @@ def wait_until_up(url, timeout=60):
 
 
 @contextmanager
-def gunicorn(database_url, *, port=8900, workers=2, threads=1, **extra_env):
+def gunicorn(database_url, *, port=8900, workers=2, threads=1, app_dir=ROOT, **extra_env):
+    """gunicorn serving the project in `app_dir` (another worktree: an older commit)."""
     env = production_env(database_url, **extra_env)
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
+        cwd=app_dir,
         env=env,
         check=True,
     )
@@ -64,8 +65,10 @@ def gunicorn(database_url, *, port=8900, workers=2, threads=1, **extra_env):
             str(threads),
             "--log-level",
             "warning",
+            "--chdir",
+            str(app_dir),
         ],
-        cwd=ROOT,
+        cwd=app_dir,
         env=env,
     )
     try:

@@ -4,6 +4,8 @@ import calendar as pycalendar
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.formats import date_format
+
 
 @dataclass
 class Day:
@@ -11,6 +13,15 @@ class Day:
     in_month: bool
     is_today: bool
     events: list = field(default_factory=list)
+
+    # Written once per day here rather than by three `date` filters per cell.
+    @property
+    def iso(self):
+        return self.date.isoformat()
+
+    @property
+    def label(self):
+        return date_format(self.date, "l, j F Y")
 
 
 def parse_month(value, today):

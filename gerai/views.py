@@ -92,6 +92,11 @@ def event_calendar(request, year=None, month=None):
     if kind:
         events = events.filter(kind=kind)
     events = list(events)
+    # Each event's link worked out once: an event shows in the grid on every day
+    # it touches and again in the list below it (a reverse() each time).
+    prefix, _slug, suffix = reverse("gerai:event_detail", args=["--slug--"]).partition("--slug--")
+    for event in events:
+        event.url = prefix + event.slug + suffix
     weeks = month_grid(year, month, events, today)
     prev_year, prev_month = shift_month(year, month, -1)
     next_year, next_month = shift_month(year, month, 1)

@@ -9,7 +9,7 @@ The inquiry form has its own page (views_inquiry.py), so these pages carry no to
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -62,6 +62,24 @@ class CappedPaginator(Paginator):
             n = self.object_list.order_by().values("pk")[: self.cap + 1].count()
         self.more = n > self.cap
         return min(n, self.cap)
+
+    def page(self, number):
+        """The page's rows in one query that orders and skips keys only.
+
+        PostgreSQL computes a row's whole select list (the card's joins and cover-photo
+        subqueries) for every row an OFFSET skips: page 40 of the catalog computed them
+        for 960 rows it then threw away (36 ms). The keys of the page are found first,
+        in a subquery of the same query, and only its 24 rows are read whole.
+        """
+        if not isinstance(self.object_list, QuerySet):
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = self.object_list.values("pk")[bottom:top]
+        return self._get_page(self.object_list.filter(pk__in=keys), number, self)
 
 
 def _page(request, qs, known=None):

@@ -3,12 +3,15 @@
 from django import forms
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, NullIf
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ikm_registry import search
-from ikm_registry.fields import QuickSelect, SafeModelChoiceField
+from ikm_registry.fields import SafeModelChoiceField
 from ikm_registry.models import Business, Certificate, Commodity, Kecamatan, Product
 from ikm_registry.search import MAX_QUERY_LENGTH
 from tangerang_ikm.cache import cached
@@ -20,6 +23,38 @@ def valid_certificates(today=None):
     return Certificate.objects.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
 
 
+def _input_html(input_type, name, value, attrs):
+    """Django's input.html and attrs.html, byte for byte, written in Python: the form
+    renderer's two templates were a quarter of the catalog filter form's rendering."""
+    html = format_html('<input type="{}" name="{}"', input_type, name)
+    if value is not None:
+        html += format_html(' value="{}"', value)
+    for key, item in attrs.items():
+        if item is True:
+            html += format_html(" {}", key)
+        elif item is not False and item is not None:
+            html += format_html(' {}="{}"', key, item)
+    return html + mark_safe(">")
+
+
+class QuickInput(forms.TextInput):
+    """A text input without the form renderer (see _input_html)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs)
+        return _input_html(self.input_type, name, self.format_value(value), final)
+
+
+class QuickCheckbox(forms.CheckboxInput):
+    """A checkbox without the form renderer (see _input_html)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs)
+        if self.check_test(value):
+            final["checked"] = True
+        return _input_html("checkbox", name, self.format_value(value), final)
+
+
 class CommodityChoiceField(SafeModelChoiceField):
     def label_from_instance(self, obj):
         if (get_language() or "id").startswith("en") and obj.name_en:
@@ -27,15 +62,47 @@ class CommodityChoiceField(SafeModelChoiceField):
         return obj.name
 
 
+def _options(choices):
+    """Each option as (value, the markup before " selected", the markup after), escaped."""
+    return [
+        (str(key), format_html('<option value="{}"', key), format_html(">{}</option>", label))
+        for key, label in choices
+    ]
+
+
 def _filter_choices():
-    """The commodity and kecamatan options, as the form's fields list them: cached per
-    language, dropped when either table changes (ikm_registry/signals.py). Products and
-    businesses do not drop them, so a page's query count stays the same as they change."""
+    """The commodity and kecamatan options, as the form's fields list them, escaped:
+    cached per language, dropped when either table changes (ikm_registry/signals.py).
+    Products and businesses do not drop them, so a page's query count stays the same."""
     fields = CatalogFilterForm.base_fields
-    return tuple(
-        [(str(key), str(label)) for key, label in fields[name].choices]
-        for name in ("commodity", "kecamatan")
-    )
+    return tuple(_options(fields[name].choices) for name in ("commodity", "kecamatan"))
+
+
+class OptionsSelect(forms.Select):
+    """A <select> from options escaped once (`options`, as _options makes them), or
+    once per language and process for fixed choices: QuickSelect's markup, without
+    escaping every option on every page (as slow as all 24 product cards together)."""
+
+    options = None
+    # (field name, language): options. Only CatalogFilterForm uses this widget, and each
+    # of its fields without `options` has fixed choices.
+    _escaped = {}
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        chosen = {str(v) for v in self.format_value(value)}
+        options = self.options
+        if options is None:
+            key = (name, get_language())
+            options = self._escaped.get(key)
+            if options is None:
+                options = self._escaped[key] = _options(self.choices)
+        html = "".join(
+            before + (" selected" if key in chosen else "") + after
+            for key, before, after in options
+        )
+        return format_html("<select{}>{}</select>", flatatt(final), mark_safe(html))  # noqa: S308 - escaped in _options
 
 
 class CatalogFilterForm(forms.Form):
@@ -55,7 +122,7 @@ class CatalogFilterForm(forms.Form):
         label=_("Cari"),
         required=False,
         max_length=MAX_QUERY_LENGTH,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("mis. rotan, mede")}),
+        widget=QuickInput(attrs={"type": "search", "placeholder": _("mis. rotan, mede")}),
     )
     commodity = CommodityChoiceField(
         label=_("Komoditas"),
@@ -63,32 +130,34 @@ class CatalogFilterForm(forms.Form):
         to_field_name="slug",
         required=False,
         empty_label=_("Semua komoditas"),
-        widget=QuickSelect,
+        widget=OptionsSelect,
     )
     kecamatan = forms.ModelChoiceField(
         label=_("Kecamatan"),
         queryset=Kecamatan.objects.all(),
         required=False,
         empty_label=_("Semua kecamatan"),
-        widget=QuickSelect,
+        widget=OptionsSelect,
     )
     certificate = forms.ChoiceField(
         label=_("Sertifikat"),
         choices=[("", _("Semua sertifikat")), *Certificate.Kind.choices],
         required=False,
-        widget=QuickSelect,
+        widget=OptionsSelect,
     )
     size = forms.ChoiceField(
         label=_("Skala usaha"),
         choices=[("", _("Semua skala")), *Business.SizeClass.choices],
         required=False,
-        widget=QuickSelect,
+        widget=OptionsSelect,
     )
-    export_ready = forms.BooleanField(label=_("Hanya yang siap ekspor"), required=False)
-    # Options written in Python (QuickSelect): through the template engine the filter
+    export_ready = forms.BooleanField(
+        label=_("Hanya yang siap ekspor"), required=False, widget=QuickCheckbox
+    )
+    # Options written in Python (OptionsSelect): through the template engine the filter
     # form's 60 options were a fifth of a catalog page's rendering.
     sort = forms.ChoiceField(
-        label=_("Urutkan"), choices=list(SORTS.items()), required=False, widget=QuickSelect
+        label=_("Urutkan"), choices=list(SORTS.items()), required=False, widget=OptionsSelect
     )
 
     def __init__(self, data=None, **kwargs):
@@ -108,9 +177,9 @@ class CatalogFilterForm(forms.Form):
         # The options come from the cache; a chosen value is still checked against the
         # table. Reading the two lists through Django's model-choice iterator took two
         # server-side cursors (six round trips) and 50 model objects on every page.
-        commodities, kecamatan = cached("catalog-choices", "filter", _filter_choices)
-        self.fields["commodity"].widget.choices = commodities
-        self.fields["kecamatan"].widget.choices = kecamatan
+        commodities, kecamatan = cached("catalog-choices", "options", _filter_choices)
+        self.fields["commodity"].widget.options = commodities
+        self.fields["kecamatan"].widget.options = kecamatan
         self.valid = self.is_valid() if self.is_bound else True
 
     def value(self, name):

@@ -1,0 +1,97 @@
+"""Product cards written in Python: `{% product_cards products %}`.
+
+A catalog page shows 24 cards. Through `{% include "_product_card.html" %}` in a loop,
+each card was its own template render (a context push, two `{% url %}` reversals, five
+filters), and the cards were three quarters of the page's rendering. Here the parts
+that are the same for every card (the two URL patterns, the translated words, the
+language) are worked out once per list, and each card is one format_html call.
+
+The markup is the card template's: tests/ikm_registry/test_catalog_queries.py compares
+the two for cards with and without photos, minimum orders and English names.
+"""
+
+from django import template
+from django.core.files.storage import default_storage
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from tangerang_ikm.templatetags.portal import format_number
+
+register = template.Library()
+
+_SLUG = "--slug--"  # reversed once, then each card's slug is put in its place
+_CARD = (
+    '\n<li class="card product-card">\n  {}\n'
+    '  <h2><a href="{}">{}</a></h2>\n'
+    '  <p class="muted">{} · <a href="{}">{}</a>, {}</p>\n'
+    "  <p>\n    {}\n    {}\n  </p>\n</li>\n"
+)
+_PHOTO = '<img src="{}" alt="{}" width="320" height="240" loading="lazy" decoding="async">\n  '
+_PLACEHOLDER = '<div class="photo-placeholder" aria-hidden="true">{}</div>'
+
+
+def _localized(obj, field, english):
+    if english:
+        text = getattr(obj, f"{field}_en", "")
+        if text:
+            return text
+    return getattr(obj, field, "")
+
+
+def _url_maker(name):
+    prefix, _sep, suffix = reverse(name, args=[_SLUG]).partition(_SLUG)
+    return lambda slug: prefix + slug + suffix
+
+
+@register.simple_tag
+def product_cards(products):
+    """The `<li>` of each product, as _product_card.html writes it.
+
+    Each product needs `category`, `business__desa__kecamatan` (select_related) and the
+    `cover_thumbnail`/`cover_alt` annotations of catalog.public_products().
+    """
+    english = (get_language() or "id").startswith("en")
+    product_url = _url_maker("ikm_registry:catalog_product")
+    business_url = _url_maker("ikm_registry:directory_business")
+    export_badge = format_html('<span class="badge">{}</span>', _("Siap ekspor"))
+    minimum = _("Min.")
+    cards = []
+    for product in products:
+        name = _localized(product, "name", english)
+        category = _localized(product.category, "name", english)
+        business = product.business
+        if product.cover_thumbnail:
+            picture = format_html(
+                _PHOTO,
+                default_storage.url(product.cover_thumbnail),
+                product.cover_alt or product.name,
+            )
+        else:
+            picture = format_html(_PLACEHOLDER, category[:1])
+        if product.min_order:
+            min_order = format_html(
+                '<span class="badge badge-muted">{} {} {}</span>',
+                minimum,
+                format_number(product.min_order),
+                product.unit,
+            )
+        else:
+            min_order = ""
+        cards.append(
+            format_html(
+                _CARD,
+                picture,
+                product_url(product.slug),
+                name,
+                category,
+                business_url(business.slug),
+                business.name,
+                business.desa.kecamatan.name,
+                export_badge if product.export_ready else "",
+                min_order,
+            )
+        )
+    return mark_safe("".join(cards))  # noqa: S308 - each card is format_html output
