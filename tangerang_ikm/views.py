@@ -1,3 +1,6 @@
+import mimetypes
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -5,15 +8,17 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.encoding import force_bytes, force_str
-from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.http import http_date, urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.static import was_modified_since
 
 from tangerang_ikm.accounts import account_mail_allowed
 from tangerang_ikm.cache import public_page
@@ -66,6 +71,32 @@ def login_locked_out(request, original_response=None, credentials=None):
         status=429,
     )
     response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    return response
+
+
+@require_GET
+def media(request, path):
+    """Public media (MEDIA_ROOT) when DEBUG is off and no proxy serves it (SERVE_MEDIA).
+
+    Streams the file, or with MEDIA_ACCEL_REDIRECT only names it for nginx to send.
+    Private documents live outside MEDIA_ROOT and can never be reached from here.
+    """
+    root = Path(settings.MEDIA_ROOT).resolve()
+    target = (root / path).resolve()
+    if not target.is_relative_to(root) or not target.is_file():
+        raise Http404
+    stat = target.stat()
+    if not was_modified_since(request.META.get("HTTP_IF_MODIFIED_SINCE"), stat.st_mtime):
+        return HttpResponseNotModified()
+    if settings.MEDIA_ACCEL_REDIRECT:
+        response = HttpResponse(content_type=mimetypes.guess_type(target.name)[0] or "")
+        relative = target.relative_to(root).as_posix()
+        response["X-Accel-Redirect"] = settings.MEDIA_ACCEL_REDIRECT.rstrip("/") + "/" + relative
+    else:
+        response = FileResponse(target.open("rb"))
+    response["Last-Modified"] = http_date(stat.st_mtime)
+    # Uploads get new names when they change: browsers and proxies may keep them a day.
+    patch_cache_control(response, public=True, max_age=60 * 60 * 24)
     return response
 
 
