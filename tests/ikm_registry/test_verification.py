@@ -258,6 +258,22 @@ class TestAdmin:
             assert client.post(step_url(submitted, step)).status_code == 403
         assert Business.objects.get(pk=submitted.pk).status == Status.SUBMITTED
 
+    @pytest.mark.parametrize("page", ["change", "return"])
+    def test_query_count_is_fixed(self, client, admin_staff, submitted, page):
+        from ikm_registry.models import Certificate
+        from tests.queries import assert_fixed_queries
+
+        client.force_login(admin_staff)
+        url = change_url(submitted) if page == "change" else step_url(submitted, "return")
+
+        def grow():
+            for n in range(3):
+                ProductFactory(business=submitted)
+                Certificate.objects.create(business=submitted, kind="sni", number=f"S{n}")
+                BusinessFactory(status=Status.SUBMITTED)
+
+        assert_fixed_queries(client, url, grow)
+
     def test_unknown_step_is_a_404(self, client, admin_staff, submitted):
         client.force_login(admin_staff)
         assert client.post(step_url(submitted, "publish")).status_code == 404
