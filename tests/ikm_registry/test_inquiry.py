@@ -488,3 +488,16 @@ def test_dashboard_partial_query_count_is_fixed(catalog_world, owner, django_ass
                 "ikm_registry/_dashboard_inquiries.html", {"request": request}, request=request
             )
         make_inquiries(catalog_world.business, catalog_world.basket, 20)
+
+
+@pytest.mark.parametrize("field", ["name", "company", "phone", "quantity"])
+def test_single_line_fields_refuse_a_header_injection(client, catalog_world, field):
+    data = typed(**{field: "Co\r\nBcc: victim@evil.example"})
+    response = client.post(PRODUCT_ASK, data)
+    assert response.status_code == 200
+    assert "hanya boleh berisi satu baris" in response.content.decode()
+    assert not Inquiry.objects.exists() and not mail.outbox
+
+
+def test_the_message_may_have_several_lines(client, catalog_world):
+    assert client.post(PRODUCT_ASK, typed(message="Halo,\r\nminta sampel.")).status_code == 302

@@ -119,3 +119,12 @@ def test_language_cookie_is_secure_in_production(settings):
         "settings.LANGUAGE_COOKIE_HTTPONLY",
     )
     assert out == "(True, 'Lax', True)"
+
+
+def test_deploy_check_warns_when_nobody_serves_media(settings):
+    settings.DEBUG = False
+    settings.STORAGE_BACKEND = "filesystem"
+    settings.SERVE_MEDIA = False
+    assert [m.id for m in checks.media_is_served(None)] == ["tangerang_ikm.W002"]
+    settings.SERVE_MEDIA = True
+    assert checks.media_is_served(None) == []
