@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
@@ -207,9 +207,12 @@ class PublicAPIMixin:
         lang = request.query_params.get("lang")
         if lang is not None and lang not in dict(settings.LANGUAGES):
             raise ValidationError({"lang": [_("Bahasa yang tersedia: id, en.")]})
+        # PostgreSQL refuses NUL in text: say so, never a 500.
         for name, value in request.query_params.items():
-            if "\x00" in value:  # PostgreSQL refuses NUL in text: say so, never a 500
+            if "\x00" in value:
                 raise ValidationError({name: [_("Karakter NUL tidak diperbolehkan.")]})
+        if any("\x00" in str(value) for value in kwargs.values()):
+            raise NotFound()
         super().initial(request, *args, **kwargs)
 
     def options(self, request, *args, **kwargs):

@@ -164,6 +164,10 @@ def test_a_bad_filter_is_a_400_that_names_it(client, api_world, url, field):
     assert field in response.json()
 
 
+def test_a_nul_in_a_path_is_not_found(client, api_world):
+    assert client.get("/api/v1/businesses/%00/").status_code == 404
+
+
 def test_a_bad_filter_is_explained_in_the_asked_language(client, api_world):
     response = client.get("/api/v1/events/?from=2026-12-31&to=2026-12-01")
     assert response.json()["to"] == ["Tanggal akhir tidak boleh sebelum tanggal awal."]

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from tests.api.conftest import make_deal, make_mission, make_participation
@@ -33,22 +34,28 @@ def grow_missions(world):
     make_deal(done, world.business, amount="1000")
 
 
-# The counts on SQLite (the default database); PostgreSQL adds nothing per row either.
+# A search on PostgreSQL adds two queries (stemming the words, and the sample that tells
+# whether they are common: ikm_registry/search.py); nothing grows with the rows.
+SEARCH_ON_POSTGRESQL = 2
+
+
 @pytest.mark.parametrize(
-    ("url", "queries"),
+    ("url", "queries", "searches"),
     [
-        ("/api/v1/products/", 1),
-        ("/api/v1/products/?page_size=2&sort=newest", 1),
-        ("/api/v1/products/?q=rotan", 3),
-        ("/api/v1/products/?commodity=kerajinan-rotan&certificate=sni&size=mikro", 2),
-        ("/api/v1/businesses/", 4),
-        ("/api/v1/businesses/?q=rotan&export_ready=true", 6),
-        ("/api/v1/commodities/", 1),
-        ("/api/v1/kecamatan/", 1),
+        ("/api/v1/products/", 1, False),
+        ("/api/v1/products/?page_size=2&sort=newest", 1, False),
+        ("/api/v1/products/?q=rotan", 3, True),
+        ("/api/v1/products/?commodity=kerajinan-rotan&certificate=sni&size=mikro", 2, False),
+        ("/api/v1/businesses/", 4, False),
+        ("/api/v1/businesses/?q=rotan&export_ready=true", 6, True),
+        ("/api/v1/commodities/", 1, False),
+        ("/api/v1/kecamatan/", 1, False),
     ],
 )
-def test_catalog_lists_run_fixed_queries(client, api_world, no_rate_limit, url, queries):
+def test_catalog_lists_run_fixed_queries(client, api_world, no_rate_limit, url, queries, searches):
     count = assert_fixed_queries(client, url, lambda: grow_catalog(4))
+    if searches and connection.vendor == "postgresql":
+        queries += SEARCH_ON_POSTGRESQL
     assert count == queries
 
 

@@ -8,7 +8,9 @@ schema does not list, and any answer that breaks its schema fails the test.
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from openapi_spec_validator import validate
 from schemathesis.checks import (
@@ -60,6 +62,21 @@ def test_the_schema_describes_the_filters_the_pages_have(client):
     assert {"from", "to", "kind"} <= {p["name"] for p in events["parameters"]}
 
 
+@pytest.fixture
+def test_connection():
+    """Keep the test's database connection across requests, as Django's test client does.
+
+    A plain WSGI handler closes connections at each request's start and end when they
+    are not in autocommit mode, and inside a test they never are: on PostgreSQL that
+    would drop the test's transaction and its seeded data.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 # Loaded once at collection, from the app itself (the schema needs no database).
 # Schemathesis' fixture-based loader (schemathesis.pytest.from_fixture) cannot run under
 # pytest 9: it writes a private pytest attribute that no longer exists.
@@ -73,6 +90,6 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
     derandomize=True,
     suppress_health_check=list(HealthCheck),
 )
-def test_the_api_keeps_to_its_schema(case, api_world, no_rate_limit):
+def test_the_api_keeps_to_its_schema(case, api_world, no_rate_limit, test_connection):
     # Schemathesis' WSGI transport asks for gzip but does not decompress: ask for none.
     case.call_and_validate(headers={"Accept-Encoding": "identity"}, checks=CHECKS)
