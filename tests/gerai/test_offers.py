@@ -16,6 +16,7 @@ from gerai import services
 from gerai.models import BoothApplication, BoothOffer
 from tests.gerai.admin_forms import post_event_change
 from tests.gerai.factories import BoothApplicationFactory, BoothEventFactory
+from tests.queries import assert_fixed_queries
 
 Status = BoothApplication.Status
 State = BoothOffer.State
@@ -235,3 +236,33 @@ def test_concurrent_accepts_and_lapses_keep_the_quota(reference_data):
         assert offer.application.status == expected
     # With three booths and people still waiting, none stays empty.
     assert applications.holding_booths().count() == event.booths
+
+
+@pytest.mark.django_db
+def test_offer_admin_and_offer_page_run_fixed_queries(client, venue_manager):
+    _event, (taken,), _line = full_event_with_waiting_list()
+    _app, (offer,) = services.withdraw_application(application=taken)
+
+    def grow():
+        for _i in range(3):
+            _e, (holder,), _l = full_event_with_waiting_list()
+            services.withdraw_application(application=holder)
+
+    assert assert_fixed_queries(client, offer.get_absolute_url(), grow) == 1
+    client.force_login(venue_manager)
+    # Session and user, permissions, the rows (business and event joined), the
+    # recent-events filter, the date hierarchy and the count behind the search box.
+    assert assert_fixed_queries(client, "/admin/gerai/boothoffer/", grow) == 9
+    assert BoothOffer.objects.count() == 10
+
+
+@pytest.mark.django_db
+def test_offers_cannot_be_added_or_deleted_in_the_admin(client, venue_manager, leadership):
+    _event, (taken,), _line = full_event_with_waiting_list()
+    _app, (offer,) = services.withdraw_application(application=taken)
+    for user in (venue_manager, leadership):
+        client.force_login(user)
+        assert client.get("/admin/gerai/boothoffer/add/").status_code == 403
+        assert client.get(f"/admin/gerai/boothoffer/{offer.pk}/delete/").status_code == 403
+        assert client.get(f"/admin/gerai/boothoffer/{offer.pk}/change/").status_code == 200
+        assert client.get(f"/admin/gerai/boothoffer/{offer.pk}/history/").status_code == 200
