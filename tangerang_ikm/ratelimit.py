@@ -21,6 +21,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.db import BaseDatabaseCache
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -65,19 +66,27 @@ def _key(scope, ident, bucket):
 def hit(scope, ident, *, window):
     """Count one request for (scope, ident) in the current fixed window; return the count.
 
-    Redis increments atomically; the database cache reads and writes the count, so two
-    requests arriving in the same instant may count once (never more than once each).
+    Exact under concurrency on every backend: Redis and Memcached increment atomically;
+    the database cache has no atomic increment, so each request claims the next free
+    number with `add` (an INSERT that only one request can win) instead.
     """
     cache = limits_cache()
     bucket = int(time.time() // window)
     key = _key(scope, ident, bucket)
-    if cache.add(key, 1, timeout=window + 1):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.add(key, 1, timeout=window + 1)
-        return 1
+    if not isinstance(cache, BaseDatabaseCache):
+        if cache.add(key, 1, timeout=window + 1):
+            return 1
+        try:
+            return cache.incr(key)
+        except ValueError:  # expired between add() and incr()
+            cache.add(key, 1, timeout=window + 1)
+            return 1
+    number = cache.get(key) or 0  # the last number claimed, as a hint
+    while True:
+        number += 1
+        if cache.add(f"{key}:{number}", 1, timeout=window + 1):
+            cache.set(key, number, timeout=window + 1)
+            return number
 
 
 def is_limited(scope, ident, *, limit, window):

@@ -128,3 +128,22 @@ def test_deploy_check_warns_when_nobody_serves_media(settings):
     assert [m.id for m in checks.media_is_served(None)] == ["tangerang_ikm.W002"]
     settings.SERVE_MEDIA = True
     assert checks.media_is_served(None) == []
+
+
+@pytest.mark.django_db
+def test_a_number_another_worker_claimed_is_never_counted_twice():
+    """The database cache has no atomic increment: each request claims its own number.
+    A worker whose hint is stale (another worker just claimed the next number) moves on
+    to the following one instead of counting the same number again."""
+    import time
+
+    from django.core.cache import caches
+
+    from tangerang_ikm.ratelimit import _key, hit
+
+    assert hit("race", "10.0.0.9", window=600) == 1
+    bucket = int(time.time() // 600)
+    key = _key("race", "10.0.0.9", bucket)
+    caches["limits"].add(f"{key}:2", 1, timeout=600)  # claimed by the other worker
+    assert hit("race", "10.0.0.9", window=600) == 3
+    assert hit("race", "10.0.0.9", window=600) == 4
