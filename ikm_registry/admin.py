@@ -626,17 +626,6 @@ class BusinessAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
     def workflow_steps(self, request, business):
         """The buttons the change form offers for this business and this user."""
-        Status = Business.Status
-        steps = []
-        if business.status in (Status.DRAFT, Status.RETURNED):
-            steps.append("submit")
-        if business.status == Status.SUBMITTED or (
-            business.status == Status.VERIFIED and business.changed_since_verification
-        ):
-            steps.append("verify")
-        if business.status in (Status.SUBMITTED, Status.VERIFIED):
-            steps.append("return")
-        steps.append("archive" if business.archived_at is None else "unarchive")
         return [
             {
                 "step": step,
@@ -644,7 +633,7 @@ class BusinessAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
                 "url": reverse("admin:ikm_registry_business_workflow", args=[business.pk, step]),
                 "asks_notes": step == "return",
             }
-            for step in steps
+            for step in services.possible_steps(business)
             if self.may_step(request, step)
         ]
 

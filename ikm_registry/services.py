@@ -56,6 +56,25 @@ def _check(business, action):
     return target
 
 
+def possible_steps(business):
+    """The steps the status flow allows for `business` now, in the order staff see them.
+
+    Verifying a verified business again makes sense only when it has changes to review.
+    """
+    steps = [
+        action
+        for action, (allowed, _target) in TRANSITIONS.items()
+        if business.status in allowed
+        and not (
+            action == "verify"
+            and business.status == Status.VERIFIED
+            and not business.changed_since_verification
+        )
+    ]
+    steps.append("archive" if business.archived_at is None else "unarchive")
+    return steps
+
+
 def submission_problems(business):
     """What an owner must still fill in before submitting: a list of messages."""
     problems = []

@@ -130,6 +130,26 @@ class TestModelLevel:
             services.unarchive(business=submitted, by=coordinator)
 
 
+@pytest.mark.parametrize(
+    ("status", "changed", "archived", "steps"),
+    [
+        (Status.DRAFT, False, False, ["submit", "archive"]),
+        (Status.RETURNED, False, False, ["submit", "archive"]),
+        (Status.SUBMITTED, False, False, ["verify", "return", "archive"]),
+        (Status.VERIFIED, False, False, ["return", "archive"]),
+        (Status.VERIFIED, True, False, ["verify", "return", "archive"]),
+        (Status.VERIFIED, False, True, ["return", "unarchive"]),
+    ],
+)
+def test_possible_steps_follow_the_transitions(status, changed, archived, steps):
+    business = Business(
+        status=status,
+        changed_since_verification=changed,
+        archived_at=timezone.now() if archived else None,
+    )
+    assert services.possible_steps(business) == steps
+
+
 # --- The admin: read-only status, buttons and actions through the services ------------
 
 
