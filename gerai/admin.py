@@ -115,6 +115,18 @@ class EventAdminForm(forms.ModelForm):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
         event = self.instance
+        booths = cleaned.get("booths")
+        if event.pk and booths is not None and booths < (event.booths or 0):
+            held = event.applications.holding_booths().count()
+            if booths < held:
+                self.add_error(
+                    "booths",
+                    _(
+                        "%(n)s stan sudah diterima atau sedang ditawarkan; tolak atau "
+                        "tunggu jawaban dulu sebelum mengurangi jumlah stan."
+                    )
+                    % {"n": held},
+                )
         if (
             event.pk
             and start

@@ -153,6 +153,20 @@ def move_event_bookings(*, event, old_start, old_end, release=()):
     return moved, released
 
 
+def _tell_applicants(event, kind):
+    """After commit, tell the accepted, offered and waiting applicants; returns how many."""
+    applicants = list(
+        BoothApplication.objects.filter(event=event)
+        .to_tell_about_event()
+        .select_related("business__owner", "event")
+    )
+    for application in applicants:
+        transaction.on_commit(
+            lambda a=application: tell_applicant(a, kind, with_ics=kind == "event_moved")
+        )
+    return len(applicants)
+
+
 def change_event(*, event, old_status, old_start, old_end, old_booths, release=()):
     """After staff saved an event: follow its status, times and quota through.
 
@@ -183,16 +197,7 @@ def change_event(*, event, old_status, old_start, old_end, old_booths, release=(
             if event.status == Event.Status.PUBLISHED:
                 kind = "event_moved"
         if kind is not None:
-            applicants = list(
-                BoothApplication.objects.filter(event=event)
-                .to_tell_about_event()
-                .select_related("business__owner", "event")
-            )
-            for application in applicants:
-                transaction.on_commit(
-                    lambda a=application: tell_applicant(a, kind, with_ics=kind == "event_moved")
-                )
-            done["told"] = len(applicants)
+            done["told"] = _tell_applicants(event, kind)
         if event.booths > (old_booths or 0):
             done["offers"] = len(_offer_free_booths(event))
     return done
@@ -256,6 +261,7 @@ def generate_series_events(*, series, today=None, booked_by=None):
                     event.status_reason = exception.reason or _("Tanggal ini ditiadakan.")
                     event.save()
                     release_event_spaces(event=event)
+                    _tell_applicants(event, "event_cancelled")
                     cancelled += 1
                 continue
             values = _series_event_values(series, day, exception)
@@ -280,6 +286,8 @@ def generate_series_events(*, series, today=None, booked_by=None):
                         setattr(event, key, values[key])
                     event.save()
                     updated += 1
+                    if {"start", "end"} & set(changed) and event.status == Event.Status.PUBLISHED:
+                        _tell_applicants(event, "event_moved")
                 if {s.pk for s in event.spaces.all()} != {s.pk for s in spaces}:
                     event.spaces.set(spaces)
                     event.bump_sequence()

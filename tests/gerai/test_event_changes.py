@@ -180,3 +180,64 @@ def test_cancelling_tells_accepted_and_waiting_applicants(
     assert rejected.business.owner.email not in mails
     assert "Acara dibatalkan: Bazar Pindah" in mails[accepted.business.owner.email].subject
     assert "Banjir." in mails[waiting.business.owner.email].body
+
+
+def test_a_series_date_moved_or_skipped_tells_its_applicants(
+    django_capture_on_commit_callbacks,
+):
+    from datetime import date, time
+
+    from gerai.models import EventKind, EventSeries, SeriesException
+    from tests.gerai.factories import wib
+
+    series = EventSeries.objects.create(
+        title="Bazar Seri Kabar",
+        slug="bazar-seri-kabar",
+        kind=EventKind.BAZAAR,
+        ordinal=EventSeries.Ordinal.SECOND,
+        weekday=EventSeries.Weekday.SATURDAY,
+        start_time=time(9),
+        end_time=time(21),
+        starts_on=date(2026, 11, 1),
+        months_ahead=3,
+        booths=5,
+    )
+    today = date(2026, 11, 28)
+    services.generate_series_events(series=series, today=today)
+    december = series.events.get(series_date=date(2026, 12, 12))
+    january = series.events.get(series_date=date(2027, 1, 9))
+    moved = BoothApplicationFactory(event=december)
+    skipped = BoothApplicationFactory(event=january)
+    services.accept_application(application=moved, notify=False)
+    services.waitlist_application(application=skipped)
+    mail.outbox.clear()
+    SeriesException.objects.create(
+        series=series,
+        original_date=date(2026, 12, 12),
+        action=SeriesException.Action.MOVE,
+        new_start=wib(2026, 12, 19, 9),
+        new_end=wib(2026, 12, 19, 21),
+    )
+    SeriesException.objects.create(
+        series=series,
+        original_date=date(2027, 1, 9),
+        action=SeriesException.Action.SKIP,
+        reason="Libur.",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.generate_series_events(series=series, today=today)
+    mails = by_recipient()
+    assert "Waktu acara berubah" in mails[moved.business.owner.email].subject
+    assert "19 Desember 2026" in mails[moved.business.owner.email].body
+    assert "Acara dibatalkan" in mails[skipped.business.owner.email].subject
+    assert len(mail.outbox) == 2
+
+
+def test_the_quota_cannot_drop_below_the_booths_held(client, venue_manager, event, applicants):
+    client.force_login(venue_manager)
+    event.booths = 3
+    event.save()
+    response = post_event_change(client, event, booths=0)
+    assert "1 stan sudah diterima atau sedang ditawarkan" in response.content.decode()
+    event.refresh_from_db()
+    assert event.booths == 3
