@@ -191,9 +191,9 @@ class FollowUpForm(forms.Form):
         max_length=2000,
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.realisations = RealisationFormSet(*args, prefix="r", **kwargs)
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.realisations = RealisationFormSet(data, prefix="r")
 
     def is_valid(self):
         return super().is_valid() & self.realisations.is_valid()

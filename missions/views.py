@@ -304,7 +304,7 @@ def follow_up(request, token):
     )
     language = getattr(deal.business.owner, "language", None) or "id"
     with translation.override(language):
-        form = FollowUpForm(request.POST or None, initial={"answer": ""})
+        form = FollowUpForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
                 services.answer_follow_up(
@@ -316,7 +316,7 @@ def follow_up(request, token):
             except ValidationError as exc:
                 if not row.is_usable():
                     return _link_refused(request)
-                form.add_error(None, exc)
+                form.add_error(None, exc.messages)
             else:
                 return render(request, "missions/follow_up_done.html", {"deal": deal})
         realised = deal.realisations.order_by("date")
