@@ -693,6 +693,14 @@ def clash_message(clash):
 
 
 class BoothApplicationQuerySet(models.QuerySet):
+    def with_open_offer(self):
+        """Annotate `open_offer_id` (the offer waiting for an answer), in the same query."""
+        return self.annotate(
+            open_offer_id=models.Subquery(
+                BoothOffer.objects.open().filter(application=models.OuterRef("pk")).values("pk")[:1]
+            )
+        )
+
     def owned_by(self, user):
         """The one way an owner reaches an application: through their own business."""
         if not user.is_authenticated:
@@ -819,6 +827,14 @@ class BoothApplication(models.Model):
         return status in self.TRANSITIONS[self.status]
 
     @property
+    def open_offer_url(self):
+        """The answer page of the open offer (needs `with_open_offer()`), or None."""
+        offer_pk = getattr(self, "open_offer_id", None)
+        if offer_pk is None:
+            return None
+        return reverse("gerai:offer", kwargs={"token": BoothOffer.token_for(offer_pk)})
+
+    @property
     def can_withdraw(self):
         return self.can_become(self.Status.WITHDRAWN) and not self.event.is_past
 
@@ -885,14 +901,16 @@ class BoothOffer(models.Model):
 
     @property
     def token(self):
+        return self.token_for(self.pk)
 
+    @classmethod
+    def token_for(cls, pk):
         # The same link every time it is made (no timestamp): the deadline lives in the row.
-        return signing.Signer(salt=self.SIGNING_SALT).sign(str(self.pk))
+        return signing.Signer(salt=cls.SIGNING_SALT).sign(str(pk))
 
     @classmethod
     def from_token(cls, token):
         """The offer a signed link names, or None for a forged or mangled one."""
-
         try:
             pk = int(signing.Signer(salt=cls.SIGNING_SALT).unsign(token))
         except (signing.BadSignature, ValueError):

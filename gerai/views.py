@@ -228,6 +228,7 @@ def venue(request):
 def my_applications(request):
     applications = (
         BoothApplication.objects.owned_by(request.user)
+        .with_open_offer()
         .select_related("event", "business")
         .prefetch_related("products")
         .order_by("-event__start", "pk")

@@ -266,3 +266,13 @@ def test_offers_cannot_be_added_or_deleted_in_the_admin(client, venue_manager, l
         assert client.get(f"/admin/gerai/boothoffer/{offer.pk}/delete/").status_code == 403
         assert client.get(f"/admin/gerai/boothoffer/{offer.pk}/change/").status_code == 200
         assert client.get(f"/admin/gerai/boothoffer/{offer.pk}/history/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_owner_finds_the_open_offer_on_their_applications_page(client):
+    _event, (taken,), (first, second) = full_event_with_waiting_list()
+    _app, (offer,) = services.withdraw_application(application=taken)
+    client.force_login(first.business.owner)
+    assert offer.get_absolute_url() in client.get("/gerai/stan/").content.decode()
+    client.force_login(second.business.owner)
+    assert "/gerai/stan/tawaran/" not in client.get("/gerai/stan/").content.decode()
