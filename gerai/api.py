@@ -24,7 +24,7 @@ WIB_MIDNIGHT = time(0, 0)
 
 
 class EventSerializer(serializers.ModelSerializer):
-    url = PageURLField(lambda e: e.get_absolute_url())
+    url = PageURLField("gerai:event_detail")
     title = LocalizedField("title")
     description = LocalizedField("description")
     kind_label = ChoiceLabelField("kind")

@@ -10,7 +10,6 @@ chose to publish it (`whatsapp_public`), as the business page does.
 
 from django.db.models import Count, Max, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
@@ -61,7 +60,7 @@ class PhotoSerializer(serializers.Serializer):
 class BusinessRefSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     name = serializers.CharField()
-    url = PageURLField(lambda b: reverse("ikm_registry:directory_business", args=[b.slug]))
+    url = PageURLField("ikm_registry:directory_business")
     kecamatan = CodeNameSerializer(source="desa.kecamatan")
 
 
@@ -75,7 +74,7 @@ def _media_url(request, name):
 
 
 class ProductSerializer(serializers.ModelSerializer):
-    url = PageURLField(lambda p: reverse("ikm_registry:catalog_product", args=[p.slug]))
+    url = PageURLField("ikm_registry:catalog_product")
     name = LocalizedField("name")
     description = LocalizedField("description")
     category = CommodityRefSerializer()
@@ -124,7 +123,7 @@ class CertificateKindSerializer(serializers.Serializer):
 
 
 class BusinessSerializer(serializers.ModelSerializer):
-    url = PageURLField(lambda b: reverse("ikm_registry:directory_business", args=[b.slug]))
+    url = PageURLField("ikm_registry:directory_business")
     description = LocalizedField("description")
     legal_form_label = ChoiceLabelField("legal_form")
     size_class_label = ChoiceLabelField("size_class")

@@ -77,7 +77,7 @@ def published_results(mission):
 
 
 class MissionSerializer(serializers.ModelSerializer):
-    url = PageURLField(lambda m: m.get_absolute_url())
+    url = PageURLField("missions:detail")
     kind_label = ChoiceLabelField("kind")
     scope_label = ChoiceLabelField("scope")
     status_label = ChoiceLabelField("status")
@@ -250,5 +250,7 @@ def results_dataset(mission):
                 "text",
             ),
         ],
-        rows=lambda: [[mission.slug, r["key"], r["label"], r["value"], r["kind"]] for r in results],
+        rows=lambda: [
+            [mission.slug, r["key"], r["label"], _decimal(r["value"]), r["kind"]] for r in results
+        ],
     )

@@ -19,6 +19,7 @@ from urllib import parse
 
 from django.conf import settings
 from django.core import signing
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
@@ -104,7 +105,7 @@ class SignedCursorPagination(CursorPagination):
     The view gives the ordering: `view.cursor_ordering`.
     """
 
-    page_size = 50
+    page_size = 24  # as the catalog pages
     page_size_query_param = "page_size"
     max_page_size = 100
     signer = signing.Signer(salt="tangerang_ikm.api.cursor")
@@ -248,16 +249,28 @@ class LocalizedField(serializers.Field):
 
 @extend_schema_field(OpenApiTypes.URI)
 class PageURLField(serializers.Field):
-    """The absolute URL of the object's public page."""
+    """The absolute URL of the object's public page: `viewname` with its slug.
 
-    def __init__(self, url_of, **kwargs):
-        self.url_of = url_of
-        super().__init__(source="*", read_only=True, **kwargs)
+    The URL is reversed once per language and list, then the slug put in: reversing
+    each row's URL was a fifth of a 50-row page's time.
+    """
 
-    def to_representation(self, obj):
-        path = self.url_of(obj)
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else settings.SITE_URL + path
+    PLACEHOLDER = "__slug__"
+
+    def __init__(self, viewname, **kwargs):
+        self.viewname = viewname
+        self._templates = {}
+        super().__init__(source="slug", read_only=True, **kwargs)
+
+    def to_representation(self, slug):
+        language = translation.get_language()
+        template = self._templates.get(language)
+        if template is None:
+            path = reverse(self.viewname, args=[self.PLACEHOLDER])
+            request = self.context.get("request")
+            template = request.build_absolute_uri(path) if request else settings.SITE_URL + path
+            self._templates[language] = template
+        return template.replace(self.PLACEHOLDER, slug)
 
 
 class ChoiceLabelField(serializers.CharField):
