@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from ikm_registry.models import Business, Commodity, Desa, Product
 from missions import services
-from missions.models import Buyer, Deal, Meeting, Participation, TradeMission
+from missions.models import Buyer, Deal, ExchangeRate, Meeting, Participation, TradeMission
 
 DEMO_BUSINESSES = [
     ("Rotan Sejahtera Cikupa", "9900000000001", "kerajinan-rotan", "Keranjang Rotan Anyam"),
@@ -115,6 +115,18 @@ def _buyers():
 
 def _deal(mission, business, buyer, kind, amount, currency, day, dest, **extra):
     rate = {"IDR": Decimal(1), "USD": USD_RATE, "KRW": KRW_RATE}[currency]
+    # The rate table shows the rates the demo deals use (staff fill it from BI's JISDOR).
+    for code, value in {currency: rate, "USD": USD_RATE}.items():
+        if code != "IDR":
+            ExchangeRate.objects.get_or_create(
+                currency=code,
+                date=day,
+                defaults={
+                    "rate_to_idr": value,
+                    "source": ExchangeRate.Source.OFFICE,
+                    "notes": "Kurs demo (fiktif)",
+                },
+            )
     return services.record_deal(
         recorded_by=None,
         confirmed=extra.pop("confirmed", True),
