@@ -156,6 +156,7 @@ class EventAdmin(SimpleHistoryAdmin):
         "status",
         "booths",
         "accepted_count",
+        "offered_count",
         "waiting_count",
         "sequence",
     ]
@@ -198,6 +199,7 @@ class EventAdmin(SimpleHistoryAdmin):
             .get_queryset(request)
             .annotate(
                 n_accepted=Count("applications", filter=Q(applications__status="accepted")),
+                n_offered=Count("applications", filter=Q(applications__status="offered")),
                 n_waiting=Count("applications", filter=Q(applications__status="waiting")),
             )
         )
@@ -205,6 +207,10 @@ class EventAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("diterima"), ordering="n_accepted")
     def accepted_count(self, obj):
         return obj.n_accepted
+
+    @admin.display(description=_("ditawari"), ordering="n_offered")
+    def offered_count(self, obj):
+        return obj.n_offered
 
     @admin.display(description=_("daftar tunggu"), ordering="n_waiting")
     def waiting_count(self, obj):
