@@ -756,7 +756,14 @@ class BoothApplication(models.Model):
     TRANSITIONS = {
         Status.APPLIED: {Status.ACCEPTED, Status.WAITING, Status.REJECTED, Status.WITHDRAWN},
         Status.WAITING: {Status.OFFERED, Status.ACCEPTED, Status.REJECTED, Status.WITHDRAWN},
-        Status.OFFERED: {Status.ACCEPTED, Status.LAPSED, Status.REJECTED, Status.WITHDRAWN},
+        # Back to WAITING when the event is cancelled or postponed while the offer is open.
+        Status.OFFERED: {
+            Status.ACCEPTED,
+            Status.LAPSED,
+            Status.REJECTED,
+            Status.WITHDRAWN,
+            Status.WAITING,
+        },
         Status.ACCEPTED: {Status.REJECTED, Status.WITHDRAWN},
         Status.REJECTED: set(),
         Status.WITHDRAWN: set(),

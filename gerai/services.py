@@ -153,6 +153,25 @@ def move_event_bookings(*, event, old_start, old_end, release=()):
     return moved, released
 
 
+def _withdraw_open_offers(event):
+    """A cancelled or postponed event takes back its open offers: the applicants return
+    to their place on the waiting list (the booths are offered again if it is re-published)."""
+    now = timezone.now()
+    offers = list(
+        BoothOffer.objects.select_for_update(of=("self",))
+        .open()
+        .filter(application__event=event)
+        .select_related("application")
+    )
+    for offer in offers:
+        offer.state = BoothOffer.State.CANCELLED
+        offer.answered_at = now
+        offer.save(update_fields=["state", "answered_at"])
+        offer.application.status = Status.WAITING
+        offer.application.save(update_fields=["status"])
+    return len(offers)
+
+
 def _tell_applicants(event, kind):
     """After commit, tell the accepted, offered and waiting applicants; returns how many."""
     applicants = list(
@@ -184,6 +203,7 @@ def change_event(*, event, old_status, old_start, old_end, old_booths, release=(
             Event.Status.POSTPONED,
         ):
             done["released"] = release_event_spaces(event=event)
+            _withdraw_open_offers(event)
             kind = (
                 "event_cancelled" if event.status == Event.Status.CANCELLED else "event_postponed"
             )
@@ -198,7 +218,10 @@ def change_event(*, event, old_status, old_start, old_end, old_booths, release=(
                 kind = "event_moved"
         if kind is not None:
             done["told"] = _tell_applicants(event, kind)
-        if event.booths > (old_booths or 0):
+        if event.booths > (old_booths or 0) or (
+            event.status == Event.Status.PUBLISHED and old_status != Event.Status.PUBLISHED
+        ):
+            # More booths, or published again after a postponement: offer what is free.
             done["offers"] = len(_offer_free_booths(event))
     return done
 

@@ -276,3 +276,33 @@ def test_the_owner_finds_the_open_offer_on_their_applications_page(client):
     assert offer.get_absolute_url() in client.get("/gerai/stan/").content.decode()
     client.force_login(second.business.owner)
     assert "/gerai/stan/tawaran/" not in client.get("/gerai/stan/").content.decode()
+
+
+@pytest.mark.django_db
+def test_postponing_takes_back_open_offers_and_republishing_offers_again(
+    django_capture_on_commit_callbacks,
+):
+    from gerai.models import Event
+
+    event, (taken,), (first, _second) = full_event_with_waiting_list()
+    _app, (offer,) = services.withdraw_application(application=taken)
+
+    def change(**fields):
+        old = {"old_status": event.status, "old_start": event.start, "old_end": event.end}
+        for name, value in fields.items():
+            setattr(event, name, value)
+        event.save()
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.change_event(event=event, old_booths=event.booths, **old)
+
+    change(status=Event.Status.POSTPONED, status_reason="Cuaca.")
+    offer.refresh_from_db()
+    first.refresh_from_db()
+    assert offer.state == State.CANCELLED and first.status == Status.WAITING
+    # Nothing lapses for a postponed event: the offer is closed already.
+    assert services.expire_booth_offers(now=offer.expires_at + timedelta(hours=1)) == 0
+    done = change(status=Event.Status.PUBLISHED, status_reason="")
+    assert done["offers"] == 1
+    first.refresh_from_db()
+    assert first.status == Status.OFFERED
+    assert first.offers.open().count() == 1
