@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from ikm_registry.models import Inquiry
 from tangerang_ikm.forms import START_SALT as SIGNING_SALT
+from tests.factories import ProductFactory
 from tests.ikm_registry import catalog_fixtures
 
 catalog_world = catalog_fixtures.catalog_world
@@ -501,3 +502,18 @@ def test_single_line_fields_refuse_a_header_injection(client, catalog_world, fie
 
 def test_the_message_may_have_several_lines(client, catalog_world):
     assert client.post(PRODUCT_ASK, typed(message="Halo,\r\nminta sampel.")).status_code == 302
+
+
+@pytest.mark.parametrize("address", [PRODUCT_ASK, BUSINESS_ASK])
+def test_inquiry_page_query_count_is_fixed(client, catalog_world, address):
+    from tests.queries import assert_fixed_queries
+
+    queries = assert_fixed_queries(
+        client,
+        address,
+        lambda: (
+            make_inquiries(catalog_world.business, catalog_world.basket, 20),
+            [ProductFactory(business=catalog_world.business) for _ in range(5)],
+        ),
+    )
+    assert queries == 1  # the product (or business) with its place, in one query
