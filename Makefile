@@ -67,11 +67,12 @@ run: install $(MO_FILES)
 # TEST_E2E=0 leaves the browser tests out (CI runs them once, on PostgreSQL).
 TEST_WORKERS ?= 2
 TEST_E2E ?= 1
+# Both passes run even when the first fails, so one run shows every failure.
 test: install
-	@$(PY) -m pytest -n $(TEST_WORKERS) -m "not e2e" $(PYTEST_ARGS); rc=$$?; [ $$rc = 0 ] || [ $$rc = 5 ] || exit $$rc
-	@if [ "$(TEST_E2E)" = 1 ]; then \
-	  $(PY) -m pytest -p no:xdist -m e2e $(PYTEST_ARGS); rc=$$?; [ $$rc = 0 ] || [ $$rc = 5 ] || exit $$rc; \
-	else echo "browser tests (tests/e2e) left out: TEST_E2E=0"; fi
+	@$(PY) -m pytest -n $(TEST_WORKERS) -m "not e2e" $(PYTEST_ARGS); first=$$?; \
+	if [ "$(TEST_E2E)" = 1 ]; then $(PY) -m pytest -p no:xdist -m e2e $(PYTEST_ARGS); second=$$?; \
+	else echo "browser tests (tests/e2e) left out: TEST_E2E=0"; second=0; fi; \
+	for rc in $$first $$second; do [ $$rc = 0 ] || [ $$rc = 5 ] || exit $$rc; done
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -123,13 +123,16 @@ def run(args, client, counts, errors, stop):
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
-    subprocess.run(
+    seeded = subprocess.run(
         [sys.executable, "manage.py", "seed_demo"],
         cwd=ROOT,
         env=env,
-        check=True,
         capture_output=True,
+        text=True,
     )
+    if seeded.returncode:
+        print(seeded.stdout[-2000:], seeded.stderr[-4000:])
+        raise SystemExit("seed_demo failed")
     peak = {}
     # One trusted proxy in front (each client's address counts for the form limits); no
     # console mail.

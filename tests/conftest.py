@@ -59,7 +59,7 @@ def optional_tool_lines():
     else:
         lines = [f"browser tests: SKIPPED, no Chromium at {chromium} (apt-get install chromium)"]
     if not shutil.which("msgfmt"):
-        lines.append("gettext: msgfmt absent; the catalog test reads the committed .mo only")
+        lines.append("gettext: msgfmt absent; the committed .mo is used (tests compile with polib)")
     return lines
 
 
