@@ -177,6 +177,29 @@ class BusinessSerializer(serializers.ModelSerializer):
 
 # --- Querysets ------------------------------------------------------------------
 
+# Never read from the database for the API: personal data (the NIK is also decrypted for
+# every row that loads it) and large texts no field shows.
+UNUSED_BUSINESS_FIELDS = (
+    "nik",
+    "npwp15",
+    "npwp16",
+    "owner_name",
+    "address",
+    "email",
+    "marketplace_links",
+    "staff_notes",
+    "verified_snapshot",
+    "search_text",
+    "search_vector",
+)
+
+
+def api_products():
+    """The catalog's public products, without the columns the API never shows."""
+    return public_products().defer(
+        "search_text", "search_vector", *(f"business__{f}" for f in UNUSED_BUSINESS_FIELDS)
+    )
+
 
 def public_businesses():
     """Verified businesses with everything a directory row shows, in four queries."""
@@ -190,6 +213,7 @@ def public_businesses():
     )
     return (
         Business.objects.verified()
+        .defer(*UNUSED_BUSINESS_FIELDS)
         .select_related("desa__kecamatan")
         .prefetch_related(
             "commodities",
@@ -250,7 +274,7 @@ class ProductViewSet(CatalogFilterMixin, PublicAPIMixin, viewsets.ReadOnlyModelV
     ORDERINGS = {"name": ("name", "pk"), "newest": ("-created_at", "-pk"), "relevance": ("pk",)}
 
     def get_queryset(self):
-        return public_products()
+        return api_products()
 
     def filter_queryset(self, queryset):
         if self.action != "list":
