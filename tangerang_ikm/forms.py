@@ -145,7 +145,7 @@ class GuardedFormMixin(SingleLineFieldsMixin):
                 raise signing.SignatureExpired
         except (signing.BadSignature, TypeError, ValueError):
             self._refuse("expired", renew=True)
-        if time.time() - started < getattr(settings, "FORM_MIN_FILL_SECONDS", 3):
+        if time.time() - started < settings.FORM_MIN_FILL_SECONDS:
             self._refuse("too_fast")
         count, seconds = self._limit("IP", DEFAULT_IP_LIMIT)
         if is_limited(f"{self.guard_scope}-ip", self.ip, limit=count, window=seconds):

@@ -392,6 +392,10 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "tangerang_ikm.ratelimit.login_username"
 AXES_LOCKOUT_CALLABLE = "tangerang_ikm.views.login_locked_out"
 AXES_CLIENT_IP_CALLABLE = "tangerang_ikm.ratelimit.client_ip"
+# Public forms (inquiries, sign-up, resend confirmation, password reset) refuse a post
+# sent sooner than this after the form was shown: people read before they send, bots do
+# not (tangerang_ikm/forms.py, GuardedFormMixin). Browser tests set it to 0.
+FORM_MIN_FILL_SECONDS = env.int("FORM_MIN_FILL_SECONDS", default=3)
 # How many reverse proxies (load balancers) stand in front of the app and append to
 # X-Forwarded-For; 0 trusts no header and uses the socket address.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
