@@ -132,7 +132,8 @@ class MissionDealInline(SharedLookupsInline, admin.StackedInline):
 def _stamp_new_deals(request, formset):
     """Deals staff add are confirmed by them; the parties are asked about new or changed ones."""
     now = timezone.now()
-    changed = {form.instance: form.changed_data for form in formset.forms}
+    # By identity: a new deal has no pk yet, so it cannot be a dict key itself.
+    changed = {id(form.instance): form.changed_data for form in formset.forms}
     for obj in formset.save(commit=False):
         created = obj.pk is None
         if created:

@@ -260,3 +260,54 @@ def test_the_confirmation_page_runs_a_fixed_number_of_queries(client, deal_world
         client.get(url)
     ours = [q["sql"] for q in ctx.captured_queries if "missions_" in q["sql"]]
     assert len(ours) == 2
+
+
+def test_a_deal_staff_add_under_a_meeting_asks_both_parties(
+    client, deal_world, coordinator, django_capture_on_commit_callbacks
+):
+    from ikm_registry.models import Commodity
+    from missions.models import Meeting
+    from tests.missions.conftest import at
+
+    mission, business, buyer = deal_world["mission"], deal_world["business"], deal_world["buyer"]
+    participation = mission.participations.get()
+    start = at(mission.start_date, 9)
+    meeting = services.schedule_meeting(
+        mission=mission,
+        participation=participation,
+        buyer=buyer,
+        start=start,
+        end=start + datetime.timedelta(minutes=30),
+    )
+    local = timezone.localtime(start)
+    end = local + datetime.timedelta(minutes=30)
+    data = {
+        "mission": mission.pk,
+        "participation": participation.pk,
+        "buyer": buyer.pk,
+        "start_0": f"{local:%Y-%m-%d}",
+        "start_1": f"{local:%H:%M}",
+        "end_0": f"{end:%Y-%m-%d}",
+        "end_1": f"{end:%H:%M}",
+        "table": "",
+        "outcome": "deal",
+        "notes": "",
+        "deals-TOTAL_FORMS": "1",
+        "deals-INITIAL_FORMS": "0",
+        "deals-0-kind": "spot",
+        "deals-0-commodity": Commodity.objects.get(slug="kerajinan-rotan").pk,
+        "deals-0-amount": "7000000",
+        "deals-0-currency": "IDR",
+        "deals-0-destination_country": "KR",
+        "deals-0-date": mission.start_date.isoformat(),
+        "deals-0-status": "confirmed",
+    }
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:missions_meeting_change", args=[meeting.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    deal = Deal.objects.get(meeting=meeting)
+    assert deal.business == business and deal.rate_to_idr == 1 and deal.confirmed_by == coordinator
+    assert sorted(r.side for r in deal.party_confirmations.all()) == ["buyer", "ikm"]
+    assert len(mail.outbox) == 2
+    assert Meeting.objects.get(pk=meeting.pk).outcome == "deal"
