@@ -242,7 +242,7 @@ class EventSeries(models.Model):
         help_text=_("Jika tidak dicentang, acara dibuat sebagai draf."),
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=["spaces"])
 
     class Meta:
         verbose_name = _("seri acara")
@@ -467,7 +467,7 @@ class Event(models.Model):
     objects = EventQuerySet.as_manager()
 
     # `sequence` is raised with an F() expression in save(); history could not store it.
-    history = HistoricalRecords(excluded_fields=["sequence"])
+    history = HistoricalRecords(excluded_fields=["sequence"], m2m_fields=["spaces"])
 
     class Meta:
         verbose_name = _("acara")
@@ -805,7 +805,7 @@ class BoothApplication(models.Model):
 
     objects = BoothApplicationQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=["products"])
 
     class Meta:
         verbose_name = _("pendaftaran stan")

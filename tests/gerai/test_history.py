@@ -60,3 +60,16 @@ def test_a_change_in_the_admin_is_recorded_with_who_and_shown(client, venue_mana
     )
     page = client.get(f"/admin/gerai/event/{event.pk}/history/").content.decode()
     assert str(venue_manager) in page and "Bazar Riwayat Baru" in page
+
+
+@pytest.mark.django_db
+def test_the_spaces_an_event_uses_are_kept_in_its_history(client, venue_manager):
+    from tests.gerai.factories import space
+
+    event = EventFactory(title="Bazar Ruang", spaces=[space("aula")])
+    client.force_login(venue_manager)
+    post_event_change(client, event, spaces=[space("halaman-depan").pk])
+    records = Event.history.filter(id=event.pk).order_by("history_date")
+    latest = records.last()
+    assert [row.space.slug for row in latest.spaces.all()] == ["halaman-depan"]
+    assert latest.history_user == venue_manager
