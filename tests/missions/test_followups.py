@@ -189,3 +189,26 @@ def test_admin_shows_each_potentials_follow_up_state_and_history(client, ended, 
     assert "masih berjalan" in body and "Sampel dikirim" in body
     listing = client.get(reverse("admin:missions_followup_changelist")).content.decode()
     assert "masih berjalan" in listing and "menunggu jawaban" in listing
+
+
+def test_the_follow_up_page_runs_a_fixed_number_of_queries(client, ended):
+    from tests.queries import assert_fixed_queries
+
+    services.send_follow_ups()
+    row = FollowUp.objects.get(deal=ended["a"])
+    url = reverse("missions:follow_up", args=[row.token])
+
+    def grow():
+        for amount in ("100", "200", "300"):
+            make_deal(
+                ended["mission"],
+                ended["a"].business,
+                amount=amount,
+                currency="USD",
+                rate="16000",
+                kind=K.REALISED,
+                realises=ended["a"],
+            )
+
+    assert_fixed_queries(client, url, grow)
+    assert "US$300,00" in client.get(url).content.decode()  # the realisations are listed
