@@ -27,17 +27,19 @@ def per_process_cache_with_several_workers(app_configs, **kwargs):
 
 @register(Tags.security, deploy=True)
 def media_is_served(app_configs, **kwargs):
-    """Public media on the filesystem needs somebody to serve it when DEBUG is off."""
-    from django.core.checks import Warning
+    """Public media on the filesystem needs somebody to serve it when DEBUG is off: a
+    reminder (not a warning, so a deployment whose proxy serves it passes
+    `--fail-level WARNING`)."""
+    from django.core.checks import Info
 
     if settings.DEBUG or settings.STORAGE_BACKEND != "filesystem" or settings.SERVE_MEDIA:
         return []
     return [
-        Warning(
+        Info(
             "SERVE_MEDIA is false: the app does not serve MEDIA_URL, so product photos "
             "show only if a proxy serves MEDIA_ROOT at MEDIA_URL.",
             hint="Serve MEDIA_ROOT at /media/ in the proxy (docs/deployment.md), or "
             "leave SERVE_MEDIA unset.",
-            id="tangerang_ikm.W002",
+            id="tangerang_ikm.I002",
         )
     ]

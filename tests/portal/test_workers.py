@@ -121,11 +121,11 @@ def test_language_cookie_is_secure_in_production(settings):
     assert out == "(True, 'Lax', True)"
 
 
-def test_deploy_check_warns_when_nobody_serves_media(settings):
+def test_deploy_check_reminds_when_the_app_does_not_serve_media(settings):
     settings.DEBUG = False
     settings.STORAGE_BACKEND = "filesystem"
     settings.SERVE_MEDIA = False
-    assert [m.id for m in checks.media_is_served(None)] == ["tangerang_ikm.W002"]
+    assert [m.id for m in checks.media_is_served(None)] == ["tangerang_ikm.I002"]
     settings.SERVE_MEDIA = True
     assert checks.media_is_served(None) == []
 
