@@ -57,17 +57,39 @@ def localized(obj, field):
 
 
 def activate_language(request):
-    """`?lang=id|en`, else Accept-Language (or the language cookie), else Indonesian.
+    """`?lang=id|en`, else the best of Accept-Language, else Indonesian.
 
-    LocaleMiddleware gives every path outside the /en/ prefix the default language
-    (i18n_patterns with prefix_default_language=False), so /api/ reads the header here.
+    Never the language cookie: answers say `Vary: Accept-Language`, not `Cookie`, so a
+    shared cache may keep them. LocaleMiddleware alone would give every path outside
+    the /en/ prefix the default language (i18n_patterns, prefix_default_language=False).
     """
     lang = request.GET.get("lang")
     if lang not in dict(settings.LANGUAGES):
-        lang = translation.get_language_from_request(request, check_path=False)
+        lang = accepted_language(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
     translation.activate(lang)
     request.LANGUAGE_CODE = lang
     return lang
+
+
+def accepted_language(header):
+    """The supported language the Accept-Language header prefers most (RFC 9110 12.5.4)."""
+    choices = []
+    for position, part in enumerate(header.split(",")[:20]):
+        tag, _sep, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                continue
+        if tag and tag != "*" and quality > 0:
+            choices.append((-quality, position, tag.strip()))
+    for _quality, _position, tag in sorted(choices):
+        try:
+            return translation.get_supported_language_variant(tag)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
 
 
 # --- Throttling -----------------------------------------------------------------

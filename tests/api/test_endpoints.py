@@ -191,6 +191,30 @@ def test_english_by_parameter_or_accept_language(client, api_world):
     assert "Accept-Language" in indonesian["Vary"]
 
 
+@pytest.mark.parametrize(
+    ("header", "language"),
+    [
+        ("en-GB,en;q=0.9", "en"),
+        ("fr-FR,fr;q=0.9,en;q=0.8,id;q=0.5", "en"),
+        ("id,en;q=0.9", "id"),
+        ("ja", "id"),
+        ("en;q=0, de", "id"),
+        ("garbage;q=x", "id"),
+    ],
+)
+def test_accept_language_picks_the_best_supported(client, api_world, header, language):
+    response = client.get("/api/v1/kecamatan/", headers={"accept-language": header})
+    assert response["Content-Language"] == language
+
+
+def test_the_language_cookie_is_ignored(client, api_world):
+    """Answers vary by Accept-Language only, so a shared cache may keep them."""
+    client.cookies["django_language"] = "en"
+    response = client.get("/api/v1/products/keranjang-rotan-bundar/")
+    assert response.json()["name"] == "Keranjang Rotan Bundar"
+    assert "Cookie" not in response.get("Vary", "")
+
+
 def test_english_falls_back_to_indonesian_text(client, api_world):
     chair = client.get("/api/v1/products/kursi-rotan-teras/?lang=en").json()
     assert chair["name"] == "Kursi Rotan Teras"
