@@ -35,8 +35,8 @@ $(VENV)/.installed: pyproject.toml
 	  echo "  - Ubuntu 24.04 already has it: sudo apt install python3.12-venv"; \
 	  echo "Or point the Makefile at one: make run PYTHON=/path/to/python3.12"; exit 1; fi
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install -qq --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install -qq --disable-pip-version-check -e ".[dev]"
 	@touch $@
 
 install: $(VENV)/.installed

@@ -301,6 +301,7 @@ def prove_nginx(a, media, work):
 
 def main():
     started = time.monotonic()
+    before = len(results)
     logs = Path(tempfile.mkdtemp(prefix="ikm-multiprocess-default-"))
     media, private = logs / "media", logs / "private"
     processes = []
@@ -324,6 +325,8 @@ def main():
         for process in processes:
             stop(process)
     print(f"(default configuration: logs in {logs}; {time.monotonic() - started:.0f} s)")
+    if all(results[before:]):
+        shutil.rmtree(logs, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -321,13 +321,6 @@ def main():
                 "for email in ('proof-owner@example.com', 'proof-target@example.com'):\n"
                 "    u = User.objects.create_user(email=email, password='" + PASSWORD + "')\n"
                 "    u.email_confirmed_at = timezone.now(); u.save()\n"
-                "staff = User.objects.create_superuser(email='proof-staff@example.com', password='"
-                + PASSWORD
-                + "')\n"
-                "from ikm_registry.models import Business, Desa\n"
-                "Business.objects.create(name='Proof Rotan Lama', slug='proof-rotan',"
-                " nib='9120000000001', owner=staff, owner_name='Proof', address='Jl. Proof',"
-                " desa=Desa.objects.get(code='36.03.18.2004'), status='verified')\n"
             )
             manage(env, "shell", "-v0", "-c", create_user)
             processes.append(start_gunicorn(env, PORT_A, "A", logs))
