@@ -117,7 +117,7 @@ fault: install
 	$(PY) bench/fault.py
 
 # 50 clients for LOAD_SECONDS (60) on public pages and form posts; fails on any error or a
-# worker over 300 MB. CI runs a short one: make load LOAD_SECONDS=15
+# worker over 300 MB. CI runs a short one: make load LOAD_SECONDS=20
 LOAD_SECONDS ?= 60
 load: install
 	$(PY) bench/load.py --seconds $(LOAD_SECONDS)
