@@ -193,6 +193,16 @@ class EventAdmin(SimpleHistoryAdmin):
         ),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            return fieldsets
+        # A new event has no bookings to release.
+        return [
+            (name, {**opts, "fields": [f for f in opts["fields"] if f != "release_bookings"]})
+            for name, opts in fieldsets
+        ]
+
     def get_queryset(self, request):
         return (
             super()

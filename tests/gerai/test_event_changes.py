@@ -241,3 +241,10 @@ def test_the_quota_cannot_drop_below_the_booths_held(client, venue_manager, even
     assert "1 stan sudah diterima atau sedang ditawarkan" in response.content.decode()
     event.refresh_from_db()
     assert event.booths == 3
+
+
+def test_only_an_existing_event_offers_to_release_bookings(client, venue_manager, event):
+    client.force_login(venue_manager)
+    assert 'name="release_bookings"' not in client.get("/admin/gerai/event/add/").content.decode()
+    change = client.get(f"/admin/gerai/event/{event.pk}/change/").content.decode()
+    assert 'name="release_bookings"' in change and "Aula" in change
