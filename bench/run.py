@@ -242,6 +242,7 @@ def run_long_tail(args, cookie):
         for i, (name, kind, rows) in enumerate(longtail.mixes(base, cookie)):
             if args.only and args.only not in name:
                 continue
+            rows = [row if isinstance(row, tuple) else (row, "") for row in rows]
             paths = workdir / f"mix{i}.txt"
             paths.write_text("".join(f"{path}\t{c}\n" for path, c in rows))
             for port in ports:
@@ -340,10 +341,13 @@ def main():
         "--long-tail", action="store_true", help="random paths from bench/longtail.py (issue #26)"
     )
     parser.add_argument("--warm", type=int, default=2, help="long tail: seconds of warm-up per mix")
+    parser.add_argument("--floor", type=int, default=4, help="long tail: seconds of floor per mix")
     parser.add_argument(
         "--app-dir",
-        default="",
-        help="serve the project from this tree (a worktree of an older commit)",
+        action="append",
+        default=[],
+        help="long tail: serve the project from this tree (a worktree of another commit); "
+        "twice to measure two trees taking turns, e.g. --app-dir /tmp/before --app-dir .",
     )
     parser.add_argument("--only", default="", help="only pages whose name contains this")
     parser.add_argument("--workers", type=int, default=2)
