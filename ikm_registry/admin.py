@@ -171,13 +171,6 @@ class CertificateAdminForm(forms.ModelForm):
         fields = ["business", "kind", "number", "issuer", "valid_until", "document"]
         widgets = {"document": PrivateFileInput}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "document" in self.fields:
-            from ikm_registry.images import validate_document
-
-            self.fields["document"].validators.append(validate_document)
-
 
 def certificate_link(obj):
     if not obj or not obj.pk or not obj.document:

@@ -8,9 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ikm_registry.fields import SafeModelMultipleChoiceField
-from ikm_registry.images import process_logo, validate_document, validate_image
+from ikm_registry.images import process_logo, validate_image
 from ikm_registry.models import Business, Certificate, Commodity, Desa, ExportRecord, Product
 from ikm_registry.validators import clean_nib, clean_nik, normalize_phone, split_npwp
+from tangerang_ikm.forms import SingleLineFieldsMixin
 
 LEGAL_WORDS = re.compile(r"\b(cv|pt|ud|koperasi|kop|firma|tbk)\b\.?", re.IGNORECASE)
 
@@ -39,7 +40,7 @@ class DesaChoiceField(forms.ModelChoiceField):
         return f"{obj.kecamatan.name} — {obj.name}"
 
 
-class BusinessForm(forms.ModelForm):
+class BusinessForm(SingleLineFieldsMixin, forms.ModelForm):
     npwp = forms.CharField(
         label=_("NPWP"),
         required=False,
@@ -188,7 +189,7 @@ class BusinessForm(forms.ModelForm):
         return business
 
 
-class ProductForm(forms.ModelForm):
+class ProductForm(SingleLineFieldsMixin, forms.ModelForm):
     class Meta:
         model = Product
         fields = [
@@ -250,7 +251,6 @@ class CertificateForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["valid_until"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
-        self.fields["document"].validators.append(validate_document)
         self.fields["document"].widget = forms.FileInput(
             attrs={"accept": "application/pdf,image/jpeg,image/png,image/webp"}
         )

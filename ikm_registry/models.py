@@ -18,7 +18,7 @@ from ikm_registry.validators import (
     npwp16_validator,
 )
 from tangerang_ikm.storage import private_storage
-from tangerang_ikm.uploads import validate_document
+from tangerang_ikm.uploads import PrivateDocumentField
 
 nib_validator = RegexValidator(r"^\d{13}$", _("NIB terdiri dari tepat 13 digit."))
 
@@ -768,11 +768,10 @@ class Certificate(models.Model):
     valid_until = models.DateField(
         _("berlaku sampai"), null=True, blank=True, help_text=_("Kosongkan jika tanpa batas.")
     )
-    document = models.FileField(
+    document = PrivateDocumentField(
         _("dokumen pindaian"),
         upload_to=certificate_upload_to,
         storage=private_storage,
-        validators=[validate_document],
         blank=True,
         help_text=_("PDF atau gambar. Tidak pernah dapat diunduh publik."),
     )

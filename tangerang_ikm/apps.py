@@ -10,6 +10,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("portal")
 
     def ready(self):
+        from tangerang_ikm import checks  # noqa: F401 - deploy checks register on import
         from tangerang_ikm.roles import sync_roles
 
         # Like django.contrib.sites: keep default rows in place after every migrate.

@@ -66,9 +66,13 @@ def optional_tool_lines():
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: no page, count or limit from the one before."""
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
+    from django.core.cache.backends.db import DatabaseCache
 
     cache.clear()
+    # A limits cache in the database is emptied with each test's rolled-back transaction.
+    if not isinstance(caches["limits"], DatabaseCache):
+        caches["limits"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -326,6 +326,7 @@ ROUTES = [
         fuzz_as=OWNER_A,
     ),
     Route("gerai:feeds", lambda w: "/gerai/kalender/", everyone(), public=True),
+    Route("gerai:offer", lambda w: "/gerai/stan/tawaran/1:forged/", everyone(404)),
     Route("gerai:calendar_feed", lambda w: "/gerai/kalender.ics", everyone()),
     Route("gerai:kind_feed", lambda w: "/gerai/kalender/bazar.ics", everyone()),
     Route(
@@ -368,8 +369,22 @@ ROUTES += [
         everyone(),
         public=True,
         content={ANON: "Rotan Jaya Cikupa", OWNER_B: "Tanyakan produk ini"},
+    ),
+    Route(
+        "ikm_registry:product_inquiry",
+        lambda w: f"/katalog/{w['product_a'].slug}/tanya/",
+        everyone(),
+        public=True,
         fuzz_as=ANON,
     ),
+    Route(
+        "ikm_registry:business_inquiry",
+        lambda w: f"/ikm-direktori/{w['business_a'].slug}/tanya/",
+        everyone(),
+        public=True,
+        fuzz_as=ANON,
+    ),
+    Route("media", lambda w: "/media/tidak-ada.jpg", everyone(404)),
     Route(
         "ikm_registry:directory",
         lambda w: "/ikm-direktori/",
@@ -383,7 +398,6 @@ ROUTES += [
         everyone(),
         public=True,
         content={ANON: "Kirim permintaan kepada IKM ini"},
-        fuzz_as=ANON,
     ),
     Route(
         "ikm_registry:owner_inquiries",

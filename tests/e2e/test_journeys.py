@@ -31,7 +31,7 @@ PASSWORD = "anyaman-rotan-99"
 def test_owner_signs_up_registers_and_submits_staff_verify_visitor_finds_and_asks(
     live_server, context_factory, size, tmp_path, settings
 ):
-    settings.INQUIRY_MIN_FILL_SECONDS = 0
+    settings.FORM_MIN_FILL_SECONDS = 0
     email = f"pengrajin-{size}@example.com"
 
     # The owner signs up, confirms the address from the outbox and logs in.
@@ -114,6 +114,7 @@ def test_owner_signs_up_registers_and_submits_staff_verify_visitor_finds_and_ask
     visitor.locator("input[name='q']").press("Enter")
     visitor.get_by_role("link", name="Keranjang Rotan Talaga").first.click()
     assert_page_is_sound(visitor, f"journey-product-{size}")
+    visitor.get_by_role("link", name="Tanyakan produk ini").click()
     visitor.locator("#id_name").fill("Kim Min-jun")
     visitor.locator("#id_company").fill("Busan Living Co.")
     visitor.locator("#id_country").select_option("KR")
@@ -134,7 +135,7 @@ def test_owner_signs_up_registers_and_submits_staff_verify_visitor_finds_and_ask
 def test_visitor_finds_a_product_by_search_and_asks_in_english(
     live_server, context_factory, size, settings
 ):
-    settings.INQUIRY_MIN_FILL_SECONDS = 0
+    settings.FORM_MIN_FILL_SECONDS = 0
     owner = UserFactory(email=f"rotan-{size}@example.com")
     business = BusinessFactory(owner=owner, name="Anyaman Rotan Talaga")
     product = ProductFactory(
@@ -163,6 +164,7 @@ def test_visitor_finds_a_product_by_search_and_asks_in_english(
     assert page.get_by_text("A hand-woven basket of Cikupa rattan.").is_visible()
     assert page.get_by_role("heading", name="Ask about this product").is_visible()
     assert_page_is_sound(page, f"journey-en-product-{size}")
+    page.get_by_role("link", name="Ask about this product").click()
     page.get_by_label("Your name").fill("Jane Miller")
     page.locator("#id_company").fill("Leeds Home Goods Ltd")
     page.get_by_label("Country").select_option("GB")

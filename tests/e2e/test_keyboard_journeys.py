@@ -97,7 +97,8 @@ def choose_option_with_arrows(page, selector, value, limit=60):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_owner_signs_up_with_the_keyboard_only(live_server, context_factory, size):
+def test_owner_signs_up_with_the_keyboard_only(live_server, context_factory, size, settings):
+    settings.FORM_MIN_FILL_SECONDS = 0  # a fast typist is not a bot here
     page = context_factory(size).new_page()
     page.goto(live_server.url + "/")
     move_focus_to(page, "header a[href$='/akun/daftar/']")

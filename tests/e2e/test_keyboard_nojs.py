@@ -48,10 +48,10 @@ def test_login_with_the_keyboard_only(live_server, context_factory, size):
 
 @pytest.mark.django_db(transaction=True)
 def test_inquiry_with_the_keyboard_only(live_server, context_factory, world, settings):
-    settings.INQUIRY_MIN_FILL_SECONDS = 0
+    settings.FORM_MIN_FILL_SECONDS = 0
     product = world["product_a"]
     page = context_factory("phone").new_page()
-    page.goto(live_server.url + f"/katalog/{product.slug}/")
+    page.goto(live_server.url + f"/katalog/{product.slug}/tanya/")
     tab_to(page, "#id_name")
     page.keyboard.type("Kim Min-jun")
     tab_to(page, "#id_company")
@@ -87,9 +87,9 @@ def test_login_without_javascript(live_server, context_factory):
 
 @pytest.mark.django_db(transaction=True)
 def test_inquiry_without_javascript(live_server, context_factory, world, settings):
-    settings.INQUIRY_MIN_FILL_SECONDS = 0
+    settings.FORM_MIN_FILL_SECONDS = 0
     page = context_factory("phone", javascript=False).new_page()
-    page.goto(live_server.url + f"/katalog/{world['product_a'].slug}/")
+    page.goto(live_server.url + f"/katalog/{world['product_a'].slug}/tanya/")
     page.locator("#id_name").fill("Tanpa Skrip")
     page.locator("#id_company").fill("Busan Living Co.")
     page.locator("#id_country").select_option("KR")

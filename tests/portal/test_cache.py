@@ -79,6 +79,7 @@ def test_a_falsy_value_is_cached_too():
     assert len(calls) == 1
 
 
+@pytest.mark.django_db
 def test_rate_limit_counts_in_the_shared_cache():
     assert [is_limited("t", "1.2.3.4", limit=3, window=60) for _ in range(4)] == [
         False,
@@ -148,7 +149,12 @@ def redis_cache(settings):
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_TEST_URL,
             "KEY_PREFIX": "ikm-pytest",
-        }
+        },
+        "limits": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_TEST_URL,
+            "KEY_PREFIX": "ikm-pytest-limits",
+        },
     }
     from django.core.cache import cache as redis_backed
 
