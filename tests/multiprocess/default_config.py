@@ -40,6 +40,7 @@ from tests.multiprocess.run import (
     ROOT,
     check,
     client,
+    drop_database,
     login,
     manage,
     recreate_database,
@@ -324,6 +325,7 @@ def main():
     finally:
         for process in processes:
             stop(process)
+        drop_database(DATABASE_URL)
     print(f"(default configuration: logs in {logs}; {time.monotonic() - started:.0f} s)")
     if all(results[before:]):
         shutil.rmtree(logs, ignore_errors=True)

@@ -72,6 +72,14 @@ def recreate_database(database_url=DATABASE_URL):
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def drop_database(database_url=DATABASE_URL):
+    """Leave no proof database behind (the servers using it are stopped first)."""
+    url = urlparse(database_url)
+    admin = url._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{url.path.lstrip("/")}" WITH (FORCE)')
+
+
 def environment(s3_endpoint, mail_dir):
     keep = {
         k: v
@@ -329,6 +337,7 @@ def main():
     finally:
         for process in processes:
             stop(process)
+        drop_database()
     passed, failed = results.count(True), results.count(False)
     print(f"(logs in {logs}; {time.monotonic() - started:.0f} s)")
     print(f"{passed} passed, {failed} failed")
