@@ -327,6 +327,11 @@ DEFAULT_FROM_EMAIL = env.str(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The office inbox that receives copies of buyer inquiries and notices.
 OFFICE_EMAIL = env.str("OFFICE_EMAIL", default="disperindag@tangerangkab.go.id")
+# The office's phone (shown in every e-mail's footer when set) and WhatsApp number in
+# international digits (6281...): owners who opt in get a wa.me click-to-chat link to it
+# (with no number, the link lets them forward the notice to any chat).
+OFFICE_PHONE = env.str("OFFICE_PHONE", default="")
+OFFICE_WHATSAPP = env.str("OFFICE_WHATSAPP", default="")
 
 # --- Background tasks -------------------------------------------------------
 
