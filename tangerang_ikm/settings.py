@@ -414,6 +414,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own "django" logger has a console handler of its own in DEBUG and also
+        # passes records to the root one: every line printed twice. One handler here.
+        "django": {
+            "handlers": ["console"],
+            "level": env.str("LOG_LEVEL", default="INFO"),
+            "propagate": False,
+        },
         "django.db.backends": {"level": "INFO"},
         # Failed logins and lock-outs are warnings; axes' chatter below that is noise.
         "axes": {"level": env.str("AXES_LOG_LEVEL", default="WARNING")},
