@@ -353,8 +353,9 @@ def ask_parties(*, deal, facts_changed=False, now=None):
     now = now or timezone.now()
     created = []
     with transaction.atomic():
+        # of=self: PostgreSQL refuses FOR UPDATE on the nullable side of the buyer join.
         deal = (
-            Deal.objects.select_for_update()
+            Deal.objects.select_for_update(of=("self",))
             .select_related("buyer", "business__owner")
             .get(pk=deal.pk)
         )
@@ -557,7 +558,7 @@ def answer_follow_up(*, follow_up, answer, reason="", realisations=(), now=None)
         raise ValidationError(_("Isi paling sedikit satu realisasi: nilai, mata uang, tanggal."))
     with transaction.atomic():
         row = (
-            FollowUp.objects.select_for_update()
+            FollowUp.objects.select_for_update(of=("self",))
             .select_related("deal__business__owner")
             .get(pk=follow_up.pk)
         )

@@ -117,3 +117,9 @@ def other_business(other_owner):
     business = BusinessFactory(owner=other_owner, name="Mede Milik B")
     ProductFactory(business=business, name="Produk Milik B")
     return business
+
+
+@pytest.fixture
+def session_query(settings):
+    """1 when each request reads its session from the database, 0 when the cache holds it."""
+    return int(settings.SESSION_ENGINE == "django.contrib.sessions.backends.db")
