@@ -414,3 +414,54 @@ ROUTES += [
     Route("sitemap", lambda w: "/sitemap.xml", everyone(), content={ANON: "/katalog/"}),
     Route("robots_txt", lambda w: "/robots.txt", everyone(), content={ANON: "Sitemap:"}),
 ]
+
+# --- The public API and open data (issue #23): anonymous, the same for everybody ------
+
+ROUTES += [
+    Route("api:index", lambda w: "/api/", everyone(), public=True, content={ANON: "API"}),
+    Route("api:schema", lambda w: "/api/v1/openapi.json", everyone(), content={ANON: "openapi"}),
+    Route("api:api-root", lambda w: "/api/v1/", everyone(), content={ANON: "products"}),
+    Route(
+        "api:product-list",
+        lambda w: "/api/v1/products/",
+        everyone(),
+        content={ANON: "keranjang-rotan-cikupa"},
+    ),
+    Route(
+        "api:product-detail",
+        lambda w: f"/api/v1/products/{w['product_a'].slug}/",
+        everyone(),
+        content={ANON: "Rotan Jaya Cikupa"},
+    ),
+    Route("api:business-list", lambda w: "/api/v1/businesses/", everyone()),
+    Route(
+        "api:business-detail",
+        lambda w: f"/api/v1/businesses/{w['business_a'].slug}/",
+        everyone(),
+        content={ANON: "Rotan Jaya Cikupa"},
+    ),
+    Route("api:commodity-list", lambda w: "/api/v1/commodities/", everyone()),
+    Route("api:kecamatan-list", lambda w: "/api/v1/kecamatan/", everyone()),
+    Route("api:event-list", lambda w: "/api/v1/events/", everyone()),
+    Route(
+        "api:event-detail",
+        lambda w: f"/api/v1/events/{w['gerai_event'].slug}/",
+        everyone(),
+        content={ANON: "Bazar Matriks"},
+    ),
+    Route("api:mission-list", lambda w: "/api/v1/missions/", everyone()),
+    Route(
+        "api:mission-detail", lambda w: f"/api/v1/missions/{w['mission_open'].slug}/", everyone()
+    ),
+    Route(
+        "api:mission-results",
+        lambda w: f"/api/v1/missions/{w['mission_done'].slug}/results/",
+        everyone(),
+    ),
+    Route("api:directory_data", lambda w: "/api/data/direktori-ikm.json", everyone()),
+    Route(
+        "api:mission_results_data",
+        lambda w: f"/api/data/misi/{w['mission_done'].slug}/hasil.json",
+        everyone(),
+    ),
+]
