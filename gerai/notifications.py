@@ -1,19 +1,20 @@
 """E-mail to booth applicants, in their language, through the task worker.
 
-Each notice is `templates/gerai/email/<kind>_subject.txt` and `<kind>_body.txt`; the
-HTML part is the same text in `gerai/email/message.html` with the action link as a
-button, and both end with the office's contact (`_footer.txt`). docs/notifications.md
-lists every notice; tests/gerai/test_notifications.py keeps that list complete.
+Each notice is `templates/gerai/email/<kind>_subject.txt` and `<kind>_body.txt`, sent
+through the portal's one mail path (tangerang_ikm.mail: plain text + HTML, the action
+link as a button, the office's contact in the footer, the WhatsApp link for owners who
+chose it). docs/notifications.md lists every notice; tests/gerai/test_notifications.py
+keeps that list complete.
 """
 
-from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from gerai import feeds
+from ikm_registry.notifications import tell_owner
 
-# Kind → (what happened, template). Keys are what services pass to `tell_applicant`.
+# Kind → template. Keys are what services pass to `tell_applicant`.
 APPLICANT_NOTICES = {
     "received": "gerai/email/received",
     "waiting": "gerai/email/waiting",
@@ -28,64 +29,31 @@ APPLICANT_NOTICES = {
 }
 
 
-def recipient(application):
-    """(addresses, language): the owner's account, else the business's own address."""
-    business = application.business
-    owner = business.owner
-    if owner and owner.email:
-        return [owner.email], owner.language or settings.LANGUAGE_CODE
-    if business.email:
-        return [business.email], settings.LANGUAGE_CODE
-    return [], settings.LANGUAGE_CODE
-
-
-def render_notice(*, kind, context, language):
-    """(subject, text, html) of one notice in `language`."""
-    template = APPLICANT_NOTICES[kind]
-    context = {
-        "site_url": settings.SITE_URL,
-        "office_email": settings.OFFICE_EMAIL,
-        **context,
-    }
-    with translation.override(language):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        body = render_to_string(f"{template}_body.txt", context).strip()
-        footer = render_to_string("gerai/email/_footer.txt", context).strip()
-        html = render_to_string(
-            "gerai/email/message.html",
-            {**context, "subject": subject, "body": body, "language": language},
-        )
-    return subject, f"{body}\n\n-- \n{footer}\n", html
-
-
 def tell_applicant(application, kind, *, offer=None, with_ics=False):
     """Render a notice now, in the applicant's language, and queue it for sending."""
-    from gerai.tasks import send_rich_email
-
-    to, language = recipient(application)
-    if not to:
-        return None
     event = application.event
-    with translation.override(language):
-        # Links in the recipient's language (English pages live under /en/).
+
+    def path_for():
+        # Called in the recipient's language (English pages live under /en/).
         if offer is not None:
-            path = offer.get_absolute_url()
-        elif kind.startswith("event_"):
-            path = event.get_absolute_url()
-        else:
-            path = reverse("gerai:my_applications")
-    context = {
-        "application": application,
-        "event": event,
-        "offer": offer,
-        "action_url": settings.SITE_URL + path,
-    }
-    subject, body, html = render_notice(kind=kind, context=context, language=language)
+            return offer.get_absolute_url()
+        if kind.startswith("event_"):
+            return event.get_absolute_url()
+        return reverse("gerai:my_applications")
+
     attachments = []
     if with_ics:
+        from ikm_registry.notifications import owner_recipient
+
+        _to, language, _wa = owner_recipient(application.business)
         with translation.override(language):
             ics = feeds.build_calendar([event], request=None, name=event.display_title)
         attachments.append([f"{event.slug}.ics", ics.decode(), "text/calendar"])
-    return send_rich_email.enqueue(
-        subject=subject, body=body, html=html, to=to, attachments=attachments
+    return tell_owner(
+        application.business,
+        APPLICANT_NOTICES[kind],
+        context={"application": application, "event": event, "offer": offer},
+        path_for=path_for,
+        action_label=_("Jawab tawaran stan") if offer is not None else None,
+        attachments=attachments,
     )

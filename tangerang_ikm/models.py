@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class UserManager(BaseUserManager):
@@ -50,6 +51,21 @@ class User(AbstractUser):
         null=True,
         blank=True,
         help_text=_("Waktu orang ini menyetujui pemberitahuan data pribadi (UU 27/2022)."),
+    )
+
+    whatsapp_link = models.BooleanField(
+        _("tautan WhatsApp di e-mail"),
+        default=False,
+        help_text=_(
+            "Sertakan tautan WhatsApp (wa.me) di setiap e-mail pemberitahuan, untuk membuka "
+            "pemberitahuan itu di WhatsApp."
+        ),
+    )
+
+    # Who changed an account and its roles (groups) and when. No password hash and no
+    # login time: a hash is a secret, and a row per login would bury the real changes.
+    history = HistoricalRecords(
+        excluded_fields=["password", "last_login"], m2m_fields=["groups", "user_permissions"]
     )
 
     USERNAME_FIELD = "email"

@@ -15,7 +15,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
 from django.utils import timezone
 
@@ -51,15 +51,33 @@ def retry_later(task_obj, *, attempt, max_attempts, **kwargs):
 
 
 @task()
-def send_email(*, subject, body, to, from_email=None, reply_to=None, attempt=1):
-    """Send one already rendered e-mail; on failure, retry later (see retry_later)."""
-    message = EmailMessage(
+def send_email(
+    *,
+    subject,
+    body,
+    to,
+    html=None,
+    attachments=(),
+    from_email=None,
+    reply_to=None,
+    attempt=1,
+):
+    """Send one already rendered e-mail; on failure, retry later (see retry_later).
+
+    `html` is the HTML alternative of `body`; `attachments` are [filename, text, mimetype]
+    triples (plain JSON, as the database task backend stores arguments).
+    """
+    message = EmailMultiAlternatives(
         subject=subject,
         body=body,
         from_email=from_email or settings.DEFAULT_FROM_EMAIL,
         to=list(to),
         reply_to=list(reply_to) if reply_to else None,
     )
+    if html:
+        message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
     try:
         message.send()
     except Exception:
@@ -69,6 +87,8 @@ def send_email(*, subject, body, to, from_email=None, reply_to=None, attempt=1):
             max_attempts=MAIL_MAX_ATTEMPTS,
             subject=subject,
             body=body,
+            html=html,
+            attachments=[list(a) for a in attachments],
             to=list(to),
             from_email=from_email,
             reply_to=list(reply_to) if reply_to else None,

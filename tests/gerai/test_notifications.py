@@ -261,7 +261,7 @@ def test_the_request_queues_the_mail_and_the_worker_sends_it(client, owner, refe
     assert response.status_code == 302
     assert mail.outbox == []  # nothing sent inside the request
     row = DBTaskResult.objects.get()
-    assert row.task_path == "gerai.tasks.send_rich_email"
+    assert row.task_path == "tangerang_ikm.tasks.send_email"
     assert row.args_kwargs["kwargs"]["to"] == [owner.email]
     call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
     (message,) = mail.outbox
