@@ -143,6 +143,8 @@ class Commodity(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("urutan"), default=100)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("komoditas")
         verbose_name_plural = _("komoditas")
@@ -706,6 +708,7 @@ class ProductPhoto(models.Model):
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
 
     objects = PhotoQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("foto produk")
@@ -802,6 +805,8 @@ class ExportRecord(models.Model):
     country = CountryField(_("negara tujuan"))
     year = models.PositiveSmallIntegerField(_("tahun"))
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("pengalaman ekspor")
         verbose_name_plural = _("pengalaman ekspor")
@@ -847,6 +852,8 @@ class Inquiry(models.Model):
     )
     answered_at = models.DateTimeField(_("dijawab pada"), null=True, blank=True)
     created_at = models.DateTimeField(_("dikirim pada"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("permintaan pembeli")
@@ -897,3 +904,153 @@ class NikAccessLog(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.business} ({self.viewed_at:%Y-%m-%d %H:%M})"
+
+
+# --- Pembinaan: the office's work with each IKM --------------------------------------
+
+
+class ContactLogQuerySet(models.QuerySet):
+    def follow_ups_due(self, on=None):
+        """Contacts whose follow-up date has come (or passed) and is not done yet."""
+        on = on or timezone.localdate()
+        return self.filter(follow_up_on__lte=on, follow_up_done=False)
+
+    def in_quarter(self, year, quarter):
+        first_month = 3 * (quarter - 1) + 1
+        return self.filter(date__year=year, date__month__gte=first_month).filter(
+            date__month__lt=first_month + 3
+        )
+
+
+class ContactLog(models.Model):
+    """One interaction of the office with an IKM (pembinaan): a visit, a call, a training…
+
+    `mission` names the trade mission a contact was about (a lazy reference: the registry
+    does not import the missions app).
+    """
+
+    class Kind(models.TextChoices):
+        VISIT = "visit", _("kunjungan")
+        CALL = "call", _("telepon")
+        TRAINING = "training", _("pelatihan")
+        COACHING = "coaching", _("pendampingan")
+        CERTIFICATION = "certification", _("fasilitasi sertifikat")
+        MISSION_BRIEFING = "mission_briefing", _("pembekalan misi dagang")
+        OTHER = "other", _("lainnya")
+
+    business = models.ForeignKey(
+        Business, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("usaha")
+    )
+    date = models.DateField(_("tanggal"), default=timezone.localdate)
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"is_staff": True},
+        verbose_name=_("petugas"),
+    )
+    subject = models.CharField(_("pokok bahasan"), max_length=200)
+    notes = models.TextField(_("catatan"), blank=True)
+    follow_up_on = models.DateField(
+        _("tindak lanjut pada"),
+        null=True,
+        blank=True,
+        help_text=_("Muncul di ringkasan harian petugas sejak tanggal ini."),
+    )
+    follow_up_done = models.BooleanField(_("tindak lanjut selesai"), default=False)
+    mission = models.ForeignKey(
+        "missions.TradeMission",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("misi dagang terkait"),
+    )
+    created_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
+
+    objects = ContactLogQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("catatan pembinaan")
+        verbose_name_plural = _("catatan pembinaan")
+        ordering = ["-date", "-pk"]
+        indexes = [
+            models.Index(fields=["business", "-date"], name="contact_business_date"),
+            models.Index(fields=["follow_up_on"], name="contact_follow_up"),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} {self.get_kind_display()}: {self.subject}"
+
+
+# --- Erasure (UU 27/2022 Pasal 8) ------------------------------------------------
+
+
+class ErasureRequestQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=ErasureRequest.Status.PENDING)
+
+
+class ErasureRequest(models.Model):
+    """An owner's request to erase their personal data, decided by staff in the admin.
+
+    Approving runs ikm_registry.erasure.erase_owner; refusing keeps the reason and tells
+    the owner. `business` empty means every business of the owner.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("menunggu keputusan")
+        APPROVED = "approved", _("disetujui, data dihapus")
+        REFUSED = "refused", _("ditolak")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="erasure_requests",
+        verbose_name=_("pemohon"),
+    )
+    business = models.ForeignKey(
+        Business,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="erasure_requests",
+        verbose_name=_("usaha"),
+        help_text=_("Kosong: semua usaha milik pemohon."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    requested_at = models.DateTimeField(_("diminta pada"), default=timezone.now)
+    decided_at = models.DateTimeField(_("diputuskan pada"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diputuskan oleh"),
+    )
+    reason = models.TextField(
+        _("alasan penolakan"),
+        blank=True,
+        help_text=_(
+            "Wajib bila ditolak, mis. kewajiban hukum menyimpan kontrak yang ditandatangani."
+        ),
+    )
+
+    objects = ErasureRequestQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("permintaan penghapusan data")
+        verbose_name_plural = _("permintaan penghapusan data")
+        ordering = ["status", "-requested_at"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.get_status_display()}"
