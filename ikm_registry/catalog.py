@@ -8,8 +8,7 @@ The inquiry form has its own page (views_inquiry.py), so these pages carry no to
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,6 +19,7 @@ from ikm_registry import inquiries
 from ikm_registry.forms_catalog import CatalogFilterForm, valid_certificates
 from ikm_registry.models import Business, Certificate, Product, ProductPhoto
 from tangerang_ikm.cache import public_page
+from tangerang_ikm.pagination import KeysFirstPaginator
 
 PAGE_SIZE = 24
 # The most matches a list counts: beyond it, "more than 1.000" and 42 pages to page,
@@ -41,7 +41,7 @@ def public_products():
     )
 
 
-class CappedPaginator(Paginator):
+class CappedPaginator(KeysFirstPaginator):
     """Counts matches only up to `cap`: past that the page says "more than …".
 
     An exact count reads every match; a capped one stops after `cap` rows, so a common
@@ -62,24 +62,6 @@ class CappedPaginator(Paginator):
             n = self.object_list.order_by().values("pk")[: self.cap + 1].count()
         self.more = n > self.cap
         return min(n, self.cap)
-
-    def page(self, number):
-        """The page's rows in one query that orders and skips keys only.
-
-        PostgreSQL computes a row's whole select list (the card's joins and cover-photo
-        subqueries) for every row an OFFSET skips: page 40 of the catalog computed them
-        for 960 rows it then threw away (36 ms). The keys of the page are found first,
-        in a subquery of the same query, and only its 24 rows are read whole.
-        """
-        if not isinstance(self.object_list, QuerySet):
-            return super().page(number)
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.count)
-        if top + self.orphans >= self.count:
-            top = self.count
-        keys = self.object_list.values("pk")[bottom:top]
-        return self._get_page(self.object_list.filter(pk__in=keys), number, self)
 
 
 def _page(request, qs, known=None):

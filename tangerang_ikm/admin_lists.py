@@ -6,11 +6,12 @@ every mission or event as a filter link cost more than the page of rows itself.
 
 from django.contrib import admin
 from django.contrib.admin import widgets as admin_widgets
-from django.core.paginator import Paginator
 from django.db import connection
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
+
+from tangerang_ikm.pagination import KeysFirstPaginator
 
 # Below this many rows an exact COUNT(*) is cheap enough (a few milliseconds).
 ESTIMATE_ABOVE = 100_000
@@ -29,11 +30,12 @@ def estimated_rows(model):
     return row[0] if row and row[0] >= 0 else None
 
 
-class LargeTablePaginator(Paginator):
+class LargeTablePaginator(KeysFirstPaginator):
     """Counts a filtered list exactly; an unfiltered huge table from the planner's estimate.
 
     Counting 200,000 deals takes longer than showing a page of them. The admin shows an
-    estimated total as "sekitar …" (templates/admin/pagination.html).
+    estimated total as "sekitar …" (templates/admin/pagination.html). A page's keys are
+    found first (KeysFirstPaginator): deep pages of deals and bookings skip keys only.
     """
 
     estimated = False

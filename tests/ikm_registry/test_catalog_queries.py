@@ -190,20 +190,20 @@ def test_filter_widgets_write_djangos_markup(value):
 
 @pytest.mark.parametrize("orphans", [0, 3])
 def test_keys_first_pages_hold_the_same_rows_as_djangos_paginator(db, orphans):
-    """CappedPaginator and the bookings admin's KeysFirstPaginator find a page's keys in a
+    """CappedPaginator and the admin's LargeTablePaginator find a page's keys in a
     subquery first: every page holds the rows Django's own paginator puts there, in order."""
     from django.core.paginator import Paginator
 
-    from gerai.admin import KeysFirstPaginator
     from ikm_registry.catalog import CappedPaginator
     from ikm_registry.models import Desa
+    from tangerang_ikm.admin_lists import LargeTablePaginator
 
     qs = Desa.objects.select_related("kecamatan").order_by("kecamatan__name", "-code")
     reference = Paginator(qs, 7, orphans=orphans)
     assert reference.num_pages > 3
     capped = CappedPaginator(qs, 7, cap=10_000)
     capped.orphans = orphans
-    keys_first = KeysFirstPaginator(qs, 7, orphans=orphans)
+    keys_first = LargeTablePaginator(qs, 7, orphans=orphans)
     for number in reference.page_range:
         expected = [desa.pk for desa in reference.page(number)]
         assert [desa.pk for desa in capped.page(number)] == expected
