@@ -23,7 +23,7 @@ from simple_history.models import HistoricalRecords
 
 from ikm_registry.models import Business, Commodity, Inquiry, Product
 from tangerang_ikm.storage import private_storage
-from tangerang_ikm.uploads import validate_document
+from tangerang_ikm.uploads import PrivateDocumentField
 
 CENT = Decimal("0.01")
 # Kept for migrations 0001-0006, which name it; new code validates against CURRENCIES.
@@ -767,11 +767,10 @@ class Deal(models.Model):
     destination_country = CountryField(_("negara tujuan"), default="ID")
     date = models.DateField(_("tanggal transaksi"))
     notes = models.TextField(_("catatan"), blank=True)
-    document = models.FileField(
+    document = PrivateDocumentField(
         _("dokumen pendukung"),
         upload_to="deals/%Y/%m/",
         storage=private_storage,
-        validators=[validate_document],
         blank=True,
         help_text=_("Kontrak, LoI, MoU, atau faktur. Tidak pernah dapat diunduh publik."),
     )

@@ -327,6 +327,18 @@ ROUTES = [
     ),
     Route("gerai:feeds", lambda w: "/gerai/kalender/", everyone(), public=True),
     Route("gerai:offer", lambda w: "/gerai/stan/tawaran/1:forged/", everyone(404)),
+    Route(
+        "missions:party_confirm",
+        lambda w: "/misi-dagang/konfirmasi/bad-token/",
+        everyone(410),
+        public=True,
+    ),
+    Route(
+        "missions:follow_up",
+        lambda w: "/misi-dagang/tindak-lanjut/bad-token/",
+        everyone(410),
+        public=True,
+    ),
     Route("gerai:calendar_feed", lambda w: "/gerai/kalender.ics", everyone()),
     Route("gerai:kind_feed", lambda w: "/gerai/kalender/bazar.ics", everyone()),
     Route(
