@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ikm_registry.fields import SafeModelMultipleChoiceField
+from ikm_registry.fields import MoneyField, SafeModelMultipleChoiceField
 from ikm_registry.images import process_logo, validate_image
 from ikm_registry.models import Business, Certificate, Commodity, Desa, ExportRecord, Product
 from ikm_registry.validators import clean_nib, clean_nik, normalize_phone, split_npwp
@@ -92,6 +92,11 @@ class BusinessForm(SingleLineFieldsMixin, forms.ModelForm):
             "description",
             "description_en",
         ]
+        field_classes = {
+            "capital": MoneyField,
+            "annual_sales": MoneyField,
+            "investment": MoneyField,
+        }
         widgets = {
             "nib": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             "nik": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
@@ -208,6 +213,11 @@ class ProductForm(SingleLineFieldsMixin, forms.ModelForm):
             "export_ready",
             "is_active",
         ]
+        field_classes = {
+            "price_min": MoneyField,
+            "price_max": MoneyField,
+            "fob_price_usd": MoneyField,
+        }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "description_en": forms.Textarea(attrs={"rows": 4}),

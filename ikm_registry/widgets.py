@@ -1,0 +1,28 @@
+"""Widgets shared by the owner's forms (and, later, missions' and gerai's)."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.formats import number_format
+
+
+class MoneyInput(forms.TextInput):
+    """A text box for an amount: the phone's numeric keypad, the value grouped as written.
+
+    A stored 25000000 shows as "25.000.000" in Indonesian ("25,000,000" in English)
+    without turning on USE_THOUSAND_SEPARATOR for the whole site. Typed text (a string)
+    comes back exactly as typed, so an error never rewrites what the owner wrote.
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
+            value = Decimal(value)
+            if not value.is_finite():
+                return str(value)
+            # Whole rupiah read better without ",00"; cents stay when there are any.
+            places = 0 if value == value.to_integral_value() else None
+            return number_format(value, decimal_pos=places, force_grouping=True)
+        return super().format_value(value)
