@@ -25,6 +25,7 @@ from ikm_registry.models import (
     Business,
     Certificate,
     Commodity,
+    ContactLog,
     Desa,
     ExportRecord,
     Kecamatan,
@@ -41,14 +42,28 @@ from tangerang_ikm.admin_lists import (
 # --- Reference data ----------------------------------------------------------
 
 
+class ReferenceDataAdmin(admin.ModelAdmin):
+    """Kecamatan and desa are data from ikm_registry/data/*.csv (BPS codes), loaded by
+    migrations: staff read them and nobody edits them here, so they keep no history."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Kecamatan)
-class KecamatanAdmin(admin.ModelAdmin):
+class KecamatanAdmin(ReferenceDataAdmin):
     list_display = ["code", "name"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Desa)
-class DesaAdmin(admin.ModelAdmin):
+class DesaAdmin(ReferenceDataAdmin):
     list_display = ["code", "name", "kind", "kecamatan", "postal_code"]
     list_select_related = ["kecamatan"]
     list_filter = ["kind", "kecamatan"]
@@ -56,7 +71,7 @@ class DesaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Commodity)
-class CommodityAdmin(admin.ModelAdmin):
+class CommodityAdmin(SimpleHistoryAdmin):
     list_display = ["name", "name_en", "hs_code", "kbli_code", "kbli_version", "is_flagship"]
     list_editable = []
     prepopulated_fields = {"slug": ["name"]}
@@ -228,6 +243,26 @@ class ExportRecordInline(SharedLookupsInline, admin.TabularInline):
     extra = 0
 
 
+class ContactLogInline(SharedLookupsInline, admin.TabularInline):
+    """The office's contacts with this IKM, newest first (roles without the contact log's
+    permissions, such as the venue manager, do not see this part of the page)."""
+
+    model = ContactLog
+    fields = [
+        "date",
+        "kind",
+        "staff",
+        "subject",
+        "notes",
+        "follow_up_on",
+        "follow_up_done",
+        "mission",
+    ]
+    extra = 0
+    ordering = ["-date", "-pk"]
+    classes = ["collapse"]
+
+
 class PhotoAdminForm(forms.ModelForm):
     upload = forms.FileField(
         label=_("unggah foto"),
@@ -365,7 +400,7 @@ class BusinessAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         "updated_at",
         "nik_access_display",
     ]
-    inlines = [ProductInline, CertificateInline, ExportRecordInline]
+    inlines = [ContactLogInline, ProductInline, CertificateInline, ExportRecordInline]
     actions = [
         "submit",
         "verify",
@@ -864,4 +899,7 @@ class CertificateAdmin(PrivateDocumentMixin, SimpleHistoryAdmin):
         return _("berlaku")
 
 
-from ikm_registry import admin_inquiry  # noqa: E402, F401 - registers InquiryAdmin (catalog issue #4)
+from ikm_registry import (  # noqa: E402, F401 - registers their ModelAdmins
+    admin_inquiry,
+    admin_people,
+)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ikm_registry.models import Business, Inquiry
+from ikm_registry.notifications import owner_recipient
 from tangerang_ikm.mail import send_templated_mail
 
 
@@ -23,16 +24,14 @@ def submit_inquiry(*, form, business, product=None, language="id"):
 
 
 def notify(inquiry):
-    """E-mail the owner (in their language, reply-to the buyer) and the office."""
+    """E-mail the owner (in their language, reply-to the buyer), the office, and the buyer.
+
+    The buyer's acknowledgement, in the language they wrote in, repeats what they sent,
+    says who will answer, and ends with the office's contact (the shared footer).
+    """
     business = inquiry.business
     context = {"inquiry": inquiry, "business": business, "product": inquiry.product}
-    owner = business.owner
-    if owner is not None and owner.email:
-        to, language = [owner.email], owner.language
-    elif business.email:
-        to, language = [business.email], settings.LANGUAGE_CODE
-    else:
-        to, language = [], None
+    to, language, whatsapp = owner_recipient(business)
     if to:
         send_templated_mail(
             to=to,
@@ -40,6 +39,7 @@ def notify(inquiry):
             context=context,
             language=language,
             reply_to=[inquiry.email],
+            whatsapp=whatsapp,
         )
     send_templated_mail(
         to=[settings.OFFICE_EMAIL],
@@ -47,6 +47,13 @@ def notify(inquiry):
         context={**context, "owner_notified": bool(to)},
         language=settings.LANGUAGE_CODE,
         reply_to=[inquiry.email],
+    )
+    send_templated_mail(
+        to=[inquiry.email],
+        template="ikm_registry/email/inquiry_received",
+        context={**context, "owner_notified": bool(to)},
+        language=inquiry.language or settings.LANGUAGE_CODE,
+        reply_to=[settings.OFFICE_EMAIL],
     )
 
 

@@ -26,11 +26,13 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ikm_registry.images import process_photo
-from ikm_registry.models import Business, NikAccessLog, Product, ProductPhoto
+from ikm_registry.models import Business, ErasureRequest, NikAccessLog, Product, ProductPhoto
+from ikm_registry.notifications import tell_owner
 from tangerang_ikm.mail import send_templated_mail
 
 Status = Business.Status
@@ -88,13 +90,17 @@ def submission_problems(business):
 
 
 def _mail_owner(business, template, **context):
-    if business.owner and business.owner.email:
-        send_templated_mail(
-            to=[business.owner.email],
-            template=f"ikm_registry/email/{template}",
-            context={"business": business, **context},
-            language=business.owner.language,
-        )
+    """Tell the owner (their account, else the business's address), in their language."""
+    pk = business.pk
+
+    def path_for():
+        if template == "verified":
+            return reverse("ikm_registry:dashboard")
+        return reverse("ikm_registry:business_detail", args=[pk])
+
+    # Queued inside the transaction: with the database task backend the row is
+    # written (or rolled back) with the change itself.
+    tell_owner(business, f"ikm_registry/email/{template}", context=context, path_for=path_for)
 
 
 @transaction.atomic
@@ -112,6 +118,7 @@ def submit(*, business, by):
         template="ikm_registry/email/submitted_staff",
         context={"business": business, "by": by},
     )
+    _mail_owner(business, "submitted")
     return business
 
 
@@ -230,7 +237,10 @@ def log_nik_view(*, business, user, context):
 
 @transaction.atomic
 def request_deletion(*, user, business=None):
-    """Record an owner's deletion request (UU 27/2022 Pasal 8) and tell the office."""
+    """Record an owner's deletion request (UU 27/2022 Pasal 8) and tell the office.
+
+    The request waits in the admin's queue (ErasureRequest); ikm_registry.erasure
+    approves or refuses it."""
     businesses = Business.objects.owned_by(user)
     if business is not None:
         if business.owner_id != user.pk:
@@ -238,6 +248,12 @@ def request_deletion(*, user, business=None):
         businesses = businesses.filter(pk=business.pk)
     now = timezone.now()
     businesses.filter(deletion_requested_at__isnull=True).update(deletion_requested_at=now)
+    pending = ErasureRequest.objects.pending().filter(user=user)
+    if (
+        not pending.filter(business=business).exists()
+        and not pending.filter(business__isnull=True).exists()
+    ):
+        ErasureRequest.objects.create(user=user, business=business, requested_at=now)
     send_templated_mail(
         to=[settings.OFFICE_EMAIL],
         template="ikm_registry/email/deletion_requested",

@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from tangerang_ikm.models import User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_staff", "email_confirmed_at", "last_login"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
@@ -15,7 +16,7 @@ class UserAdmin(BaseUserAdmin):
     readonly_fields = ["last_login", "date_joined", "privacy_consent_at"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Data pribadi"), {"fields": ("full_name", "language")}),
+        (_("Data pribadi"), {"fields": ("full_name", "language", "whatsapp_link")}),
         (
             _("Hak akses"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "email_confirmed_at")},

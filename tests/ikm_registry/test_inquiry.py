@@ -75,8 +75,13 @@ def test_a_buyer_inquiry_is_stored_and_mailed_to_owner_and_office(client, catalo
     assert (inquiry.name, inquiry.country.code, inquiry.status) == ("Hiroshi Tanaka", "JP", "new")
     assert inquiry.language == "id"
 
-    assert len(mail.outbox) == 2
-    to_owner, to_office = mail.outbox
+    assert len(mail.outbox) == 3
+    to_owner, to_office, to_buyer = mail.outbox
+    # The buyer's receipt: what they sent, who answers, the office's contact.
+    assert to_buyer.to == ["hiroshi@tanaka-trading.example"]
+    assert "samples of the round baskets" in to_buyer.body
+    assert "Anyaman Rotan Sejahtera akan menjawab langsung" in to_buyer.body
+    assert "disperindag@tangerangkab.go.id" in to_buyer.body
     assert to_owner.to == [owner.email]
     assert to_owner.reply_to == ["hiroshi@tanaka-trading.example"]
     assert "Keranjang Rotan Bundar" in to_owner.subject
@@ -106,7 +111,7 @@ def test_business_page_inquiry_has_no_product(client, catalog_world):
     assert client.post(BUSINESS_ASK, typed()).status_code == 302
     inquiry = Inquiry.objects.get()
     assert inquiry.product is None and inquiry.business == catalog_world.business
-    assert len(mail.outbox) == 2
+    assert len(mail.outbox) == 3  # owner, office, and the buyer's receipt
 
 
 def test_business_without_owner_account_mails_its_business_address(client, catalog_world):

@@ -28,8 +28,12 @@ def test_owner_submits_from_the_page_and_the_office_is_told(client, owner, draft
     assert draft.status == Status.SUBMITTED
     assert draft.submitted_at is not None
     assert "Data usaha diajukan" in response.content.decode()
-    assert mail.outbox[-1].to == [settings.OFFICE_EMAIL]
-    assert draft.nib in mail.outbox[-1].body
+    to_office, receipt = mail.outbox[-2:]
+    assert to_office.to == [settings.OFFICE_EMAIL]
+    assert draft.nib in to_office.body
+    # The owner's receipt, linking to the business page.
+    assert receipt.to == [owner.email] and "sudah kami terima" in receipt.subject
+    assert f"/ikm/usaha/{draft.pk}/" in receipt.body
 
 
 def test_incomplete_business_cannot_be_submitted(client, owner):
