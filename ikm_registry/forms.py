@@ -9,8 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from ikm_registry.fields import MoneyField, SafeModelMultipleChoiceField
 from ikm_registry.images import process_logo, validate_image
-from ikm_registry.models import Business, Certificate, Commodity, Desa, ExportRecord, Product
+from ikm_registry.models import (
+    Business,
+    Certificate,
+    Commodity,
+    Desa,
+    ExportRecord,
+    Kecamatan,
+    Product,
+)
 from ikm_registry.validators import clean_nib, clean_nik, normalize_phone, split_npwp
+from ikm_registry.widgets import KecamatanSelect
 from tangerang_ikm.forms import SingleLineFieldsMixin
 
 LEGAL_WORDS = re.compile(r"\b(cv|pt|ud|koperasi|kop|firma|tbk)\b\.?", re.IGNORECASE)
@@ -36,20 +45,87 @@ def similar_names(name, *, desa, exclude_pk=None):
 
 
 class DesaChoiceField(forms.ModelChoiceField):
+    """Desa named alone once the kecamatan is chosen, else as "Kecamatan — Desa"."""
+
+    within_kecamatan = False
+
     def label_from_instance(self, obj):
-        return f"{obj.kecamatan.name} — {obj.name}"
+        return obj.name if self.within_kecamatan else f"{obj.kecamatan.name} — {obj.name}"
 
 
-class BusinessForm(SingleLineFieldsMixin, forms.ModelForm):
+class PlacePickerMixin:
+    """Kecamatan first, then only its desa.
+
+    Without JavaScript it takes two steps: the "Lanjut" button (PLACE_STEP) posts the
+    form, the view shows it again from `typed_so_far()`, and the desa list holds only the
+    chosen kecamatan's. static/js/place_picker.js narrows the list in place from the
+    `desa_by_kecamatan` data. A post without a kecamatan (older pages, tests) still
+    accepts any desa, and the kecamatan is then taken from it.
+    """
+
+    PLACE_STEP = "pick_kecamatan"
+
+    def _setup_place_picker(self):
+        kecamatan = self._chosen_kecamatan()
+        desa = self.fields["desa"]
+        if kecamatan:
+            desa.queryset = desa.queryset.filter(kecamatan=kecamatan)
+            desa.within_kecamatan = True
+            self.initial.setdefault("kecamatan", kecamatan)
+        elif not self.is_bound:
+            desa.queryset = desa.queryset.none()
+            desa.help_text = _("Pilih kecamatan dahulu, lalu tekan “Lanjut”.")
+
+    def _chosen_kecamatan(self):
+        if self.is_bound:
+            code = self.data.get(self.add_prefix("kecamatan"))
+        else:
+            code = self.initial.get("kecamatan")
+            if not code and self.instance.pk and self.instance.desa_id:
+                code = self.instance.desa.kecamatan_id
+        code = getattr(code, "pk", code)
+        return code if code and Kecamatan.objects.filter(pk=code).exists() else None
+
+    def is_place_step(self):
+        """True when the owner pressed "Lanjut" to narrow the desa list."""
+        return self.is_bound and self.PLACE_STEP in self.data
+
+    def typed_so_far(self):
+        """What was typed, as initial data for showing the form again (files excepted)."""
+        return {
+            name: field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+            for name, field in self.fields.items()
+            if not isinstance(field, forms.FileField)
+        }
+
+    def desa_by_kecamatan(self):
+        """{kecamatan code: [[desa code, name], …]} for the in-place narrowing script."""
+        places = {}
+        for code, name, kecamatan in Desa.objects.order_by("name").values_list(
+            "code", "name", "kecamatan_id"
+        ):
+            places.setdefault(kecamatan, []).append([code, name])
+        return places
+
+
+class BusinessForm(PlacePickerMixin, SingleLineFieldsMixin, forms.ModelForm):
     npwp = forms.CharField(
         label=_("NPWP"),
         required=False,
         max_length=25,
         help_text=_("15 digit (format lama) atau 16 digit. Tanda baca boleh ditulis."),
     )
+    kecamatan = forms.ModelChoiceField(
+        label=_("Kecamatan"),
+        queryset=Kecamatan.objects.all(),
+        required=False,
+        empty_label=_("Pilih kecamatan"),
+        widget=KecamatanSelect,
+    )
     desa = DesaChoiceField(
-        label=_("kecamatan — desa/kelurahan"),
+        label=_("Desa/kelurahan"),
         queryset=Desa.objects.select_related("kecamatan").order_by("kecamatan__name", "name"),
+        empty_label=_("Pilih desa/kelurahan"),
     )
     commodities = SafeModelMultipleChoiceField(
         label=_("sektor komoditas"),
@@ -74,6 +150,7 @@ class BusinessForm(SingleLineFieldsMixin, forms.ModelForm):
             "owner_name",
             "nik",
             "address",
+            "kecamatan",
             "desa",
             "phone",
             "whatsapp_public",
@@ -108,6 +185,7 @@ class BusinessForm(SingleLineFieldsMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._setup_place_picker()
         self.warnings = []
         self.fields["nib"].validators = []
         self.fields["nik"].validators = []

@@ -91,7 +91,9 @@ def _owned_business(request, pk):
 @login_required
 def business_create(request):
     form = BusinessForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if form.is_place_step():  # "Lanjut" after the kecamatan: show the form again, narrowed
+        form = BusinessForm(initial=form.typed_so_far())
+    elif request.method == "POST" and form.is_valid():
         business = form.save(commit=False)
         business.owner = request.user
         business.slug = unique_slug(Business, business.name)
@@ -131,7 +133,9 @@ def business_detail(request, pk):
 def business_edit(request, pk):
     business = _owned_business(request, pk)
     form = BusinessForm(request.POST or None, request.FILES or None, instance=business)
-    if request.method == "POST" and form.is_valid():
+    if form.is_place_step():  # "Lanjut" after the kecamatan: show the form again, narrowed
+        form = BusinessForm(initial=form.typed_so_far(), instance=business)
+    elif request.method == "POST" and form.is_valid():
         business = form.save()
         services.owner_saved(business=business)
         for other in form.warnings:

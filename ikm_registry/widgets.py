@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 
 class MoneyInput(forms.TextInput):
@@ -26,3 +28,20 @@ class MoneyInput(forms.TextInput):
             places = 0 if value == value.to_integral_value() else None
             return number_format(value, decimal_pos=places, force_grouping=True)
         return super().format_value(value)
+
+
+class KecamatanSelect(forms.Select):
+    """The kecamatan <select> followed by "Lanjut", the no-JavaScript way to narrow the desa.
+
+    The button posts the whole form under `name="pick_kecamatan"`; the view shows the form
+    again with what was typed. static/js/place_picker.js hides it and narrows in place.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        select = super().render(name, value, attrs, renderer)
+        return format_html(
+            '{} <button type="submit" name="pick_kecamatan" value="1" formnovalidate '
+            'class="button button-secondary place-step">{}</button>',
+            select,
+            _("Lanjut"),
+        )
