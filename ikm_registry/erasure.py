@@ -218,7 +218,7 @@ def _erase_business(business, user, values):
         **business_values,
         nik="",
         owner=None,
-        verified_snapshot=None,
+        verified_snapshot={},
         changed_since_verification=False,
         archived_at=business.archived_at or timezone.now(),
         deletion_requested_at=None,
@@ -274,10 +274,9 @@ def _forget_logs(values):
     for value in values:
         for model in (AccessAttempt, AccessLog, AccessFailureLog):
             model.objects.filter(username__iexact=value).delete()
-        # Finished e-mail tasks keep their arguments (address, rendered text).
-        DBTaskResult.objects.filter(args_kwargs__icontains=value).exclude(
-            status__in=["READY", "RUNNING"]
-        ).delete()
+        # E-mail tasks keep their arguments (address, rendered text), queued or done; a
+        # notice not yet sent to an erased person has no one left to reach.
+        DBTaskResult.objects.filter(args_kwargs__icontains=value).exclude(status="RUNNING").delete()
 
 
 def _delete_files(files):
