@@ -519,7 +519,7 @@ class InquiryConversionForm(forms.Form):
 
 
 @admin.register(Buyer)
-class BuyerAdmin(admin.ModelAdmin):
+class BuyerAdmin(SimpleHistoryAdmin):
     list_display = ["company", "country", "city", "kind", "contact_person"]
     list_filter = ["kind", "country"]
     show_full_result_count = False
@@ -861,7 +861,7 @@ class ExchangeRateAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(admin.ModelAdmin):
+class FollowUpAdmin(SimpleHistoryAdmin):
     list_display = ["deal", "months", "due_date", "sent_at", "state", "answered_at"]
     list_filter = ["months", "answer"]
     list_select_related = ["deal__business", "deal__buyer"]
@@ -878,5 +878,5 @@ class FollowUpAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgramTarget)
-class ProgramTargetAdmin(admin.ModelAdmin):
+class ProgramTargetAdmin(SimpleHistoryAdmin):
     list_display = ["year", "target_ikm", "notes"]

@@ -274,6 +274,8 @@ class ProgramTarget(models.Model):
     target_ikm = models.PositiveIntegerField(_("target IKM"))
     notes = models.CharField(_("catatan"), max_length=200, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("target program")
         verbose_name_plural = _("target program")
@@ -439,6 +441,7 @@ class Buyer(models.Model):
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
 
     objects = BuyerQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("pembeli")
@@ -1040,6 +1043,9 @@ class PartyConfirmation(SignedLinkMixin, models.Model):
         help_text=_("Tautan baru dikirim atau data transaksi berubah: tautan ini tidak berlaku."),
     )
 
+    # No nonce: it is the secret of the signed link.
+    history = HistoricalRecords(excluded_fields=["nonce"])
+
     class Meta:
         verbose_name = _("konfirmasi para pihak")
         verbose_name_plural = _("konfirmasi para pihak")
@@ -1078,6 +1084,9 @@ class FollowUp(SignedLinkMixin, models.Model):
     reason = models.TextField(_("alasan"), blank=True)
     answered_at = models.DateTimeField(_("dijawab pada"), null=True, blank=True)
     superseded_at = models.DateTimeField(_("diganti pada"), null=True, blank=True)
+
+    # No nonce: it is the secret of the signed link.
+    history = HistoricalRecords(excluded_fields=["nonce"])
 
     class Meta:
         verbose_name = _("tindak lanjut potensi")
