@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
+from ikm_registry.notifications import owner_recipient, tell_owner
 from missions.models import (
     Buyer,
     Deal,
@@ -31,11 +32,14 @@ from missions.models import (
 )
 from tangerang_ikm.mail import send_templated_mail
 
-NOTIFIED = (
-    Participation.Status.SHORTLISTED,
-    Participation.Status.ACCEPTED,
-    Participation.Status.REJECTED,
-)
+# Status → the owner's notice (docs/notifications.md). Attendance (attended, no-show) is
+# recorded after the mission and shown on the owner's page, without an e-mail.
+NOTIFIED = {
+    Participation.Status.SHORTLISTED: "missions/email/decision",
+    Participation.Status.ACCEPTED: "missions/email/decision",
+    Participation.Status.REJECTED: "missions/email/decision",
+    Participation.Status.WITHDRAWN: "missions/email/withdrawn",
+}
 
 
 def lock_mission(mission_or_pk):
@@ -81,19 +85,25 @@ def apply_for_mission(*, mission, business, products=(), notes="", now=None):
                 _("%(business)s sudah mendaftar misi ini.") % {"business": business}
             ) from exc
         participation.products.set(products)
+        transaction.on_commit(lambda: tell_participant(participation, "missions/email/received"))
     return participation
 
 
 def withdraw(*, participation):
+    """The owner withdraws their application (staff use set_participation_status)."""
     return set_participation_status(
-        participation=participation, status=Participation.Status.WITHDRAWN
+        participation=participation, status=Participation.Status.WITHDRAWN, by_owner=True
     )
 
 
-def set_participation_status(*, participation, status, now=None):
+def set_participation_status(*, participation, status, now=None, by_owner=False):
     """The one way a participation changes status. Accepting respects the quota."""
     result = set_participations_status(
-        mission=participation.mission, participations=[participation], status=status, now=now
+        mission=participation.mission,
+        participations=[participation],
+        status=status,
+        now=now,
+        by_owner=by_owner,
     )
     if result.refused:
         raise ValidationError(result.refused[0][1])
@@ -107,7 +117,7 @@ class BulkResult:
         self.refused = []  # (participation, reason)
 
 
-def set_participations_status(*, mission, participations, status, now=None):
+def set_participations_status(*, mission, participations, status, now=None, by_owner=False):
     """Change many participations of one mission; accept only while places remain.
 
     The mission row is locked first, so the count of places taken cannot change
@@ -166,29 +176,35 @@ def set_participations_status(*, mission, participations, status, now=None):
             row.save(update_fields=["status", "decided_at"])
             result.changed.append(row)
             if status in NOTIFIED:
-                transaction.on_commit(lambda row=row: notify_decision(row))
+                transaction.on_commit(
+                    lambda row=row: tell_participant(row, NOTIFIED[row.status], by_owner=by_owner)
+                )
     return result
 
 
 def notify_decision(participation):
     """Tell the owner, in their language, that their application was decided."""
-    owner = participation.business.owner
-    if owner is None or not owner.email:
-        return
-    language = getattr(owner, "language", None) or "id"
+    return tell_participant(participation, NOTIFIED[participation.status])
+
+
+def tell_participant(participation, template, **context):
+    """Tell the applying business's owner (their account, else the business's address),
+    in their language, with a link to their missions page in that language."""
+    business = participation.business
+    _to, language, _wa = owner_recipient(business)
     with translation.override(language):
         status = str(participation.get_status_display())
-    send_templated_mail(
-        to=[owner.email],
-        template="missions/email/decision",
+    return tell_owner(
+        business,
+        template,
         context={
-            "user": owner,
-            "business": participation.business,
+            "user": business.owner,
+            "participation": participation,
             "mission": participation.mission,
             "status": status,
-            "link": reverse("missions:my"),
+            **context,
         },
-        language=language,
+        path_for=lambda: reverse("missions:my"),
     )
 
 
