@@ -301,6 +301,11 @@ class ProductForm(SingleLineFieldsMixin, forms.ModelForm):
             "description_en": forms.Textarea(attrs={"rows": 4}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django 6.1's blank choice is "- Select an option -", untranslated in Indonesian.
+        self.fields["category"].empty_label = _("Pilih kategori")
+
     def clean_hs_code(self):
         code = self.cleaned_data.get("hs_code", "").strip()
         if code and not re.fullmatch(r"\d{4}(\.\d{2}){1,3}|\d{6,10}", code):
@@ -339,6 +344,7 @@ class CertificateForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["valid_until"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
+        self.fields["kind"].choices = [("", _("Pilih jenis sertifikat")), *Certificate.Kind.choices]
         self.fields["document"].widget = forms.FileInput(
             attrs={"accept": "application/pdf,image/jpeg,image/png,image/webp"}
         )

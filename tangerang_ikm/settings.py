@@ -12,6 +12,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from tangerang_ikm.countries import cldr_overrides
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -209,6 +211,8 @@ TIME_ZONE = "Asia/Jakarta"
 USE_TZ = True
 # Our own format modules fix Django's `id` date-time input order (d/m/Y, not m/d/Y).
 FORMAT_MODULE_PATH = ["tangerang_ikm.formats"]
+# Country names on Indonesian pages come from CLDR (django-countries has no `id` catalog).
+COUNTRIES_OVERRIDE = cldr_overrides()
 
 # --- Static and media -------------------------------------------------------
 
