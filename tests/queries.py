@@ -23,3 +23,11 @@ def assert_fixed_queries(client, url, grow, *, status=200):
     after = count_queries(client, url, status=status)
     assert before == after, f"{url}: {before} queries before, {after} after the data grew"
     return after
+
+
+def session_queries():
+    """Queries a signed-in request spends reading its session: one with database
+    sessions (the default without a shared cache), none when a shared cache holds them."""
+    from django.conf import settings
+
+    return int(settings.SESSION_ENGINE == "django.contrib.sessions.backends.db")
