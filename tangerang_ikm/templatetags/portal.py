@@ -1,10 +1,14 @@
-"""Formatting the portal's money, phones and dates, the Indonesian way."""
+"""Formatting the portal's money, phones, dates and times (in WIB), the Indonesian way."""
 
+import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import template
 from django.urls import translate_url
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -93,3 +97,48 @@ def this_page_in(context, language):
     if request is None:
         return "/" if language == "id" else f"/{language}/"
     return translate_url(request.get_full_path(), language)
+
+
+# --- Times: always in Jakarta time, always saying so ------------------------
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+
+
+def _aware(value):
+    if not isinstance(value, datetime.datetime):
+        return None
+    return value if timezone.is_aware(value) else timezone.make_aware(value, JAKARTA)
+
+
+@register.filter
+def wib(value, fmt="j F Y H.i"):
+    """A moment in Jakarta time, labelled: '5 Maret 2026 14.30 WIB'.
+
+    Converts explicitly (not through the active time zone), so a deadline reads the
+    same on every page and in every e-mail. `fmt` is a `date` filter format.
+    """
+    moment = _aware(value)
+    if moment is None:
+        return ""
+    return f"{date_format(moment.astimezone(JAKARTA), fmt)} WIB"
+
+
+@register.filter
+def local_time(value, zone):
+    """The same moment where a mission takes place: '16.30 (Asia/Seoul)'.
+
+    Empty for Jakarta time or an unknown zone, so `{{ t|wib }} {{ t|local_time:zone }}`
+    shows the local time only for missions abroad.
+    """
+    moment = _aware(value)
+    if moment is None or not zone or zone == "Asia/Jakarta":
+        return ""
+    try:
+        there = moment.astimezone(ZoneInfo(zone))
+    except (ZoneInfoNotFoundError, ValueError):
+        return ""
+    day = "" if there.date() == moment.astimezone(JAKARTA).date() else "j F "
+    return _("(%(time)s waktu setempat, %(zone)s)") % {
+        "time": date_format(there, f"{day}H.i"),
+        "zone": zone,
+    }
