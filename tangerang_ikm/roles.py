@@ -21,7 +21,7 @@ LEADERSHIP = "Pimpinan"
 
 ROLE_DESCRIPTIONS = {
     ADMIN: _("Semuanya, termasuk pengguna, peran, dan verifikasi registri."),
-    COORDINATOR: _("Misi dagang, pembeli, transaksi, dan verifikasi registri."),
+    COORDINATOR: _("Misi dagang, pembeli, transaksi, catatan pembinaan, dan verifikasi registri."),
     VENUE_MANAGER: _("Gedung, acara, pemesanan ruang, dan stan."),
     LEADERSHIP: _("Melihat semuanya, tidak mengubah apa pun."),
 }
@@ -47,6 +47,7 @@ ROLES = {
         ("ikm_registry", "kecamatan", VIEW),
         ("ikm_registry", "desa", VIEW),
         ("ikm_registry", "inquiry", ("view", "change")),
+        ("ikm_registry", "contactlog", ALL),  # pembinaan: mission briefings and more
         ("ikm_registry", "verify_business", None),
     ],
     VENUE_MANAGER: [
