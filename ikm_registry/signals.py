@@ -15,6 +15,7 @@ from ikm_registry.models import (
     Business,
     Certificate,
     Commodity,
+    ContactLog,
     ExportRecord,
     Kecamatan,
     Product,
@@ -23,7 +24,17 @@ from ikm_registry.models import (
 from tangerang_ikm.cache import bump, clear_on_change
 
 # Kecamatan: its names are in the reports and the catalog filter (a rename is rare).
-MODELS = (Business, Product, ProductPhoto, Certificate, ExportRecord, Commodity, Kecamatan)
+# ContactLog: the program dashboard counts the IKM reached by pembinaan.
+MODELS = (
+    Business,
+    Product,
+    ProductPhoto,
+    Certificate,
+    ExportRecord,
+    Commodity,
+    Kecamatan,
+    ContactLog,
+)
 # The catalog filter's options (forms_catalog._filter_choices): only these tables.
 CHOICES_AREA = "catalog-choices"
 CHOICE_MODELS = (Commodity, Kecamatan)

@@ -40,7 +40,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from ikm_registry.models import Business, ExportRecord
+from ikm_registry.models import Business, ContactLog, ExportRecord
 from missions.models import (
     BOTH_PARTIES_Q,
     DISPUTED_Q,
@@ -623,6 +623,15 @@ def program_dashboard(*, year=None, scope="", commodity=None, size_class=""):
         participations = participations.filter(business__size_class_by_sales=size_class)
         verified = verified.filter(size_class_by_sales=size_class)
 
+    contacts = ContactLog.objects.all()
+    if year:
+        contacts = contacts.filter(date__year=year)
+    if commodity:
+        contacts = contacts.filter(business__commodities=commodity)
+    if size_class:
+        contacts = contacts.filter(business__size_class_by_sales=size_class)
+    reached, pembinaan = pembinaan_table(contacts)
+
     engaged = participations.aggregate(n=Count("business", distinct=True))["n"]
     target = program_target(year or timezone.localdate().year)
     n_verified = verified.count()
@@ -636,6 +645,7 @@ def program_dashboard(*, year=None, scope="", commodity=None, size_class=""):
         Figure(_("Target IKM"), target),
         Figure(_("Capaian target (%)"), pct(engaged, target), "pct"),
         Figure(_("IKM terverifikasi"), n_verified),
+        Figure(_("IKM dibina (pembinaan)"), reached),
         Figure(_("IKM eksportir"), exporters["exporters"]),
         Figure(_("Eksportir pertama kali"), exporters["first_time"]),
         *split_figures(_("Nilai transaksi (Rp)"), sums, "actual_idr", "idr"),
@@ -719,6 +729,7 @@ def program_dashboard(*, year=None, scope="", commodity=None, size_class=""):
             str,
             program=True,
         ),
+        pembinaan,
     ]
     return Report(
         title=_("Dasbor program misi dagang"),
@@ -728,6 +739,52 @@ def program_dashboard(*, year=None, scope="", commodity=None, size_class=""):
         filters={"year": year, "scope": scope, "commodity": commodity, "size_class": size_class},
         notes=report_notes(dashboard=True),
     )
+
+
+def pembinaan_table(contacts):
+    """(IKM reached, Table): distinct IKM reached by the office's contacts, per quarter
+    and kind of contact, in three queries whatever the number of contacts.
+
+    A business reached twice in a quarter counts once in that cell; "all kinds" counts
+    each business once per quarter however many kinds reached it, so it is not the sum
+    of the row.
+    """
+    kinds = list(ContactLog.Kind)
+    quarter = {"y": ExtractYear("date"), "q": ExtractQuarter("date")}
+    by_kind = {
+        (row["y"], row["q"], row["kind"]): row["n"]
+        for row in contacts.annotate(**quarter)
+        .values("y", "q", "kind")
+        .annotate(n=Count("business", distinct=True))
+        .order_by()
+    }
+    per_quarter = list(
+        contacts.annotate(**quarter)
+        .values("y", "q")
+        .annotate(n=Count("business", distinct=True))
+        .order_by("y", "q")
+    )
+    reached = contacts.aggregate(n=Count("business", distinct=True))["n"]
+    rows = [
+        [
+            f"{row['y']} T{row['q']}",
+            *[by_kind.get((row["y"], row["q"], kind.value), 0) for kind in kinds],
+            row["n"],
+        ]
+        for row in per_quarter
+    ]
+    table = Table(
+        "Pembinaan",
+        _("IKM yang dibina per triwulan dan jenis kontak"),
+        [
+            Column(_("Periode")),
+            *[Column(str(kind.label), "int") for kind in kinds],
+            Column(_("Semua jenis"), "int"),
+        ],
+        rows,
+        total=[_("IKM dibina"), *["" for _kind in kinds], reached],
+    )
+    return reached, table
 
 
 def _exporters(deals, year):

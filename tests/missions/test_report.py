@@ -11,8 +11,8 @@ from django.utils import translation
 from django_countries import countries
 from openpyxl import load_workbook
 
-from ikm_registry.models import Commodity
-from missions import services
+from ikm_registry.models import Commodity, ContactLog
+from missions import reports, services
 from missions.models import Deal, Meeting, Participation, TradeMission
 from tangerang_ikm.templatetags.portal import money, rupiah
 from tests.factories import BusinessFactory
@@ -677,6 +677,9 @@ def _grow(mission):
         for i in range(3):
             business = BusinessFactory()
             p = make_participation(mission, business, S.ATTENDED)
+            ContactLog.objects.create(
+                business=business, kind=ContactLog.Kind.MISSION_BRIEFING, subject="Pembekalan"
+            )
             buyer = make_buyer(country=["US", "SG", "AE"][i])
             services.schedule_meeting(
                 mission=mission,
@@ -716,6 +719,30 @@ def test_dashboard_query_count_is_fixed(client, coordinator, scenario, settings,
     client.force_login(coordinator)
     url = reverse("missions:dashboard")
     # Three of them find the exporters and first-time exporters (reports._exporters); one
-    # reads the session; one groups by size class.
-    assert assert_fixed_queries(client, url, _grow(scenario)) == 17 + session_query
-    assert count_queries(client, reverse("missions:dashboard_xlsx")) == 16 + session_query
+    # reads the session; one groups by size class; three count the IKM reached by
+    # pembinaan (reports.pembinaan_table).
+    assert assert_fixed_queries(client, url, _grow(scenario)) == 20 + session_query
+    assert count_queries(client, reverse("missions:dashboard_xlsx")) == 19 + session_query
+
+
+def test_dashboard_counts_ikm_reached_by_pembinaan_per_quarter_and_kind(client, leadership):
+    a, b = BusinessFactory(), BusinessFactory()
+    day = datetime.date(2026, 2, 10)
+    for business, kind in ((a, "visit"), (a, "visit"), (a, "training"), (b, "training")):
+        ContactLog.objects.create(business=business, kind=kind, subject="x", date=day)
+    ContactLog.objects.create(business=b, kind="call", subject="x", date=datetime.date(2026, 8, 1))
+    report = reports.program_dashboard(year=2026)
+    figures = {str(f.label): f.value for f in report.figures}
+    assert figures["IKM dibina (pembinaan)"] == 2
+    (table,) = [t for t in report.tables if t.key == "Pembinaan"]
+    header = [str(c.label) for c in table.columns]
+    q1, q3 = table.rows
+    assert q1[0] == "2026 T1" and q3[0] == "2026 T3"
+    assert q1[header.index("kunjungan")] == 1  # a visited twice: one IKM
+    assert q1[header.index("pelatihan")] == 2
+    assert q1[header.index("Semua jenis")] == 2 and q3[header.index("telepon")] == 1
+    assert table.total[-1] == 2
+    # Pimpinan reads it on the dashboard page.
+    client.force_login(leadership)
+    page = client.get(reverse("missions:dashboard") + "?year=2026").content.decode()
+    assert "IKM yang dibina per triwulan dan jenis kontak" in page
