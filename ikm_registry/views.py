@@ -24,7 +24,15 @@ from ikm_registry.forms import (
     PhotoForm,
     ProductForm,
 )
-from ikm_registry.models import Business, Certificate, ExportRecord, Product, ProductPhoto
+from ikm_registry.forms_account import NotificationPreferencesForm
+from ikm_registry.models import (
+    Business,
+    Certificate,
+    ErasureRequest,
+    ExportRecord,
+    Product,
+    ProductPhoto,
+)
 from tangerang_ikm.storage import serve_private
 
 
@@ -343,16 +351,27 @@ def certificate_document(request, pk):
 
 @login_required
 def my_data(request):
-    return render(
-        request,
-        "ikm_registry/my_data.html",
-        {
-            "form": DeletionRequestForm(),
-            "businesses": Business.objects.owned_by(request.user).only(
-                "name", "deletion_requested_at"
-            ),
-        },
-    )
+    """The owner's data page; its form (POST) sets the language of their e-mail and the
+    WhatsApp link in it."""
+    if request.method == "POST":
+        form = NotificationPreferencesForm(request.POST, instance=request.user)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Pilihan pemberitahuan disimpan."))
+            return redirect("ikm_registry:my_data")
+        status = 400
+    else:
+        form = NotificationPreferencesForm(instance=request.user)
+        status = 200
+    context = {
+        "form": DeletionRequestForm(),
+        "preferences": form,
+        "businesses": Business.objects.owned_by(request.user).only("name", "deletion_requested_at"),
+        "erasure_requests": ErasureRequest.objects.filter(user=request.user).order_by(
+            "-requested_at"
+        )[:5],
+    }
+    return render(request, "ikm_registry/my_data.html", context, status=status)
 
 
 @login_required
