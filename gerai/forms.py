@@ -19,7 +19,7 @@ class EventFilterForm(forms.Form):
     month = forms.CharField(
         label=_("Bulan"),
         required=False,
-        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-12"}),
+        widget=forms.TextInput(attrs={"type": "month"}),
         help_text=_("Format TTTT-BB, mis. 2026-12."),
     )
 

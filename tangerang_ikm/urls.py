@@ -13,6 +13,7 @@ from gerai.sitemaps import EventSitemap
 from ikm_registry.sitemaps import SITEMAPS
 from tangerang_ikm import views
 from tangerang_ikm.forms import LoginForm
+from tangerang_ikm.login import LoginView
 
 admin.site.site_header = "Portal IKM Kabupaten Tangerang — Disperindag"
 admin.site.site_title = "Portal IKM Kabupaten Tangerang — Disperindag"
@@ -25,9 +26,7 @@ account_patterns = [
     path("konfirmasi/kirim-ulang/", views.resend_confirmation, name="resend_confirmation"),
     path(
         "masuk/",
-        auth_views.LoginView.as_view(
-            authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
+        LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
         name="login",
     ),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),

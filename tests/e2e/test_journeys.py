@@ -57,6 +57,7 @@ def test_owner_signs_up_registers_and_submits_staff_verify_visitor_finds_and_ask
     page.locator("#id_nib").fill("9120000009999")
     page.locator("#id_owner_name").fill("Sari Wulandari")
     page.locator("#id_address").fill("Jl. Raya Serang Km 18,5")
+    page.locator("#id_kecamatan").select_option("36.03.18")  # Cikupa: then only its desa
     page.locator("#id_desa").select_option("36.03.18.2004")
     page.locator("#id_phone").fill("0812-3456-7890")
     page.get_by_label("Kerajinan Rotan").check()

@@ -136,8 +136,11 @@ def test_owner_registers_a_business_and_a_product_with_the_keyboard_only(
     type_into(page, "#id_owner_name", "Rina Anyaman")
     type_into(page, "#id_address", "Jl. Raya Serang Km 18,5")
     desa = Desa.objects.get(code="36.03.18.2004")
-    move_focus_to(page, "#id_desa")
-    page.keyboard.type(desa.kecamatan.name)  # type-ahead jumps to the kecamatan
+    move_focus_to(page, "#id_kecamatan")
+    page.keyboard.type(desa.kecamatan.name)  # type-ahead picks the kecamatan
+    assert page.locator("#id_kecamatan").input_value() == desa.kecamatan.pk
+    move_focus_to(page, "#id_desa")  # the script narrowed it to the kecamatan's desa
+    page.keyboard.type(desa.name)
     choose_option_with_arrows(page, "#id_desa", str(desa.pk))
     type_into(page, "#id_phone", "0812-3456-7890")
     rotan = Commodity.objects.get(slug="kerajinan-rotan")

@@ -1,7 +1,6 @@
 """Owners land on their dashboard after login, whose first line says what to do next."""
 
 import pytest
-from django.test import override_settings
 from django.urls import reverse
 
 from ikm_registry.models import Business
@@ -13,11 +12,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def login(client):
     def post(user, **extra):
-        with override_settings(ROOT_URLCONF="tests.portal.phone_login_urls"):
-            return client.post(
-                "/akun/masuk/" + extra.get("query", ""),
-                {"username": user.email, "password": "password-123"},
-            )
+        return client.post(
+            "/akun/masuk/" + extra.get("query", ""),
+            {"username": user.email, "password": "password-123"},
+        )
 
     return post
 

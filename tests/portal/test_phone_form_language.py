@@ -50,11 +50,6 @@ def test_indonesian_owner_and_public_forms_have_no_english_blank_or_lower_case_l
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="missions:report_deal's currency shows Django 6.1's '- Select an option -': "
-    "needs BLANK_CHOICE_LABEL set in an AppConfig.ready() (lead, see phone's report)",
-)
 @pytest.mark.django_db
 def test_indonesian_mission_forms_have_no_english_blank_or_lower_case_label(client, world):
     routes = [r for r in FORM_PAGES if r.name.startswith("missions:")]
