@@ -105,7 +105,7 @@ def test_product_page_shows_the_facts_a_buyer_needs(client, catalog_world):
     assert "/media/products/keranjang-rotan-bundar-0" in body  # the photo
     assert "Keranjang rotan bundar di atas meja" in body  # its alt text
     assert "Anyaman Rotan Sejahtera" in body and "Cikupa" in body  # the business profile
-    assert "Japan" in body  # export experience (django-countries has no Indonesian names)
+    assert "Jepang" in body  # export experience, the country named in Indonesian (CLDR)
     assert 'href="https://wa.me/6281234567890"' in body
     assert 'id="permintaan"' in body  # the inquiry form
 
