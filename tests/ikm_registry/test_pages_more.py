@@ -150,6 +150,8 @@ def test_staff_logo_upload_is_reencoded(client, admin_staff):
             "certificates-INITIAL_FORMS": 0,
             "exports-TOTAL_FORMS": 0,
             "exports-INITIAL_FORMS": 0,
+            "contacts-TOTAL_FORMS": 0,
+            "contacts-INITIAL_FORMS": 0,
             "status": business.status,
             "legal_form": business.legal_form,
             "kbli_version": "2020",

@@ -149,7 +149,8 @@ def test_a_dispute_needs_a_comment_and_goes_to_the_coordinator(
     url = reverse("missions:party_confirm", args=[row.token])
     mail.outbox.clear()
     page = client.post(url, {"answer": "disputed", "comment": ""})
-    assert page.status_code == 200 and "Tuliskan apa yang tidak benar" in page.content.decode()
+    # The buyer reads English: the error is in their language.
+    assert page.status_code == 200 and "Please say what is not right." in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {"answer": "disputed", "comment": "We ordered 2.000 only"})
     deal.refresh_from_db()
