@@ -1,6 +1,14 @@
 from django.apps import AppConfig
+from django.db.models import fields
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+# The empty choice of every select (Django 6.1's BLANK_CHOICE_LABEL, whose own
+# "- Select an option -" has no Indonesian translation). Django's docs say to set it in
+# ready(), but the admin's autodiscover (django.contrib.admin's ready(), which runs
+# before ours) already builds the model forms that read it; app configs are imported
+# before any ready() runs, so it is set here.
+fields.BLANK_CHOICE_LABEL = _("- Pilih -")
 
 
 class PortalConfig(AppConfig):
@@ -10,14 +18,8 @@ class PortalConfig(AppConfig):
     verbose_name = _("portal")
 
     def ready(self):
-        from django.db.models import fields
-
         from tangerang_ikm import checks  # noqa: F401 - deploy checks register on import
         from tangerang_ikm.roles import sync_roles
-
-        # Django 6.1's documented hook for the empty choice of every select; its own
-        # "- Select an option -" has no Indonesian translation.
-        fields.BLANK_CHOICE_LABEL = _("- Pilih -")
 
         # Like django.contrib.sites: keep default rows in place after every migrate.
         post_migrate.connect(sync_roles, sender=self)
