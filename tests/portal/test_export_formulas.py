@@ -29,6 +29,14 @@ def text_fields(model):
     ]
 
 
+def poisoned(obj, name, payload):
+    """The payload marked with the column's name, or the bare payload (cut to fit) where
+    the column is too short for both (PostgreSQL refuses what SQLite would store)."""
+    value = f"{payload}§{name}"
+    limit = obj._meta.get_field(name).max_length
+    return value if limit is None or len(value) <= limit else payload[:limit]
+
+
 def poison(payload, owner):
     business = BusinessFactory(owner=owner)
     product = ProductFactory(business=business)
@@ -36,7 +44,7 @@ def poison(payload, owner):
     for obj in (business, product, certificate):
         fields = text_fields(type(obj))
         # Each column its own value, all starting like a formula.
-        type(obj).objects.filter(pk=obj.pk).update(**{f: f"{payload}§{f}" for f in fields})
+        type(obj).objects.filter(pk=obj.pk).update(**{f: poisoned(obj, f, payload) for f in fields})
     return business
 
 
