@@ -37,15 +37,29 @@ def erase_mission_rows(*, businesses, user, values):
     Deal.objects.filter(pk__in=deal_pks).update(**deal_values)
     scrub_history(Deal, deal_pks, deal_values)
 
-    # Links sent to the owner's side carry their address; the buyer's side stays.
-    PartyConfirmation.objects.filter(deal__in=deal_pks, side=PartyConfirmation.Side.IKM).update(
-        email=ERASED_EMAIL, comment=""
+    # Links sent to the owner's side carry their address; the buyer's side stays. The
+    # links' history is scrubbed the same way.
+    owner_links = {"email": ERASED_EMAIL, "comment": ""}
+    pks = set(
+        PartyConfirmation.history.filter(
+            deal_id__in=deal_pks, side=PartyConfirmation.Side.IKM
+        ).values_list("id", flat=True)
     )
     for value in values:
-        PartyConfirmation.objects.filter(deal__in=deal_pks, email__iexact=value).update(
-            email=ERASED_EMAIL
+        pks |= set(
+            PartyConfirmation.history.filter(deal_id__in=deal_pks, email__iexact=value).values_list(
+                "id", flat=True
+            )
         )
-        FollowUp.objects.filter(deal__in=deal_pks, email__iexact=value).update(
-            email=ERASED_EMAIL, reason=""
+    PartyConfirmation.objects.filter(pk__in=pks).update(**owner_links)
+    scrub_history(PartyConfirmation, pks, owner_links)
+    follow_up_pks = set()
+    for value in values:
+        follow_up_pks |= set(
+            FollowUp.history.filter(deal_id__in=deal_pks, email__iexact=value).values_list(
+                "id", flat=True
+            )
         )
+    FollowUp.objects.filter(pk__in=follow_up_pks).update(email=ERASED_EMAIL, reason="")
+    scrub_history(FollowUp, follow_up_pks, {"email": ERASED_EMAIL, "reason": ""})
     return files
