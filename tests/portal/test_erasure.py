@@ -211,6 +211,13 @@ def build_person(staff):
         expires_at=timezone.now() + timedelta(days=14),
     )
     other = make_deal(mission, BusinessFactory(), amount="10000000")
+    from tests.gerai.factories import BoothApplicationFactory, BoothEventFactory
+
+    booth = BoothApplicationFactory(
+        event=BoothEventFactory(booths=2), business=business, note="Stan untuk Qxyzabella"
+    )
+    booth.note = "Stan Qxyzabella, dekat pintu"  # a second version in the history
+    booth.save()
 
     Inquiry.objects.create(
         business=business,
