@@ -141,7 +141,12 @@ def _business_values(business):
     }
 
 
-def _personal_values(business, user):
+def _user_values(user):
+    values = {user.email, user.full_name, user.first_name, user.last_name}
+    return {v for v in values if v and len(v) >= 5}
+
+
+def _personal_values(business):
     """Every old value of the person, to find them in logs that only hold text."""
     values = {
         business.name,
@@ -155,8 +160,6 @@ def _personal_values(business, user):
         business.email,
         business.website,
     }
-    if user is not None:
-        values |= {user.email, user.full_name, user.first_name, user.last_name}
     return {v for v in values if v and len(v) >= 5}
 
 
@@ -243,7 +246,7 @@ def _forget_words(old_texts):
             SearchTerm.objects.filter(word=word).delete()
 
 
-def _erase_user(user, values):
+def _erase_user(user):
     User = get_user_model()
     user_values = {
         "email": erased_email(user.pk),
@@ -257,7 +260,6 @@ def _erase_user(user, values):
     User.objects.filter(pk=user.pk).update(**user_values, password=user.password)
     scrub_history(User, [user.pk], user_values)
     scrub_admin_log(User, [user.pk])
-    _forget_logs(values)
     # Sessions hold only the user's id, but an erased person should be signed out.
     from django.contrib.sessions.models import Session
 
@@ -307,11 +309,9 @@ def approve(*, erasure, by):
     )
     # The last message to the person goes to the address they asked from.
     farewell = ([user.email], user.language) if erase_account and user.email else (None, None)
-    values = set()
-    for business in businesses:
-        values |= _personal_values(business, user if erase_account else None)
+    values = set().union(*(_personal_values(b) for b in businesses))
     if erase_account:
-        values |= _personal_values(Business(nib="", name="", owner_name="", address=""), user)
+        values |= _user_values(user)
     files = set()
     for func in ERASERS:
         files |= set(
@@ -320,7 +320,7 @@ def approve(*, erasure, by):
     for business in businesses:
         files |= _erase_business(business, user, values)
     if erase_account:
-        _erase_user(user, values)
+        _erase_user(user)
     _forget_logs(values)
     erasure.status = ErasureRequest.Status.APPROVED
     erasure.decided_at = timezone.now()
