@@ -15,6 +15,7 @@ from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ikm_registry.models import Business, ContactLog, ErasureRequest
@@ -105,8 +106,9 @@ def businesses_to_verify(now):
     items = [f"{name} ({timezone.localtime(at):%d/%m/%Y})" for name, at in rows]
     n_changed = changed.count()
     if n_changed:
+        # Lazy: rendered in each recipient's language.
         items.append(
-            str(_("%(n)d usaha terverifikasi berubah sejak diverifikasi")) % {"n": n_changed}
+            format_lazy("{}: {}", _("Usaha terverifikasi berubah sejak diverifikasi"), n_changed)
         )
     return Section(
         title=_("Usaha menunggu verifikasi"),

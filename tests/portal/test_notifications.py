@@ -354,3 +354,20 @@ def test_daily_digest_per_role_through_the_worker(
     assert not [m for m in mail.outbox if m.to == [leadership.email]]  # nothing waits for them
     assert for_coordinator.alternatives[0][0].startswith("<!DOCTYPE html>")
     assert settings.OFFICE_EMAIL in for_coordinator.body
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(
+    TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
+    MAILERS={"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}},
+)
+def test_the_digest_is_in_each_staff_members_language(reference_data, coordinator):
+    coordinator.language = "en"
+    coordinator.save()
+    changed = BusinessFactory(name="Kopi Berubah")
+    Business.objects.filter(pk=changed.pk).update(changed_since_verification=True)
+    call_command("send_digests", stdout=io.StringIO())
+    call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+    message = to(coordinator.email)
+    assert '<html lang="en">' in message.alternatives[0][0]
+    assert "Usaha menunggu verifikasi" not in message.body  # the section title in English
