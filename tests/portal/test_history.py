@@ -6,6 +6,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.test import RequestFactory
+from simple_history.admin import SimpleHistoryAdmin
 
 from tangerang_ikm import roles
 
@@ -46,6 +47,9 @@ def test_every_admin_model_keeps_history(label):
     if label in EXCEPTIONS or model._meta.app_label in EXCEPTION_APPS:
         pytest.skip("a named exception")
     assert keeps_history(model), f"{label} is changed in the admin but keeps no history"
+    if admin.site.is_registered(model):
+        # Its page has the "Riwayat" view with who changed what.
+        assert isinstance(admin.site.get_model_admin(model), SimpleHistoryAdmin), label
 
 
 def test_the_exceptions_have_no_history_and_staff_cannot_edit_them(db, admin_staff):
