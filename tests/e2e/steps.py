@@ -49,7 +49,7 @@ def confirm_and_log_in(page, live_server, *, email, password, check_as=None):
     page.get_by_label("Alamat e-mail").fill(email)
     page.locator("#id_password").fill(password)
     page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url(live_server.url + "/")
+    page.wait_for_url(live_server.url + "/ikm/dasbor/")  # owners land on their dashboard
     assert page.get_by_role("button", name="Keluar").count() == 1
 
 

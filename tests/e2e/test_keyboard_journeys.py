@@ -129,7 +129,8 @@ def test_owner_registers_a_business_and_a_product_with_the_keyboard_only(
     page.goto(live_server.url + "/ikm/dasbor/")
 
     # The business form.
-    move_focus_to(page, "main a[href$='/ikm/usaha/baru/']")
+    # The dashboard's first line says the next step, with its link.
+    move_focus_to(page, "#next-step a[href$='/ikm/usaha/baru/']")
     press_enter_and_wait(page)
     type_into(page, "#id_name", "Anyaman Bambu Keyboard")
     type_into(page, "#id_nib", "9120000008888")
