@@ -50,3 +50,20 @@ def test_strangers_cannot_post(client):
     response = client.post(URL, {"language": "en"})
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_data_page_runs_a_fixed_number_of_queries(client, owner):
+    from tests.queries import assert_fixed_queries, session_queries
+
+    BusinessFactory(owner=owner)
+    services.request_deletion(user=owner)
+    client.force_login(owner)
+
+    def grow():
+        for _i in range(3):
+            BusinessFactory(owner=owner)
+        services.request_deletion(user=owner)
+
+    # The user, the businesses, the erasure requests.
+    url = reverse("ikm_registry:my_data")
+    assert assert_fixed_queries(client, url, grow) == 3 + session_queries()
