@@ -341,3 +341,20 @@ def test_staff_approve_from_the_admin_queue(client, reference_data, admin_staff)
     business.refresh_from_db()
     assert request.status == ErasureRequest.Status.APPROVED
     assert business.name == "IKM (dihapus)" and business.owner is None
+
+
+@pytest.mark.django_db
+def test_the_queue_runs_a_fixed_number_of_queries(client, reference_data, admin_staff):
+    from tests.queries import assert_fixed_queries, session_queries
+
+    services.request_deletion(user=BusinessFactory().owner)
+    client.force_login(admin_staff)
+
+    def grow():
+        for _i in range(3):
+            services.request_deletion(user=BusinessFactory().owner)
+
+    url = "/admin/ikm_registry/erasurerequest/"
+    # User, permissions, the rows (with requester, business and decider), two counts, the
+    # status filter: the same at any size.
+    assert assert_fixed_queries(client, url, grow) == 6 + session_queries()
