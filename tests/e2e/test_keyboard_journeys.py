@@ -151,7 +151,7 @@ def test_owner_registers_a_business_and_a_product_with_the_keyboard_only(
     move_focus_to(page, "#id_phone", backwards=True)
     page.keyboard.press("Control+A")
     page.keyboard.type("0812-3456-7891")
-    move_focus_to(page, "main form button[type='submit']")
+    move_focus_to(page, "main form button[type='submit']:not([name='pick_kecamatan'])")
     press_enter_and_wait(page)
     business = Business.objects.get(nib="9120000008888")
     assert business.owner == owner
