@@ -9,208 +9,696 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ikm_registry', '0014_business_size_classes_workflow'),
-        ('missions', '0006_digestsent_exchangerate_followup_and_more'),
+        ("ikm_registry", "0014_business_size_classes_workflow"),
+        ("missions", "0006_digestsent_exchangerate_followup_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ErasureRequest',
+            name="ErasureRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'menunggu keputusan'), ('approved', 'disetujui, data dihapus'), ('refused', 'ditolak')], default='pending', max_length=10, verbose_name='status')),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='diminta pada')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='diputuskan pada')),
-                ('reason', models.TextField(blank=True, help_text='Wajib bila ditolak, mis. kewajiban hukum menyimpan kontrak yang ditandatangani.', verbose_name='alasan penolakan')),
-                ('business', models.ForeignKey(blank=True, help_text='Kosong: semua usaha milik pemohon.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='erasure_requests', to='ikm_registry.business', verbose_name='usaha')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='diputuskan oleh')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='erasure_requests', to=settings.AUTH_USER_MODEL, verbose_name='pemohon')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "menunggu keputusan"),
+                            ("approved", "disetujui, data dihapus"),
+                            ("refused", "ditolak"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "requested_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="diminta pada"
+                    ),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="diputuskan pada"),
+                ),
+                (
+                    "reason",
+                    models.TextField(
+                        blank=True,
+                        help_text="Wajib bila ditolak, mis. kewajiban hukum menyimpan kontrak yang ditandatangani.",
+                        verbose_name="alasan penolakan",
+                    ),
+                ),
+                (
+                    "business",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Kosong: semua usaha milik pemohon.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="erasure_requests",
+                        to="ikm_registry.business",
+                        verbose_name="usaha",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="diputuskan oleh",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="erasure_requests",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="pemohon",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'permintaan penghapusan data',
-                'verbose_name_plural': 'permintaan penghapusan data',
-                'ordering': ['status', '-requested_at'],
+                "verbose_name": "permintaan penghapusan data",
+                "verbose_name_plural": "permintaan penghapusan data",
+                "ordering": ["status", "-requested_at"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalCommodity',
+            name="HistoricalCommodity",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, verbose_name='slug')),
-                ('name', models.CharField(max_length=100, verbose_name='nama (bahasa Indonesia)')),
-                ('name_en', models.CharField(blank=True, max_length=100, verbose_name='nama (bahasa Inggris)')),
-                ('hs_code', models.CharField(blank=True, help_text='Kode AHTN 2022, mis. 4602.12.90. Periksa dengan BTKI sebelum ekspor.', max_length=12, verbose_name='kode HS bawaan')),
-                ('kbli_code', models.CharField(blank=True, max_length=5, verbose_name='kode KBLI bawaan')),
-                ('kbli_version', models.CharField(default='2020', max_length=4, verbose_name='versi KBLI')),
-                ('is_flagship', models.BooleanField(default=False, help_text='Salah satu produk ekspor program.', verbose_name='komoditas unggulan')),
-                ('position', models.PositiveSmallIntegerField(default=100, verbose_name='urutan')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60, verbose_name="slug")),
+                ("name", models.CharField(max_length=100, verbose_name="nama (bahasa Indonesia)")),
+                (
+                    "name_en",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="nama (bahasa Inggris)"
+                    ),
+                ),
+                (
+                    "hs_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="Kode AHTN 2022, mis. 4602.12.90. Periksa dengan BTKI sebelum ekspor.",
+                        max_length=12,
+                        verbose_name="kode HS bawaan",
+                    ),
+                ),
+                (
+                    "kbli_code",
+                    models.CharField(blank=True, max_length=5, verbose_name="kode KBLI bawaan"),
+                ),
+                (
+                    "kbli_version",
+                    models.CharField(default="2020", max_length=4, verbose_name="versi KBLI"),
+                ),
+                (
+                    "is_flagship",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Salah satu produk ekspor program.",
+                        verbose_name="komoditas unggulan",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=100, verbose_name="urutan")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical komoditas',
-                'verbose_name_plural': 'historical komoditas',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalContactLog',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('date', models.DateField(default=django.utils.timezone.localdate, verbose_name='tanggal')),
-                ('kind', models.CharField(choices=[('visit', 'kunjungan'), ('call', 'telepon'), ('training', 'pelatihan'), ('coaching', 'pendampingan'), ('certification', 'fasilitasi sertifikat'), ('mission_briefing', 'pembekalan misi dagang'), ('other', 'lainnya')], max_length=20, verbose_name='jenis')),
-                ('subject', models.CharField(max_length=200, verbose_name='pokok bahasan')),
-                ('notes', models.TextField(blank=True, verbose_name='catatan')),
-                ('follow_up_on', models.DateField(blank=True, help_text='Muncul di ringkasan harian petugas sejak tanggal ini.', null=True, verbose_name='tindak lanjut pada')),
-                ('follow_up_done', models.BooleanField(default=False, verbose_name='tindak lanjut selesai')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='dicatat pada')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('business', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='ikm_registry.business', verbose_name='usaha')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('mission', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='missions.trademission', verbose_name='misi dagang terkait')),
-                ('staff', models.ForeignKey(blank=True, db_constraint=False, limit_choices_to={'is_staff': True}, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='petugas')),
-            ],
-            options={
-                'verbose_name': 'historical catatan pembinaan',
-                'verbose_name_plural': 'historical catatan pembinaan',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalErasureRequest',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'menunggu keputusan'), ('approved', 'disetujui, data dihapus'), ('refused', 'ditolak')], default='pending', max_length=10, verbose_name='status')),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='diminta pada')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='diputuskan pada')),
-                ('reason', models.TextField(blank=True, help_text='Wajib bila ditolak, mis. kewajiban hukum menyimpan kontrak yang ditandatangani.', verbose_name='alasan penolakan')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('business', models.ForeignKey(blank=True, db_constraint=False, help_text='Kosong: semua usaha milik pemohon.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='ikm_registry.business', verbose_name='usaha')),
-                ('decided_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='diputuskan oleh')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='pemohon')),
-            ],
-            options={
-                'verbose_name': 'historical permintaan penghapusan data',
-                'verbose_name_plural': 'historical permintaan penghapusan data',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalExportRecord',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('country', django_countries.fields.CountryField(max_length=2, verbose_name='negara tujuan')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='tahun')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('business', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='ikm_registry.business', verbose_name='usaha')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical pengalaman ekspor',
-                'verbose_name_plural': 'historical pengalaman ekspor',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalInquiry',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='nama')),
-                ('company', models.CharField(blank=True, max_length=150, verbose_name='perusahaan')),
-                ('country', django_countries.fields.CountryField(max_length=2, verbose_name='negara')),
-                ('email', models.EmailField(max_length=254, verbose_name='e-mail')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='telepon')),
-                ('quantity', models.CharField(blank=True, max_length=100, verbose_name='jumlah yang diminati')),
-                ('message', models.TextField(max_length=5000, verbose_name='pesan')),
-                ('language', models.CharField(default='id', max_length=8, verbose_name='bahasa')),
-                ('status', models.CharField(choices=[('new', 'baru'), ('answered', 'sudah dijawab')], default='new', max_length=10, verbose_name='status')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='dijawab pada')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='dikirim pada')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('business', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='ikm_registry.business', verbose_name='usaha')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('product', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='ikm_registry.product', verbose_name='produk')),
-            ],
-            options={
-                'verbose_name': 'historical permintaan pembeli',
-                'verbose_name_plural': 'historical permintaan pembeli',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalProductPhoto',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('image', models.TextField(max_length=100, verbose_name='foto (ukuran tampilan)')),
-                ('medium', models.TextField(blank=True, help_text='Untuk halaman produk; dibuat saat unggah.', max_length=100, verbose_name='foto ukuran sedang')),
-                ('thumbnail', models.TextField(max_length=100, verbose_name='gambar kecil')),
-                ('alt_text', models.CharField(blank=True, help_text='Untuk pembaca layar.', max_length=200, verbose_name='keterangan foto')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='urutan')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='dibuat pada')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('product', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='ikm_registry.product', verbose_name='produk')),
-            ],
-            options={
-                'verbose_name': 'historical foto produk',
-                'verbose_name_plural': 'historical foto produk',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical komoditas",
+                "verbose_name_plural": "historical komoditas",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ContactLog',
+            name="HistoricalContactLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(default=django.utils.timezone.localdate, verbose_name='tanggal')),
-                ('kind', models.CharField(choices=[('visit', 'kunjungan'), ('call', 'telepon'), ('training', 'pelatihan'), ('coaching', 'pendampingan'), ('certification', 'fasilitasi sertifikat'), ('mission_briefing', 'pembekalan misi dagang'), ('other', 'lainnya')], max_length=20, verbose_name='jenis')),
-                ('subject', models.CharField(max_length=200, verbose_name='pokok bahasan')),
-                ('notes', models.TextField(blank=True, verbose_name='catatan')),
-                ('follow_up_on', models.DateField(blank=True, help_text='Muncul di ringkasan harian petugas sejak tanggal ini.', null=True, verbose_name='tindak lanjut pada')),
-                ('follow_up_done', models.BooleanField(default=False, verbose_name='tindak lanjut selesai')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dicatat pada')),
-                ('business', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='ikm_registry.business', verbose_name='usaha')),
-                ('mission', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contacts', to='missions.trademission', verbose_name='misi dagang terkait')),
-                ('staff', models.ForeignKey(blank=True, limit_choices_to={'is_staff': True}, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='petugas')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "date",
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="tanggal"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("visit", "kunjungan"),
+                            ("call", "telepon"),
+                            ("training", "pelatihan"),
+                            ("coaching", "pendampingan"),
+                            ("certification", "fasilitasi sertifikat"),
+                            ("mission_briefing", "pembekalan misi dagang"),
+                            ("other", "lainnya"),
+                        ],
+                        max_length=20,
+                        verbose_name="jenis",
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200, verbose_name="pokok bahasan")),
+                ("notes", models.TextField(blank=True, verbose_name="catatan")),
+                (
+                    "follow_up_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Muncul di ringkasan harian petugas sejak tanggal ini.",
+                        null=True,
+                        verbose_name="tindak lanjut pada",
+                    ),
+                ),
+                (
+                    "follow_up_done",
+                    models.BooleanField(default=False, verbose_name="tindak lanjut selesai"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="dicatat pada"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "business",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="ikm_registry.business",
+                        verbose_name="usaha",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "mission",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="missions.trademission",
+                        verbose_name="misi dagang terkait",
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        limit_choices_to={"is_staff": True},
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="petugas",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'catatan pembinaan',
-                'verbose_name_plural': 'catatan pembinaan',
-                'ordering': ['-date', '-pk'],
-                'indexes': [models.Index(fields=['business', '-date'], name='contact_business_date'), models.Index(fields=['follow_up_on'], name='contact_follow_up')],
+                "verbose_name": "historical catatan pembinaan",
+                "verbose_name_plural": "historical catatan pembinaan",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalErasureRequest",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "menunggu keputusan"),
+                            ("approved", "disetujui, data dihapus"),
+                            ("refused", "ditolak"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "requested_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="diminta pada"
+                    ),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="diputuskan pada"),
+                ),
+                (
+                    "reason",
+                    models.TextField(
+                        blank=True,
+                        help_text="Wajib bila ditolak, mis. kewajiban hukum menyimpan kontrak yang ditandatangani.",
+                        verbose_name="alasan penolakan",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "business",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Kosong: semua usaha milik pemohon.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="ikm_registry.business",
+                        verbose_name="usaha",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="diputuskan oleh",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="pemohon",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical permintaan penghapusan data",
+                "verbose_name_plural": "historical permintaan penghapusan data",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalExportRecord",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "country",
+                    django_countries.fields.CountryField(
+                        max_length=2, verbose_name="negara tujuan"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="tahun")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "business",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="ikm_registry.business",
+                        verbose_name="usaha",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical pengalaman ekspor",
+                "verbose_name_plural": "historical pengalaman ekspor",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalInquiry",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="nama")),
+                (
+                    "company",
+                    models.CharField(blank=True, max_length=150, verbose_name="perusahaan"),
+                ),
+                (
+                    "country",
+                    django_countries.fields.CountryField(max_length=2, verbose_name="negara"),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="e-mail")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="telepon")),
+                (
+                    "quantity",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="jumlah yang diminati"
+                    ),
+                ),
+                ("message", models.TextField(max_length=5000, verbose_name="pesan")),
+                ("language", models.CharField(default="id", max_length=8, verbose_name="bahasa")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("new", "baru"), ("answered", "sudah dijawab")],
+                        default="new",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "answered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="dijawab pada"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="dikirim pada"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "business",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="ikm_registry.business",
+                        verbose_name="usaha",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="ikm_registry.product",
+                        verbose_name="produk",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical permintaan pembeli",
+                "verbose_name_plural": "historical permintaan pembeli",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalProductPhoto",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("image", models.TextField(max_length=100, verbose_name="foto (ukuran tampilan)")),
+                (
+                    "medium",
+                    models.TextField(
+                        blank=True,
+                        help_text="Untuk halaman produk; dibuat saat unggah.",
+                        max_length=100,
+                        verbose_name="foto ukuran sedang",
+                    ),
+                ),
+                ("thumbnail", models.TextField(max_length=100, verbose_name="gambar kecil")),
+                (
+                    "alt_text",
+                    models.CharField(
+                        blank=True,
+                        help_text="Untuk pembaca layar.",
+                        max_length=200,
+                        verbose_name="keterangan foto",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="urutan")),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="dibuat pada"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="ikm_registry.product",
+                        verbose_name="produk",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical foto produk",
+                "verbose_name_plural": "historical foto produk",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="ContactLog",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "date",
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="tanggal"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("visit", "kunjungan"),
+                            ("call", "telepon"),
+                            ("training", "pelatihan"),
+                            ("coaching", "pendampingan"),
+                            ("certification", "fasilitasi sertifikat"),
+                            ("mission_briefing", "pembekalan misi dagang"),
+                            ("other", "lainnya"),
+                        ],
+                        max_length=20,
+                        verbose_name="jenis",
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200, verbose_name="pokok bahasan")),
+                ("notes", models.TextField(blank=True, verbose_name="catatan")),
+                (
+                    "follow_up_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Muncul di ringkasan harian petugas sejak tanggal ini.",
+                        null=True,
+                        verbose_name="tindak lanjut pada",
+                    ),
+                ),
+                (
+                    "follow_up_done",
+                    models.BooleanField(default=False, verbose_name="tindak lanjut selesai"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="dicatat pada"),
+                ),
+                (
+                    "business",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="ikm_registry.business",
+                        verbose_name="usaha",
+                    ),
+                ),
+                (
+                    "mission",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="contacts",
+                        to="missions.trademission",
+                        verbose_name="misi dagang terkait",
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={"is_staff": True},
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="petugas",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "catatan pembinaan",
+                "verbose_name_plural": "catatan pembinaan",
+                "ordering": ["-date", "-pk"],
+                "indexes": [
+                    models.Index(fields=["business", "-date"], name="contact_business_date"),
+                    models.Index(fields=["follow_up_on"], name="contact_follow_up"),
+                ],
             },
         ),
     ]
