@@ -45,7 +45,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from ikm_registry import search, signals
 from ikm_registry.models import Business, Commodity, Desa, Product
 from ikm_registry.validators import clean_nib, normalize_phone, split_npwp
-from tangerang_ikm.spreadsheets import safe_text
+from tangerang_ikm.spreadsheets import SafeExportMixin
 
 # Rows per bulk write, and the most values one lookup query is given.
 BATCH = 1000
@@ -338,7 +338,7 @@ class BusinessLoader(instance_loaders.ModelInstanceLoader):
         return self.by_nib.get(self.nib_field.clean(row))
 
 
-class BusinessResource(resources.ModelResource):
+class BusinessResource(SafeExportMixin, resources.ModelResource):
     WIDGETS_MAP = {
         **resources.ModelResource.WIDGETS_MAP,
         "DecimalField": AmountWidget,
@@ -419,11 +419,6 @@ class BusinessResource(resources.ModelResource):
         instance_loader_class = BusinessLoader
         use_bulk = True
         batch_size = BATCH
-
-    def export_field(self, field, instance, **kwargs):
-        # Export side only: a cell from user text is never a formula in Excel or
-        # LibreOffice, in XLSX or CSV (OWASP CSV injection); numbers stay numbers.
-        return safe_text(super().export_field(field, instance, **kwargs))
 
     TEMPLATE_EXAMPLE = {
         "nib": "9120001234567",

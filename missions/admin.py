@@ -39,6 +39,7 @@ from tangerang_ikm.admin_lists import (
     recent_filter,
 )
 from tangerang_ikm.cache import cached
+from tangerang_ikm.spreadsheets import SafeExportMixin
 
 # --- Inlines ----------------------------------------------------------------
 
@@ -840,7 +841,7 @@ class DealAdmin(SimpleHistoryAdmin):
         services.deal_saved_by_staff(deal=obj, created=not change, changed_fields=form.changed_data)
 
 
-class ExchangeRateResource(resources.ModelResource):
+class ExchangeRateResource(SafeExportMixin, resources.ModelResource):
     """CSV/XLSX import of rates: currency, date, rate_to_idr, source (a Source value)."""
 
     class Meta:

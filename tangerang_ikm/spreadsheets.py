@@ -20,3 +20,11 @@ def safe_text(value):
 
 def safe_row(values):
     return [safe_text(value) for value in values]
+
+
+class SafeExportMixin:
+    """django-import-export ModelResource mixin: every exported cell through `safe_text`,
+    in XLSX and CSV alike; numbers stay numbers. Imports are untouched."""
+
+    def export_field(self, field, instance, **kwargs):
+        return safe_text(super().export_field(field, instance, **kwargs))

@@ -92,3 +92,25 @@ def test_the_text_columns_are_found(owner):
     assert {"name", "address", "owner_name"} <= set(text_fields(Business))
     assert {"name", "description"} <= set(text_fields(Product))
     assert {"number", "issuer"} <= set(text_fields(Certificate))
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_admin_exchange_rate_export_keeps_the_notes_text(payload):
+    import datetime
+    from decimal import Decimal
+
+    from missions.admin import ExchangeRateResource
+    from missions.models import ExchangeRate
+
+    ExchangeRate.objects.create(
+        currency="USD",
+        date=datetime.date(2026, 12, 1),
+        rate_to_idr=Decimal("16000"),
+        source=ExchangeRate.Source.choices[0][0],
+        notes=f"{payload}§notes",
+    )
+    dataset = ExchangeRateResource().export(ExchangeRate.objects.all())
+    book = load_workbook(io.BytesIO(dataset.export("xlsx")))
+    assert assert_no_formula(book.active.iter_rows(), payload) == 1
+    row = [cell.value for cell in book.active[2]]
+    assert any(str(value).startswith("16000") for value in row), row  # no quote before it
