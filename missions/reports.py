@@ -187,9 +187,7 @@ def split_figures(label, sums, key, kind, *, public=False):
     total, both = _d(sums[key]), _d(sums[f"{key}_both"])
     return [
         Figure(label, total, kind, public=public),
-        Figure(
-            _("%(figure)s: dikonfirmasi kedua pihak") % {"figure": label}, both, kind, part=True
-        ),
+        Figure(both_label(label), both, kind, part=True),
         Figure(
             _("%(figure)s: belum dikonfirmasi para pihak") % {"figure": label},
             total - both,
@@ -207,6 +205,11 @@ def report_notes(*, dashboard=False):
             "pihak”: pembeli dan IKM sama-sama menyatakan data transaksi benar melalui tautan "
             "e-mail; selebihnya “belum dikonfirmasi para pihak” (belum menjawab, tidak punya "
             "e-mail, atau mempersoalkan)."
+        ),
+        _(
+            "Dalam tabel, setiap kolom nilai diikuti kolom “dikonfirmasi kedua pihak”: "
+            "bagian nilai itu yang dikonfirmasi kedua pihak. Selisih keduanya belum "
+            "dikonfirmasi para pihak."
         ),
         _(
             "Potensi belum terealisasi: nilai setiap potensi dikurangi realisasinya, paling "
@@ -228,49 +231,72 @@ def report_notes(*, dashboard=False):
     return notes
 
 
-def _money_columns():
+def both_label(label):
+    """The label of a figure's part confirmed by both parties (the same words everywhere)."""
+    return _("%(figure)s: dikonfirmasi kedua pihak") % {"figure": label}
+
+
+def _split_columns(*specs):
+    """Each money column, then its part confirmed by both parties."""
     return [
-        Column(_("Transaksi (Rp)"), "idr"),
-        Column(_("Transaksi (US$)"), "usd"),
-        Column(_("Potensi belum terealisasi (Rp)"), "idr"),
-        Column(_("Potensi belum terealisasi (US$)"), "usd"),
-        Column(_("Total (Rp)"), "idr"),
-        Column(_("Total (US$)"), "usd"),
+        col
+        for label, kind in specs
+        for col in (Column(label, kind), Column(both_label(label), kind))
     ]
+
+
+def _split_cells(row, *keys):
+    """Each summed value, then its `_both` twin (the same aggregate query computed it)."""
+    return [cell for key in keys for cell in (_d(row[key]), _d(row[f"{key}_both"]))]
+
+
+# Positions in _money_cells(): actual Rp, its part; actual US$, its part; open Rp, ...
+MONEY_ACTUAL_IDR, MONEY_OPEN_IDR, MONEY_TOTAL_IDR = 0, 4, 8
+
+
+def _money_columns():
+    return _split_columns(
+        (_("Transaksi (Rp)"), "idr"),
+        (_("Transaksi (US$)"), "usd"),
+        (_("Potensi belum terealisasi (Rp)"), "idr"),
+        (_("Potensi belum terealisasi (US$)"), "usd"),
+        (_("Total (Rp)"), "idr"),
+        (_("Total (US$)"), "usd"),
+    )
 
 
 def _money_cells(row):
-    actual_idr, actual_usd = _d(row["actual_idr"]), _d(row["actual_usd"])
-    open_idr, open_usd = _d(row["open_idr"]), _d(row["open_usd"])
-    return [
-        actual_idr,
-        actual_usd,
-        open_idr,
-        open_usd,
-        actual_idr + open_idr,
-        actual_usd + open_usd,
-    ]
+    cells = _split_cells(row, "actual_idr", "actual_usd", "open_idr", "open_usd")
+    # Total = actual + open, for the whole and for the both-parties part alike.
+    return cells + [cells[i] + cells[i + 4] for i in range(4)]
+
+
+# Positions in _program_cells(): actual Rp, its part; actual US$, its part; potential Rp, ...
+PROGRAM_ACTUAL_IDR, PROGRAM_POTENTIAL_IDR = 0, 4
 
 
 def _program_columns(label_header):
     return [
         Column(label_header),
-        Column(_("Transaksi (Rp)"), "idr"),
-        Column(_("Transaksi (US$)"), "usd"),
-        Column(_("Potensi (Rp)"), "idr"),
-        Column(_("Potensi (US$)"), "usd"),
+        *_split_columns(
+            (_("Transaksi (Rp)"), "idr"),
+            (_("Transaksi (US$)"), "usd"),
+            (_("Potensi (Rp)"), "idr"),
+            (_("Potensi (US$)"), "usd"),
+        ),
         Column(_("Realisasi potensi (Rp)"), "idr"),
         Column(_("Realisasi (%)"), "pct"),
     ]
 
 
 def _program_cells(row):
-    """Actual vs potential, with the share of potential that was realised."""
+    """Actual vs potential (each with its both-parties part), and the cohort's realisation.
+
+    The realised value of a cohort is not split: it re-attributes realisations, whose own
+    split is in the "Transaksi" columns of the quarter they happened in.
+    """
     return [
-        _d(row["actual_idr"]),
-        _d(row["actual_usd"]),
-        _d(row["potential_idr"]),
-        _d(row["potential_usd"]),
+        *_split_cells(row, "actual_idr", "actual_usd", "potential_idr", "potential_usd"),
         _d(row["realised_of_potential_idr"]),
         pct(row["realised_of_potential_idr"], row["potential_idr"]),
     ]
@@ -287,15 +313,15 @@ def _grouped_money_table(
         else:
             rows.append([label_of(row[group_by]), row["n"], *_money_cells(row)])
     if program:
-        rows.sort(key=lambda r: (-(r[1] + r[3]), str(r[0])))
+        actual_at, potential_at = 1 + PROGRAM_ACTUAL_IDR, 1 + PROGRAM_POTENTIAL_IDR
+        rows.sort(key=lambda r: (-(r[actual_at] + r[potential_at]), str(r[0])))
         columns = _program_columns(label_header)
         total = [_("Jumlah"), *_program_cells(sums)]
-        actual_at, potential_at = 1, 3
     else:
-        rows.sort(key=lambda r: (-r[6], str(r[0])))
+        actual_at, potential_at = 2 + MONEY_ACTUAL_IDR, 2 + MONEY_OPEN_IDR
+        rows.sort(key=lambda r: (-r[2 + MONEY_TOTAL_IDR], str(r[0])))
         columns = [Column(label_header), Column(_("Jumlah transaksi"), "int"), *_money_columns()]
         total = [_("Jumlah"), sums["n"], *_money_cells(sums)]
-        actual_at, potential_at = 2, 4
     table = Table(key=key, title=title, columns=columns, rows=rows, total=total)
     if chart:
         potential_label = _("Potensi (Rp)") if program else _("Potensi belum terealisasi (Rp)")
@@ -681,8 +707,16 @@ def program_dashboard(*, year=None, scope="", commodity=None, size_class=""):
     period.chart = bar_chart(
         [r[0] for r in period_rows],
         [
-            (_("Transaksi (Rp)"), "bar-actual", [r[1] for r in period_rows]),
-            (_("Potensi (Rp)"), "bar-potential", [r[3] for r in period_rows]),
+            (
+                _("Transaksi (Rp)"),
+                "bar-actual",
+                [r[1 + PROGRAM_ACTUAL_IDR] for r in period_rows],
+            ),
+            (
+                _("Potensi (Rp)"),
+                "bar-potential",
+                [r[1 + PROGRAM_POTENTIAL_IDR] for r in period_rows],
+            ),
         ],
     )
 

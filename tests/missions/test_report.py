@@ -322,9 +322,17 @@ FORMATTED = {
 }
 
 
-def money_row(*values):
-    """Formatted cells: Rp for the odd positions, US$ for the even (as the tables alternate)."""
-    return [rupiah(D(v)) if i % 2 == 0 else usd(v) for i, v in enumerate(values)]
+def money_row(values, both):
+    """Formatted cells as the tables show them: each value, then its part confirmed by both
+    parties; Rp and US$ alternate pair by pair."""
+    cells = []
+    for i, (value, part) in enumerate(zip(values, both, strict=True)):
+        fmt = (lambda v: rupiah(D(v))) if i % 2 == 0 else usd
+        cells += [fmt(value), fmt(part)]
+    return cells
+
+
+NOTHING_BOTH = ["0"] * 6
 
 
 def expected_tables():
@@ -365,35 +373,50 @@ def expected_tables():
             ],
         ],
         "Transaksi per negara tujuan": {
+            # Only the KRW potential (KR) and the rupiah spot deal (ID) are confirmed by both
+            # parties; the KRW realisation and the disputed US$ spot deal are not.
             country("KR"): [
                 "3",
-                *money_row("246000000", "15285.71", "352400000", "22114.29", "598400000", "37400"),
+                *money_row(
+                    ["246000000", "15285.71", "352400000", "22114.29", "598400000", "37400"],
+                    ["0", "0", "352400000", "22114.29", "352400000", "22114.29"],
+                ),
             ],
             country("DE"): [
                 "3",
-                *money_row("40780000", "2522.68", "0", "0", "40780000", "2522.68"),
+                *money_row(["40780000", "2522.68", "0", "0", "40780000", "2522.68"], NOTHING_BOTH),
             ],
             country("JP"): [
                 "1",
-                *money_row("0", "0", "106500000", "6656.25", "106500000", "6656.25"),
+                *money_row(
+                    ["0", "0", "106500000", "6656.25", "106500000", "6656.25"], NOTHING_BOTH
+                ),
             ],
-            country("ID"): ["1", *money_row("5000000", "312.50", "0", "0", "5000000", "312.50")],
+            country("ID"): [
+                "1",
+                *money_row(
+                    ["5000000", "312.50", "0", "0", "5000000", "312.50"],
+                    ["5000000", "312.50", "0", "0", "5000000", "312.50"],
+                ),
+            ],
             "Jumlah": [
                 "8",
                 *money_row(
-                    "291780000", "18120.89", "458900000", "28770.54", "750680000", "46891.43"
+                    ["291780000", "18120.89", "458900000", "28770.54", "750680000", "46891.43"],
+                    ["5000000", "312.50", "352400000", "22114.29", "357400000", "22426.79"],
                 ),
             ],
         },
         "Transaksi per IKM": {
             "Alpha Rotan": [
                 "4",
-                *money_row("56780000", "3522.68", "0", "0", "56780000", "3522.68"),
+                *money_row(["56780000", "3522.68", "0", "0", "56780000", "3522.68"], NOTHING_BOTH),
             ],
             "Beta Mede": [
                 "4",
                 *money_row(
-                    "235000000", "14598.21", "458900000", "28770.54", "693900000", "43368.75"
+                    ["235000000", "14598.21", "458900000", "28770.54", "693900000", "43368.75"],
+                    ["5000000", "312.50", "352400000", "22114.29", "357400000", "22426.79"],
                 ),
             ],
         },
@@ -427,6 +450,24 @@ def check_html(body):
     tables = parse(body)
     expected = expected_tables()
     assert tables["Transaksi menurut jenis"] == expected["Transaksi menurut jenis"]
+    assert tables["Transaksi per IKM"][0] == [
+        "IKM",
+        "Jumlah transaksi",
+        "Transaksi (Rp)",
+        "Transaksi (Rp): dikonfirmasi kedua pihak",
+        "Transaksi (US$)",
+        "Transaksi (US$): dikonfirmasi kedua pihak",
+        "Potensi belum terealisasi (Rp)",
+        "Potensi belum terealisasi (Rp): dikonfirmasi kedua pihak",
+        "Potensi belum terealisasi (US$)",
+        "Potensi belum terealisasi (US$): dikonfirmasi kedua pihak",
+        "Total (Rp)",
+        "Total (Rp): dikonfirmasi kedua pihak",
+        "Total (US$)",
+        "Total (US$): dikonfirmasi kedua pihak",
+    ]
+    # The page (and the paper) says what the part columns are and what the rest is.
+    assert "Selisih keduanya belum dikonfirmasi para pihak." in body
     for title in (
         "Transaksi per negara tujuan",
         "Transaksi per IKM",
@@ -502,17 +543,45 @@ def test_xlsx_has_the_same_totals_one_sheet_per_table(client, leadership, scenar
     assert by_ikm["Beta Mede"] == [
         D(4),
         D("235000000"),
+        D("5000000"),  # of which confirmed by both parties: the rupiah spot deal
         D("14598.21"),
+        D("312.50"),
         D("458900000"),
+        D("352400000"),  # the open part of the KRW potential both parties confirmed
         D("28770.54"),
+        D("22114.29"),
         D("693900000"),
+        D("357400000"),
         D("43368.75"),
+        D("22426.79"),
     ]
+    assert by_ikm["Alpha Rotan"][1:] == [
+        D("56780000"),
+        D(0),  # the US$ spot deal is disputed by the buyer: never "both parties"
+        D("3522.68"),
+        D(0),
+        D(0),
+        D(0),
+        D(0),
+        D(0),
+        D("56780000"),
+        D(0),
+        D("3522.68"),
+        D(0),
+    ]
+    header = next(wb["Per negara tujuan"].iter_rows(min_row=2, max_row=2, values_only=True))
+    assert header[10:12] == ("Total (Rp)", "Total (Rp): dikonfirmasi kedua pihak")
     by_country = {
-        r[0]: D(str(r[6])) for r in wb["Per negara tujuan"].iter_rows(min_row=3, values_only=True)
+        r[0]: (D(str(r[10])), D(str(r[11])))
+        for r in wb["Per negara tujuan"].iter_rows(min_row=3, values_only=True)
     }
     # The two realisations, not also their (over-realised) potential.
-    assert by_country[country("DE")] == D("40780000")
+    assert by_country[country("DE")] == (D("40780000"), D(0))
+    assert by_country[country("KR")] == (D("598400000"), D("352400000"))
+    assert by_country[country("ID")] == (D("5000000"), D("5000000"))
+    assert by_country["Jumlah"] == (D("750680000"), D("357400000"))
+    notes = [row[0] for row in wb["Ringkasan"].iter_rows(min_row=5, values_only=True)]
+    assert any(n and "Selisih keduanya belum dikonfirmasi para pihak." in n for n in notes)
     attendance = {r[0]: r[1] for r in wb["Kehadiran"].iter_rows(min_row=3, values_only=True)}
     assert attendance["mengundurkan diri"] == 1 and attendance["hadir"] == 2
 
@@ -555,56 +624,121 @@ def test_dashboard_totals_match_the_scenario(client, leadership, scenario):
     # July's quarter has the July sale but no potential, so no rate (not 230 M / 0).
     assert period["2026 T2"] == [
         "Rp61.780.000",  # 16,000,000 + 5,000,000 + 14,080,000 + 26,700,000
+        "Rp5.000.000",  # of which confirmed by both parties: the rupiah spot deal
         usd("3835.18"),  # 1,000 + 312.50 + 874.53 + 1,648.15
+        usd("312.50"),
         "Rp723.900.000",
+        "Rp582.400.000",  # the KRW potential
         usd("45243.75"),
+        usd("36400"),
         "Rp270.780.000",
         "37,4%",
     ]
-    assert period["2026 T3"] == ["Rp230.000.000", usd("14285.71"), "Rp0", usd("0"), "Rp0", "\u2013"]
-    assert period["Jumlah"][:1] == ["Rp291.780.000"]
+    assert period["2026 T3"] == [
+        "Rp230.000.000",
+        "Rp0",  # the KRW realisation: not confirmed by the parties
+        usd("14285.71"),
+        usd("0"),
+        "Rp0",
+        "Rp0",
+        usd("0"),
+        usd("0"),
+        "Rp0",
+        "\u2013",
+    ]
+    assert period["Jumlah"][:2] == ["Rp291.780.000", "Rp5.000.000"]
     commodity = {r[0]: r[1:] for r in tables["Transaksi per komoditas"][1:]}
     assert commodity["Kerajinan Rotan"] == [
         "Rp56.780.000",
+        "Rp0",  # the US$ spot deal is disputed
         usd("3522.68"),
+        usd("0"),
         "Rp35.000.000",
+        "Rp0",
         usd("2187.50"),
+        usd("0"),
         "Rp40.780.000",
         "116,5%",  # 40,780,000 / 35,000,000: over-realised
     ]
     assert commodity["Kacang Mede"] == [
         "Rp5.000.000",
+        "Rp5.000.000",
+        usd("312.50"),
         usd("312.50"),
         "Rp106.500.000",
+        "Rp0",
         usd("6656.25"),
+        usd("0"),
         "Rp0",
         "0,0%",
     ]
     assert commodity[GULA] == [
         "Rp230.000.000",
+        "Rp0",
         usd("14285.71"),
+        usd("0"),
         "Rp582.400.000",
+        "Rp582.400.000",
+        usd("36400"),
         usd("36400"),
         "Rp230.000.000",
         "39,5%",  # 230,000,000 / 582,400,000 = 39.49 %
     ]
     kecamatan = {r[0]: r[1:] for r in tables["Transaksi per kecamatan IKM"][1:]}
-    assert kecamatan["Cikupa"][:3] == ["Rp291.780.000", usd("18120.89"), "Rp723.900.000"]
+    assert kecamatan["Cikupa"][:6] == [
+        "Rp291.780.000",
+        "Rp5.000.000",
+        usd("18120.89"),
+        usd("312.50"),
+        "Rp723.900.000",
+        "Rp582.400.000",
+    ]
     size = {
         r[0]: r[1:]
         for r in tables["Transaksi per kelas usaha (menurut hasil penjualan tahunan)"][1:]
     }
-    assert size["menengah"][:1] == ["Rp235.000.000"]  # Beta: kecil by capital, menengah by sales
-    assert size["belum diketahui"][:1] == ["Rp56.780.000"]  # Alpha: no annual sales recorded
+    # Beta: kecil by capital, menengah by sales; Alpha: no annual sales recorded.
+    assert size["menengah"][:2] == ["Rp235.000.000", "Rp5.000.000"]
+    assert size["belum diketahui"][:2] == ["Rp56.780.000", "Rp0"]
     wb = load_workbook(BytesIO(client.get(reverse("missions:dashboard_xlsx")).content))
     summary = {row[0]: row[1] for row in wb["Ringkasan"].iter_rows(min_row=5, values_only=True)}
     assert D(str(summary["Nilai transaksi (US$)"])) == D("18120.89")
     assert D(str(summary["Nilai transaksi (US$): dikonfirmasi kedua pihak"])) == D("312.50")
     assert D(str(summary["Realisasi potensi (%)"])) == D("37.4")
+    by_quarter = {
+        r[0]: [D(str(v)) if v is not None else None for v in r[1:]]
+        for r in wb["Per triwulan"].iter_rows(min_row=3, values_only=True)
+    }
+    assert by_quarter["2026 T2"][:6] == [
+        D("61780000"),
+        D("5000000"),
+        D("3835.18"),
+        D("312.50"),
+        D("723900000"),
+        D("582400000"),
+    ]
+    assert by_quarter["2026 T3"][:2] == [D("230000000"), D(0)]
+    by_commodity = {
+        r[0]: [D(str(v)) for v in r[1:9]]
+        for r in wb["Per komoditas"].iter_rows(min_row=3, values_only=True)
+    }
+    assert by_commodity[GULA] == [
+        D("230000000"),
+        D(0),
+        D("14285.71"),
+        D(0),
+        D("582400000"),
+        D("582400000"),
+        D("36400"),
+        D("36400"),
+    ]
+    assert by_commodity["Jumlah"][:2] == [D("291780000"), D("5000000")]
     printed = client.get(reverse("missions:dashboard_print")).content.decode()
     assert "<dt>Nilai transaksi (US$)</dt><dd>US$18.120,89</dd>" in printed
     assert "<dt>Nilai transaksi (US$): belum dikonfirmasi para pihak</dt>" in printed
     assert "dikonfirmasi kedua pihak" in printed and "dibagi nilai potensi tersebut" in printed
+    assert '<th scope="col" class="num">Potensi (Rp): dikonfirmasi kedua pihak</th>' in printed
+    assert "Selisih keduanya belum dikonfirmasi para pihak." in printed
 
 
 def test_dashboard_filters_by_scope_and_commodity(client, leadership, scenario):
