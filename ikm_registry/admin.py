@@ -84,13 +84,14 @@ class CommodityAdmin(SimpleHistoryAdmin):
 class KecamatanFilter(admin.SimpleListFilter):
     title = _("kecamatan")
     parameter_name = "kecamatan"
+    kecamatan_path = "desa__kecamatan_id"  # from the listed model to the kecamatan code
 
     def lookups(self, request, model_admin):
         return list(Kecamatan.objects.values_list("code", "name"))
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(desa__kecamatan_id=self.value())
+            return queryset.filter(**{self.kecamatan_path: self.value()})
         return queryset
 
 

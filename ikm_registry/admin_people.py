@@ -11,21 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from ikm_registry import erasure as erasure_service
-from ikm_registry.models import ContactLog, ErasureRequest, Kecamatan
+from ikm_registry.admin import KecamatanFilter
+from ikm_registry.models import ContactLog, ErasureRequest
 from tangerang_ikm.spreadsheets import safe_text
 
 
-class ContactKecamatanFilter(admin.SimpleListFilter):
-    title = _("kecamatan")
-    parameter_name = "kecamatan"
-
-    def lookups(self, request, model_admin):
-        return list(Kecamatan.objects.values_list("code", "name"))
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(business__desa__kecamatan_id=self.value())
-        return queryset
+class ContactKecamatanFilter(KecamatanFilter):
+    kecamatan_path = "business__desa__kecamatan_id"
 
 
 def quarter_of(day):

@@ -67,8 +67,8 @@ def new_start():
 class GuardedFormMixin(SingleLineFieldsMixin):
     """What keeps bots off a public form that sends mail or creates an account:
 
-    - a honeypot field (`website`) that people never see (includes/_guarded_form.html
-      hides it) and bots fill;
+    - a honeypot field (`website`, named by `honeypot_field`) that people never see
+      (includes/_form.html hides it) and bots fill;
     - a minimum fill time: the form carries a signed time of when it was shown, which is
       used once (a second valid post with the same value is refused, on every worker);
     - limits per client address (and per e-mail address where `limit_email_field`
@@ -81,6 +81,7 @@ class GuardedFormMixin(SingleLineFieldsMixin):
 
     guard_scope = "form"
     limit_email_field = None
+    honeypot_field = "website"  # includes/_form.html hides the field of this name
 
     messages = {
         "honeypot": _(
@@ -106,7 +107,7 @@ class GuardedFormMixin(SingleLineFieldsMixin):
         self.request = request
         super().__init__(*args, **kwargs)
         # The honeypot: named like a field bots love to fill.
-        self.fields["website"] = forms.CharField(
+        self.fields[self.honeypot_field] = forms.CharField(
             label=_("Jangan isi kolom ini"),
             required=False,
             widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),

@@ -146,3 +146,12 @@ def test_single_line_fields_refuse_control_characters(client, value):
     assert response.status_code == 200
     assert "hanya boleh berisi satu baris" in response.content.decode()
     assert not User.objects.exists()
+
+
+def test_a_real_website_field_of_an_unguarded_form_stays_in_sight(client, owner):
+    """The shared form include hides only a guarded form's honeypot: the business form's
+    own `website` field is shown like any other."""
+    client.force_login(owner)
+    body = client.get("/ikm/usaha/baru/").content.decode()
+    assert 'name="website"' in body
+    assert 'class="hp"' not in body
