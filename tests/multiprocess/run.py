@@ -294,13 +294,15 @@ def prove(a, b, env, mail_dir, logs):
         stderr=subprocess.STDOUT,
     )
     try:
-        sent = []
+        # The file backend creates the file before it writes the message, so
+        # wait for the recipient header, not for the file alone.
+        sent, text = [], ""
         for _ in range(300):
             sent = [p for p in mail_dir.iterdir() if p.is_file()]
-            if sent:
+            text = sent[0].read_text(errors="replace") if sent else ""
+            if "To: proof-owner@example.com" in text:
                 break
             time.sleep(0.1)
-        text = sent[0].read_text(errors="replace") if sent else ""
         check(
             "the worker sends it once it starts",
             len(sent) == 1 and "To: proof-owner@example.com" in text,
