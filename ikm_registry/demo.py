@@ -15,6 +15,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from ikm_registry import services
+from ikm_registry.hs import suggest_hs_code
 from ikm_registry.models import Business, Certificate, Commodity, Desa, ExportRecord, Product
 
 # (nib, name, legal form, owner index or None, desa, commodity, status, capital, sales,
@@ -122,7 +123,16 @@ BUSINESSES = [
         "3800000000",
         "9000000000",
         (6, 21),
-        [("Kursi Teras Rotan Sintetis", "Rattan Patio Chair", "set", 1800000, 3200000, True)],
+        [
+            (
+                "Kursi Teras Rotan Sintetis",
+                "Synthetic Rattan Patio Chair",
+                "set",
+                1800000,
+                3200000,
+                True,
+            )
+        ],
         [("svlk", "VLK-0099-DEMO-02", date(2026, 1, 31))],
         [("NL", 2019), ("US", 2022)],
     ),
@@ -178,6 +188,25 @@ def demo_photo(seed, label):
     return SimpleUploadedFile(f"demo-{seed}.jpg", out.getvalue(), content_type="image/jpeg")
 
 
+def demo_hs_code(commodity, *names):
+    """The code the product form would suggest: roasted cashew 2008.19 (not the raw
+    0801.32 of the commodity), a synthetic-rattan chair 9401 (not furniture 9403)."""
+    suggestion = suggest_hs_code(commodity, *names)
+    return suggestion.code if suggestion else ""
+
+
+def mend_hs_codes(nib, commodity_slug, products):
+    """Demo databases seeded before the codes were corrected get them now (only where
+    the product still carries its commodity's default)."""
+    commodity = Commodity.objects.get(slug=commodity_slug)
+    for p_index, (p_name, p_name_en, *_rest) in enumerate(products):
+        code = demo_hs_code(commodity, p_name, p_name_en)
+        if code and code != commodity.hs_code:
+            Product.objects.filter(slug=f"demo-{nib}-{p_index}", hs_code=commodity.hs_code).update(
+                hs_code=code
+            )
+
+
 def seed(*, owners, stdout):
     """Idempotent: running it twice changes nothing."""
     created = 0
@@ -185,6 +214,7 @@ def seed(*, owners, stdout):
         (nib, name, legal_form, owner_index, desa_code, commodity_slug, status, capital, sales,
          workers, products, certificates, exports) = row  # fmt: skip
         if Business.objects.filter(nib=nib).exists():
+            mend_hs_codes(nib, commodity_slug, products)
             continue
         owner = owners[owner_index] if owner_index is not None and owners else None
         commodity = Commodity.objects.get(slug=commodity_slug)
@@ -219,7 +249,7 @@ def seed(*, owners, stdout):
                 name_en=p_name_en,
                 slug=f"demo-{nib}-{p_index}",
                 category=commodity,
-                hs_code=commodity.hs_code,
+                hs_code=demo_hs_code(commodity, p_name, p_name_en),
                 unit=unit,
                 price_min=Decimal(low),
                 price_max=Decimal(high),
