@@ -5,9 +5,11 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ikm_registry.fields import MoneyField, SafeModelMultipleChoiceField
+from ikm_registry.hs import suggest_hs_code
 from ikm_registry.images import process_logo, validate_image
 from ikm_registry.models import (
     Business,
@@ -305,6 +307,26 @@ class ProductForm(SingleLineFieldsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Django 6.1's blank choice is "- Select an option -", untranslated in Indonesian.
         self.fields["category"].empty_label = _("Pilih kategori")
+        # Set by clean() when an empty HS code was filled with the suggestion.
+        self.hs_filled = None
+        help_text = _(
+            "Kosongkan untuk memakai kode yang disarankan dari kategori dan nama produk. "
+            "Periksa dengan BTKI sebelum ekspor."
+        )
+        product = self.instance
+        if not self.is_bound and product.pk:
+            suggestion = suggest_hs_code(product.category, product.name, product.name_en)
+            if suggestion and suggestion.code != product.hs_code:
+                help_text = format_lazy(
+                    "{} {}",
+                    help_text,
+                    _("Saran untuk produk ini: %(code)s %(reason)s")
+                    % {
+                        "code": suggestion.code,
+                        "reason": f"({suggestion.reason})" if suggestion.reason else "",
+                    },
+                )
+        self.fields["hs_code"].help_text = help_text
 
     def clean_hs_code(self):
         code = self.cleaned_data.get("hs_code", "").strip()
@@ -317,6 +339,13 @@ class ProductForm(SingleLineFieldsMixin, forms.ModelForm):
         low, high = cleaned.get("price_min"), cleaned.get("price_max")
         if low is not None and high is not None and high < low:
             self.add_error("price_max", _("Harga tertinggi tidak boleh di bawah harga terendah."))
+        if not cleaned.get("hs_code") and "hs_code" not in self.errors:
+            suggestion = suggest_hs_code(
+                cleaned.get("category"), cleaned.get("name"), cleaned.get("name_en")
+            )
+            if suggestion:
+                cleaned["hs_code"] = suggestion.code
+                self.hs_filled = suggestion
         return cleaned
 
 

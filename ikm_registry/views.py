@@ -1,15 +1,13 @@
 """Owner pages (ikm/...): each object is reached through owned_by(), so others' give a 404."""
 
 import json
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -61,20 +59,25 @@ def next_step(business):
     return str(NEXT_STEPS[business.status])
 
 
+# The dashboard lists certificates that expire within this many days (or have expired).
+EXPIRING_DAYS = 90
+
+
 def dashboard_context(user):
     """The owner dashboard's data; other apps add keys (e.g. 'inquiries')."""
-    today = timezone.localdate()
     businesses = list(
         Business.objects.owned_by(user)
         .select_related("desa__kecamatan")
         .annotate(
             product_count=Count("products", distinct=True),
             certificate_count=Count("certificates", distinct=True),
-            expiring_count=Count(
+        )
+        .prefetch_related(
+            Prefetch(
                 "certificates",
-                filter=Q(certificates__valid_until__lte=today + timedelta(days=90)),
-                distinct=True,
-            ),
+                queryset=Certificate.objects.expiring(EXPIRING_DAYS).order_by("valid_until", "pk"),
+                to_attr="expiring_certificates",
+            )
         )
         .order_by("name")
     )
@@ -200,6 +203,15 @@ def export_delete(request, pk):
     return redirect("ikm_registry:business_detail", pk=business_pk)
 
 
+def hs_filled_message(request, form):
+    if form.hs_filled:
+        messages.info(
+            request,
+            _("Kode HS diisi dengan saran %(code)s. Periksa dan ubah bila perlu.")
+            % {"code": form.hs_filled.code},
+        )
+
+
 @login_required
 def product_create(request, pk):
     business = _owned_business(request, pk)
@@ -211,6 +223,7 @@ def product_create(request, pk):
         product.save()
         services.owner_changed_products(business=business)
         messages.success(request, _("Produk tersimpan. Tambahkan fotonya."))
+        hs_filled_message(request, form)
         return redirect("ikm_registry:product_edit", pk=product.pk)
     return render(request, "ikm_registry/product_form.html", {"form": form, "business": business})
 
@@ -230,6 +243,7 @@ def product_edit(request, pk):
         if form.has_changed():
             services.owner_changed_products(business=product.business)
         messages.success(request, _("Produk tersimpan."))
+        hs_filled_message(request, form)
         return redirect("ikm_registry:product_edit", pk=product.pk)
     context = {
         "form": form,

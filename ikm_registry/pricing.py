@@ -1,0 +1,60 @@
+"""An indicative US-dollar figure beside a product's rupiah prices, from the rate table.
+
+The rate table is the missions app's (`missions.ExchangeRate`, kept by staff from Bank
+Indonesia's rates or the office's own). The registry does not import the missions app
+(dependencies point missions → ikm_registry), so the model is looked up by name, as
+ContactLog's lazy reference to a mission does. The rupiah price stays the offer: the
+dollar figure is labelled indicative, with the rate's date and source, and is left out
+when no rate is in force (`ExchangeRate.objects.on`: that day's or the week before's).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.apps import apps
+from django.utils import timezone
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class IndicativePrice:
+    low: Decimal | None  # US$ for price_min
+    high: Decimal | None  # US$ for price_max
+    rate: Decimal  # rupiah for one US$
+    date: date
+    source: str  # the rate's source, as its label says it
+
+    @property
+    def single(self):
+        """One figure when both ends are the same, or only one is known."""
+        return self.low is None or self.high is None or self.low == self.high
+
+
+def usd_rate(on=None):
+    """The US-dollar row of the rate table in force on `on` (today), or None."""
+    try:
+        ExchangeRate = apps.get_model("missions", "ExchangeRate")
+    except LookupError:  # a deployment without the missions app
+        return None
+    return ExchangeRate.objects.on("USD", on or timezone.localdate())
+
+
+def to_usd(rupiah, rate):
+    if rupiah is None:
+        return None
+    return (Decimal(rupiah) / rate).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def indicative_usd(product, rate):
+    """`product`'s rupiah prices in US$ at `rate` (a rate-table row), or None."""
+    if rate is None or (product.price_min is None and product.price_max is None):
+        return None
+    return IndicativePrice(
+        low=to_usd(product.price_min, rate.rate_to_idr),
+        high=to_usd(product.price_max, rate.rate_to_idr),
+        rate=rate.rate_to_idr,
+        date=rate.date,
+        source=rate.get_source_display(),
+    )
