@@ -3,8 +3,10 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -28,6 +30,8 @@ from missions.models import (
     ExchangeRate,
     FollowUp,
     Meeting,
+    MeetingRequest,
+    MissionBuyer,
     Participation,
     PartyConfirmation,
     ProgramTarget,
@@ -55,6 +59,31 @@ class ParticipationInline(SharedLookupsInline, admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("business")
+
+
+class MissionBuyerInline(SharedLookupsInline, admin.TabularInline):
+    """Invited buyers: each has a personal link to the e-catalogue and meeting requests."""
+
+    model = MissionBuyer
+    extra = 0
+    fields = ["buyer", "expires_at", "revoked_at", "personal_link", "link_sent_at"]
+    readonly_fields = ["personal_link", "link_sent_at"]
+    raw_id_fields = ["buyer"]
+    autocomplete_fields = []
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("buyer")
+
+    @admin.display(description=gettext_lazy("tautan pribadi"))
+    def personal_link(self, obj):
+        return personal_link(obj)
+
+
+def personal_link(invitation):
+    if not invitation.pk:
+        return "\u2013"
+    url = settings.SITE_URL + invitation.get_absolute_url()
+    return format_html('<a href="{}">{}</a>', url, _("buka tautan pembeli"))
 
 
 class MeetingInline(SharedLookupsInline, admin.TabularInline):
@@ -190,7 +219,7 @@ class TradeMissionAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["commodities", "coordinators"]
     readonly_fields = ["status", "links"]
-    inlines = [ParticipationInline, MeetingInline, MissionDealInline]
+    inlines = [ParticipationInline, MissionBuyerInline, MeetingInline, MissionDealInline]
     actions = [_transition_action(s) for s in TradeMission.Status]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "scope", "status", "links"]}),
@@ -204,7 +233,9 @@ class TradeMissionAdmin(SimpleHistoryAdmin):
                     "venue",
                     ("start_date", "end_date"),
                     ("registration_opens", "registration_closes"),
+                    "time_zone",
                     "quota",
+                    "meeting_request_limit",
                     "commodities",
                     "coordinators",
                 ]
@@ -279,13 +310,28 @@ class TradeMissionAdmin(SimpleHistoryAdmin):
             if form.is_valid():
                 data = form.cleaned_data
                 try:
-                    services.schedule_meeting(
-                        mission=mission,
-                        participation=data["participation"],
-                        buyer=data["buyer"],
-                        start=data["start"],
-                        end=data["end"],
-                        table=data["table"],
+                    if data.get("request"):
+                        services.place_meeting_request(
+                            meeting_request=data["request"],
+                            start=data["start"],
+                            end=data["end"],
+                            table=data["table"],
+                        )
+                    else:
+                        services.schedule_meeting(
+                            mission=mission,
+                            participation=data["participation"],
+                            buyer=data["buyer"],
+                            start=data["start"],
+                            end=data["end"],
+                            table=data["table"],
+                        )
+                except IntegrityError:
+                    # PostgreSQL's exclusion constraints: a concurrent write got there first.
+                    self.message_user(
+                        request,
+                        _("Jadwal bentrok dengan pertemuan lain (IKM, pembeli, atau meja)."),
+                        messages.ERROR,
                     )
                 except ValidationError as exc:
                     for message in exc.messages:
@@ -296,7 +342,16 @@ class TradeMissionAdmin(SimpleHistoryAdmin):
                     url = reverse("admin:missions_trademission_schedule", args=[mission.pk])
                     return redirect(f"{url}?date={day}&tables={form.n_tables}")
         grid = build_grid(mission, form.day, form.n_tables, form.slot_minutes)
+        meeting_requests = list(
+            MeetingRequest.objects.filter(invitation__mission=mission)
+            .select_related("invitation__buyer", "participation__business", "meeting")
+            .order_by("participation__business__name", "created_at", "pk")
+        )
+        for row in meeting_requests:
+            row.invitation.mission = mission
         context = {
+            "meeting_requests": meeting_requests,
+            "placing": form.placing,
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": mission,
@@ -320,7 +375,7 @@ def _mission_days(mission):
 
 
 def _grid_initial(request):
-    return {k: request.GET[k] for k in ("date", "time", "table") if k in request.GET}
+    return {k: request.GET[k] for k in ("date", "time", "table", "request") if k in request.GET}
 
 
 SLOT_START = datetime.time(9, 0)
@@ -343,10 +398,25 @@ class ScheduleForm(forms.Form):
         label=gettext_lazy("durasi (menit)"), min_value=5, max_value=240, initial=30
     )
     table = forms.CharField(label=gettext_lazy("meja"), max_length=10)
+    request = SafeModelChoiceField(
+        label=gettext_lazy("permintaan pembeli"),
+        queryset=MeetingRequest.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
     def __init__(self, *args, mission, **kwargs):
         super().__init__(*args, **kwargs)
         self.mission = mission
+        self.fields["request"].queryset = MeetingRequest.objects.filter(
+            invitation__mission=mission,
+            status=MeetingRequest.Status.ACCEPTED,
+            meeting__isnull=True,
+        ).select_related("invitation__buyer", "participation__business")
+        self.placing = self._placing((kwargs.get("initial") or {}).get("request"))
+        if self.placing is not None and not self.is_bound:
+            self.initial["participation"] = self.placing.participation_id
+            self.initial["buyer"] = self.placing.invitation.buyer_id
         self.fields[
             "participation"
         ].queryset = mission.participations.holding_a_place().select_related("business")
@@ -362,8 +432,24 @@ class ScheduleForm(forms.Form):
         self.n_tables = 8
         self.slot_minutes = 30
 
+    def _placing(self, pk):
+        """The accepted request being placed (from ?request=), if it is still unplaced."""
+        if not pk:
+            return None
+        try:
+            return self.fields["request"].queryset.filter(pk=int(pk)).first()
+        except (TypeError, ValueError):
+            return None
+
     def clean(self):
         data = super().clean()
+        row = data.get("request")
+        if row is not None:
+            # The request decides who meets whom; only the time and table are chosen here.
+            data["participation"] = row.participation
+            data["buyer"] = row.invitation.buyer
+            self.errors.pop("participation", None)
+            self.errors.pop("buyer", None)
         if data.get("date") and data.get("time") and data.get("minutes"):
             tz = timezone.get_current_timezone()
             start = datetime.datetime.combine(data["date"], data["time"], tzinfo=tz)
@@ -881,3 +967,57 @@ class FollowUpAdmin(SimpleHistoryAdmin):
 @admin.register(ProgramTarget)
 class ProgramTargetAdmin(SimpleHistoryAdmin):
     list_display = ["year", "target_ikm", "notes"]
+
+
+# --- Invited buyers and meeting requests -------------------------------------
+
+
+@admin.register(MissionBuyer)
+class MissionBuyerAdmin(SimpleHistoryAdmin):
+    list_display = ["buyer", "mission", "expires_at", "revoked_at", "link_sent_at", "link"]
+    list_filter = [("mission", recent_filter("-start_date"))]
+    list_select_related = ["buyer", "mission"]
+    search_fields = ["buyer__company", "mission__title"]
+    raw_id_fields = ["mission", "buyer"]
+    readonly_fields = ["link", "link_sent_at", "invited_at"]
+    fields = ["mission", "buyer", "expires_at", "revoked_at", "invited_at", "link_sent_at", "link"]
+    actions = ["send_links"]
+
+    @admin.display(description=gettext_lazy("tautan pribadi"))
+    def link(self, obj):
+        return personal_link(obj)
+
+    @admin.action(description=gettext_lazy("Kirim tautan pribadi ke e-mail pembeli"))
+    def send_links(self, request, queryset):
+        sent = skipped = 0
+        for invitation in queryset.select_related("buyer", "mission"):
+            if invitation.is_usable() and services.send_invitation(invitation):
+                sent += 1
+            else:
+                skipped += 1
+        self.message_user(
+            request,
+            _("%(sent)d tautan dikirim; %(skipped)d dilewati (tanpa e-mail atau tidak berlaku).")
+            % {"sent": sent, "skipped": skipped},
+            messages.SUCCESS if sent else messages.WARNING,
+        )
+
+
+@admin.register(MeetingRequest)
+class MeetingRequestAdmin(SimpleHistoryAdmin):
+    list_display = ["invitation", "participation", "status", "answered_at", "meeting"]
+    list_filter = ["status", ("invitation__mission", recent_filter("-start_date"))]
+    list_select_related = [
+        "invitation__buyer",
+        "invitation__mission",
+        "participation__business",
+        "participation__mission",
+        "meeting__business",
+        "meeting__buyer",
+    ]
+    search_fields = ["invitation__buyer__company", "participation__business__name"]
+    raw_id_fields = ["invitation", "participation", "meeting", "answered_by"]
+    readonly_fields = ["created_at", "answered_at", "answered_by", "meeting"]
+
+    def has_add_permission(self, request):
+        return False  # buyers ask through their link

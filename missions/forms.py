@@ -3,7 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 from ikm_registry.fields import QuickSelect, SafeModelChoiceField, SafeModelMultipleChoiceField
 from ikm_registry.models import Business, Commodity, Product
-from missions.models import Buyer, Deal, FollowUp, TradeMission, currency_choices
+from missions.models import (
+    Buyer,
+    Deal,
+    FollowUp,
+    Participation,
+    Rating,
+    TradeMission,
+    currency_choices,
+)
 
 DOCUMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
@@ -259,3 +267,81 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args, years, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", _("semua"))] + [(y, y) for y in years]
+
+
+# --- Meeting requests --------------------------------------------------------
+
+
+class MeetingRequestForm(forms.Form):
+    """A buyer picks IKM of the mission to meet, and the half-days they have free."""
+
+    participations = SafeModelMultipleChoiceField(
+        label=_("IKM yang ingin ditemui"),
+        queryset=Participation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    free_slots = forms.MultipleChoiceField(
+        label=_("waktu luang Anda (waktu setempat)"), widget=forms.CheckboxSelectMultiple
+    )
+    message = forms.CharField(
+        label=_("pesan untuk IKM (opsional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, *args, invitation, requestable, used, **kwargs):
+        super().__init__(*args, **kwargs)
+        mission = invitation.mission
+        self.invitation = invitation
+        self.fields["participations"].queryset = requestable
+        self.fields["participations"].label_from_instance = lambda p: p.business.name
+        self.fields["free_slots"].choices = mission.free_slot_choices()
+        self.initial.setdefault("free_slots", invitation.free_slots)
+        self.left = max(mission.meeting_request_limit - used, 0)
+        self.fields["participations"].help_text = _(
+            "Paling banyak %(limit)d IKM; sisa permintaan Anda: %(left)d."
+        ) % {"limit": mission.meeting_request_limit, "left": self.left}
+
+    def clean_participations(self):
+        chosen = self.cleaned_data["participations"]
+        if len(chosen) > self.left:
+            raise forms.ValidationError(
+                _("Anda hanya dapat memilih %(left)d IKM lagi.") % {"left": self.left}
+            )
+        return chosen
+
+
+class MeetingAnswerForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("jawaban"),
+        choices=[("accept", _("Terima")), ("decline", _("Tolak"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("komentar untuk pembeli"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "decline" and not data.get("comment"):
+            self.add_error("comment", _("Tuliskan alasan penolakan untuk pembeli."))
+        return data
+
+
+class MeetingRatingForm(forms.Form):
+    rating = forms.ChoiceField(
+        label=_("Apakah pertemuan ini bermanfaat?"),
+        choices=Rating.choices,
+        widget=forms.RadioSelect,
+    )
+    next_step = forms.CharField(
+        label=_("langkah berikutnya"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+        help_text=_("Mis. kirim sampel, penawaran harga, kunjungan pabrik."),
+    )

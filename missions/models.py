@@ -5,6 +5,7 @@ import functools
 import re
 import secrets
 import unicodedata
+import zoneinfo
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel import Locale
@@ -59,8 +60,24 @@ def validate_currency(value):
         )
 
 
+def validate_time_zone(value):
+    """An IANA time-zone name that zoneinfo knows: Asia/Jakarta, Asia/Dubai, Asia/Seoul."""
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ValidationError(
+            _("“%(zone)s” bukan zona waktu yang dikenal (contoh: Asia/Dubai, Asia/Seoul)."),
+            code="time_zone",
+            params={"zone": value},
+        ) from None
+
+
 class TransitionError(ValidationError):
     """A status change that the workflow does not allow."""
+
+
+# A buyer's free time is given in half-days of the mission (destination time).
+HALF_DAYS = (("am", "09.00\u201312.00"), ("pm", "13.00\u201317.00"))
 
 
 # --- Trade missions ---------------------------------------------------------
@@ -170,6 +187,19 @@ class TradeMission(models.Model):
         validators=[MinValueValidator(0)],
     )
     description = models.TextField(_("deskripsi"), blank=True)
+    time_zone = models.CharField(
+        _("zona waktu tujuan"),
+        max_length=64,
+        default="Asia/Jakarta",
+        validators=[validate_time_zone],
+        help_text=_("Nama zona waktu IANA, mis. Asia/Dubai atau Asia/Seoul."),
+    )
+    meeting_request_limit = models.PositiveSmallIntegerField(
+        _("batas permintaan pertemuan per pembeli"),
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text=_("Jumlah IKM paling banyak yang dapat diminta bertemu oleh satu pembeli."),
+    )
     coordinators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="coordinated_missions",
@@ -260,6 +290,30 @@ class TradeMission(models.Model):
         named = users.filter(coordinated_missions=self) if self.pk else users.none()
         chosen = named if named.exists() else users.filter(groups__name=COORDINATOR)
         return sorted(set(chosen.values_list("email", flat=True)))
+
+    @property
+    def tzinfo(self):
+        """The destination's time zone (WIB when the stored name is somehow unknown)."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+            return zoneinfo.ZoneInfo("Asia/Jakarta")
+
+    @property
+    def local_differs(self):
+        """Whether the destination's clock differs from WIB on the mission's first day."""
+        day = datetime.datetime.combine(self.start_date, datetime.time(12))
+        wib = zoneinfo.ZoneInfo("Asia/Jakarta")
+        return day.replace(tzinfo=self.tzinfo).utcoffset() != day.replace(tzinfo=wib).utcoffset()
+
+    def free_slot_choices(self):
+        """(key, label) for each half-day of the mission: what a buyer says they have free."""
+        choices, day = [], self.start_date
+        while day <= self.end_date and len(choices) < 62:
+            for part, label in HALF_DAYS:
+                choices.append((f"{day.isoformat()}|{part}", f"{day:%d/%m/%Y} {label}"))
+            day += datetime.timedelta(days=1)
+        return choices
 
     @property
     def reporting_currency(self):
@@ -475,6 +529,13 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(start__lt=end, end__gt=start)
 
 
+class Rating(models.TextChoices):
+    """A side's verdict on a meeting, given after the mission."""
+
+    USEFUL = "useful", _("bermanfaat")
+    NOT_USEFUL = "not_useful", _("tidak bermanfaat")
+
+
 class Meeting(models.Model):
     class Outcome(models.TextChoices):
         NO_INTEREST = "no_interest", _("tidak berminat")
@@ -508,6 +569,17 @@ class Meeting(models.Model):
     table = models.CharField(_("meja"), max_length=10, blank=True)
     outcome = models.CharField(_("hasil"), max_length=12, choices=Outcome.choices, blank=True)
     notes = models.TextField(_("catatan"), blank=True)
+    # After the mission each side says whether the meeting was useful and what follows.
+    buyer_rating = models.CharField(
+        _("penilaian pembeli"), max_length=10, choices=Rating.choices, blank=True
+    )
+    buyer_next_step = models.TextField(_("langkah berikut menurut pembeli"), blank=True)
+    buyer_rated_at = models.DateTimeField(_("pembeli menilai pada"), null=True, blank=True)
+    ikm_rating = models.CharField(
+        _("penilaian IKM"), max_length=10, choices=Rating.choices, blank=True
+    )
+    ikm_next_step = models.TextField(_("langkah berikut menurut IKM"), blank=True)
+    ikm_rated_at = models.DateTimeField(_("IKM menilai pada"), null=True, blank=True)
 
     history = HistoricalRecords()
     objects = MeetingQuerySet.as_manager()
@@ -527,6 +599,16 @@ class Meeting(models.Model):
 
     def __str__(self):
         return f"{self.business} \u00d7 {self.buyer}"
+
+    def rateable(self, now=None):
+        """Rated after the meeting took place."""
+        return self.end <= (now or timezone.now())
+
+    def local_start(self):
+        return self.start.astimezone(self.mission.tzinfo)
+
+    def local_end(self):
+        return self.end.astimezone(self.mission.tzinfo)
 
 
 # --- Exchange rates ---------------------------------------------------------
@@ -1122,3 +1204,150 @@ class DigestSent(models.Model):
 
     def __str__(self):
         return f"{self.week:%d/%m/%Y} → {self.email}"
+
+
+# --- Invited buyers and their meeting requests -------------------------------
+
+
+class MissionBuyerQuerySet(models.QuerySet):
+    def usable(self, now=None):
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
+def invitation_expiry(mission):
+    """A buyer's link works until 90 days after the mission: long enough to rate meetings."""
+    end = datetime.datetime.combine(mission.end_date, datetime.time(23, 59))
+    return timezone.make_aware(end) + datetime.timedelta(days=90)
+
+
+class MissionBuyer(SignedLinkMixin, models.Model):
+    """A buyer invited to a mission, who opens it through a personal signed link."""
+
+    SALT = "missions.MissionBuyer"
+
+    mission = models.ForeignKey(
+        TradeMission, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("misi")
+    )
+    buyer = models.ForeignKey(
+        Buyer, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("pembeli")
+    )
+    nonce = models.CharField(max_length=24, default=new_nonce, editable=False)
+    invited_at = models.DateTimeField(_("diundang pada"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(
+        _("tautan berlaku sampai"),
+        blank=True,
+        help_text=_("Kosong: 90 hari setelah misi selesai."),
+    )
+    revoked_at = models.DateTimeField(
+        _("tautan dicabut pada"),
+        null=True,
+        blank=True,
+        help_text=_("Diisi: tautan pribadi pembeli tidak berlaku lagi."),
+    )
+    free_slots = models.JSONField(_("waktu luang"), default=list, blank=True, editable=False)
+    link_sent_at = models.DateTimeField(
+        _("tautan dikirim pada"), null=True, blank=True, editable=False
+    )
+
+    history = HistoricalRecords(excluded_fields=["nonce"])
+    objects = MissionBuyerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pembeli undangan")
+        verbose_name_plural = _("pembeli undangan")
+        ordering = ["mission", "buyer__company"]
+        constraints = [
+            models.UniqueConstraint(fields=["mission", "buyer"], name="mission_buyer_once")
+        ]
+
+    def __str__(self):
+        return f"{self.buyer} @ {self.mission}"
+
+    def save(self, *args, **kwargs):
+        if self.expires_at is None and self.mission_id:
+            self.expires_at = invitation_expiry(self.mission)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("missions:buyer_link", args=[self.token])
+
+    def is_usable(self, now=None):
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at is not None and now < self.expires_at
+
+    def free_slot_labels(self):
+        labels = dict(self.mission.free_slot_choices())
+        return [labels[key] for key in self.free_slots if key in labels]
+
+
+class MeetingRequestQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(participation__business__owner=user)
+
+    def counting(self):
+        """The requests that count towards a buyer's limit: all but the declined."""
+        return self.exclude(status=MeetingRequest.Status.DECLINED)
+
+
+class MeetingRequest(models.Model):
+    """A buyer asks to meet one IKM of the mission; its owner accepts or declines."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("menunggu jawaban IKM")
+        ACCEPTED = "accepted", _("diterima IKM")
+        DECLINED = "declined", _("ditolak IKM")
+
+    invitation = models.ForeignKey(
+        MissionBuyer,
+        on_delete=models.CASCADE,
+        related_name="requests",
+        verbose_name=_("pembeli undangan"),
+    )
+    participation = models.ForeignKey(
+        Participation,
+        on_delete=models.CASCADE,
+        related_name="meeting_requests",
+        verbose_name=_("IKM yang diminta"),
+    )
+    message = models.TextField(_("pesan pembeli"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    owner_comment = models.TextField(_("komentar IKM"), blank=True)
+    answered_at = models.DateTimeField(_("dijawab pada"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dijawab oleh"),
+    )
+    meeting = models.OneToOneField(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="request",
+        verbose_name=_("pertemuan terjadwal"),
+    )
+    created_at = models.DateTimeField(_("diminta pada"), default=timezone.now)
+
+    history = HistoricalRecords()
+    objects = MeetingRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("permintaan pertemuan")
+        verbose_name_plural = _("permintaan pertemuan")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invitation", "participation"], name="meeting_request_once_per_ikm"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.invitation.buyer.company} \u2192 {self.participation.business.name}"

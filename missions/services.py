@@ -25,9 +25,12 @@ from missions.models import (
     DigestSent,
     FollowUp,
     Meeting,
+    MeetingRequest,
+    MissionBuyer,
     Participation,
     PartyAnswer,
     PartyConfirmation,
+    Rating,
     TradeMission,
 )
 from tangerang_ikm.mail import send_templated_mail
@@ -292,6 +295,189 @@ def schedule_meeting(*, mission, participation, buyer, start, end, table="", not
             table=table,
             notes=notes,
         )
+
+
+# --- Invited buyers and meeting requests ------------------------------------
+
+
+def invite_buyers(*, mission, buyers):
+    """Invite buyers to a mission (once each); returns the new invitations."""
+    created = []
+    with transaction.atomic():
+        for buyer in buyers:
+            row, new = MissionBuyer.objects.get_or_create(mission=mission, buyer=buyer)
+            if new:
+                created.append(row)
+    return created
+
+
+def send_invitation(invitation, now=None):
+    """E-mail the buyer their personal link (in English: the e-catalogue's language)."""
+    buyer = invitation.buyer
+    if not buyer.email:
+        return False
+    with translation.override("en"):
+        link = reverse("missions:buyer_link", args=[invitation.token])
+    send_templated_mail(
+        to=[buyer.email],
+        template="missions/email/buyer_invitation",
+        context={
+            "invitation": invitation,
+            "buyer": buyer,
+            "mission": invitation.mission,
+            "link": link,
+            "expires": timezone.localtime(invitation.expires_at),
+        },
+        language="en",
+    )
+    invitation.link_sent_at = now or timezone.now()
+    invitation.save(update_fields=["link_sent_at"])
+    return True
+
+
+def request_meetings(*, invitation, participations, free_slots, message="", now=None):
+    """A buyer asks to meet IKM of the mission, within the mission's limit.
+
+    Raises ValidationError naming the problem; the owners are told by e-mail.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        mission = lock_mission(invitation.mission_id)
+        if not invitation.is_usable(now):
+            raise ValidationError(_("Tautan ini tidak berlaku lagi."))
+        if mission.results_published:
+            raise ValidationError(_("Misi ini sudah selesai: pertemuan tidak dapat diminta lagi."))
+        if not participations:
+            raise ValidationError(_("Pilih sedikitnya satu IKM."))
+        valid_slots = dict(mission.free_slot_choices())
+        if not free_slots or any(key not in valid_slots for key in free_slots):
+            raise ValidationError(_("Pilih sedikitnya satu waktu luang pada hari misi."))
+        existing = set(invitation.requests.values_list("participation_id", flat=True))
+        for participation in participations:
+            if (
+                participation.mission_id != mission.pk
+                or participation.status not in Participation.PLACE_HOLDING
+            ):
+                raise ValidationError(_("IKM itu bukan peserta misi ini."))
+            if participation.pk in existing:
+                raise ValidationError(
+                    _("Anda sudah meminta bertemu %(business)s.")
+                    % {"business": participation.business.name}
+                )
+        counted = invitation.requests.counting().count()
+        if counted + len(participations) > mission.meeting_request_limit:
+            raise ValidationError(
+                _(
+                    "Anda dapat meminta bertemu paling banyak %(limit)d IKM; "
+                    "sisa permintaan Anda: %(left)d."
+                )
+                % {
+                    "limit": mission.meeting_request_limit,
+                    "left": max(mission.meeting_request_limit - counted, 0),
+                }
+            )
+        invitation.free_slots = [key for key, _label in valid_slots.items() if key in free_slots]
+        invitation.save(update_fields=["free_slots"])
+        rows = MeetingRequest.objects.bulk_create(
+            [
+                MeetingRequest(
+                    invitation=invitation, participation=p, message=message, created_at=now
+                )
+                for p in participations
+            ]
+        )
+        for row in rows:
+            transaction.on_commit(lambda row=row: notify_meeting_request(row))
+    return rows
+
+
+def notify_meeting_request(row):
+    """Tell the IKM owner a buyer asked to meet them, with a link to their agenda."""
+    row = MeetingRequest.objects.select_related(
+        "participation__business__owner", "participation__mission", "invitation__buyer"
+    ).get(pk=row.pk)
+    participation = row.participation
+    return tell_owner(
+        participation.business,
+        "missions/email/meeting_request",
+        context={
+            "user": participation.business.owner,
+            "mission": participation.mission,
+            "buyer": row.invitation.buyer,
+            "request": row,
+        },
+        path_for=lambda: reverse("missions:agenda", args=[participation.pk]),
+    )
+
+
+def answer_meeting_request(*, meeting_request, owner, accept, comment="", now=None):
+    """The IKM owner accepts or declines; a placed meeting can no longer be declined."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        row = MeetingRequest.objects.select_for_update().get(pk=meeting_request.pk)
+        if row.meeting_id and not accept:
+            raise ValidationError(
+                _("Pertemuan ini sudah dijadwalkan petugas: hubungi panitia untuk membatalkannya.")
+            )
+        row.status = MeetingRequest.Status.ACCEPTED if accept else MeetingRequest.Status.DECLINED
+        row.owner_comment = comment
+        row.answered_at = now
+        row.answered_by = owner
+        row.save(update_fields=["status", "owner_comment", "answered_at", "answered_by"])
+    return row
+
+
+def place_meeting_request(*, meeting_request, start, end, table):
+    """Staff place an accepted request in the grid: a Meeting row, clashes refused."""
+    with transaction.atomic():
+        row = MeetingRequest.objects.select_for_update().get(pk=meeting_request.pk)
+        if row.status != MeetingRequest.Status.ACCEPTED:
+            raise ValidationError(_("Hanya permintaan yang diterima IKM yang dapat dijadwalkan."))
+        if row.meeting_id:
+            raise ValidationError(_("Permintaan ini sudah dijadwalkan."))
+        participation = Participation.objects.select_related("business").get(
+            pk=row.participation_id
+        )
+        invitation = MissionBuyer.objects.select_related("buyer", "mission").get(
+            pk=row.invitation_id
+        )
+        try:
+            with transaction.atomic():
+                meeting = schedule_meeting(
+                    mission=invitation.mission,
+                    participation=participation,
+                    buyer=invitation.buyer,
+                    start=start,
+                    end=end,
+                    table=table,
+                    notes=row.message,
+                )
+        except IntegrityError as exc:
+            # PostgreSQL's exclusion constraints catch what a concurrent write slipped past.
+            raise ValidationError(
+                _(
+                    "Jadwal bentrok dengan pertemuan lain (IKM, pembeli, atau meja): "
+                    "pilih waktu lain."
+                )
+            ) from exc
+        row.meeting = meeting
+        row.save(update_fields=["meeting"])
+    return meeting
+
+
+def rate_meeting(*, meeting, side, rating, next_step="", now=None):
+    """One side says whether the meeting was useful and what follows (after it took place)."""
+    now = now or timezone.now()
+    rating = Rating(rating)
+    if side not in ("buyer", "ikm"):
+        raise ValueError(side)
+    if not meeting.rateable(now):
+        raise ValidationError(_("Pertemuan dapat dinilai setelah berlangsung."))
+    setattr(meeting, f"{side}_rating", rating)
+    setattr(meeting, f"{side}_next_step", next_step)
+    setattr(meeting, f"{side}_rated_at", now)
+    meeting.save(update_fields=[f"{side}_rating", f"{side}_next_step", f"{side}_rated_at"])
+    return meeting
 
 
 # --- Deals ------------------------------------------------------------------

@@ -11,14 +11,27 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from missions import reports, services
+from missions.agenda import agenda_calendar
 from missions.forms import (
     ApplyForm,
     DashboardFilterForm,
     FollowUpForm,
+    MeetingAnswerForm,
+    MeetingRatingForm,
+    MeetingRequestForm,
     OwnerDealForm,
     PartyAnswerForm,
 )
-from missions.models import Deal, FollowUp, Participation, PartyConfirmation, TradeMission
+from missions.models import (
+    Deal,
+    FollowUp,
+    Meeting,
+    MeetingRequest,
+    MissionBuyer,
+    Participation,
+    PartyConfirmation,
+    TradeMission,
+)
 from missions.xlsx import report_xlsx
 from tangerang_ikm.cache import public_page
 from tangerang_ikm.ratelimit import ratelimit
@@ -325,3 +338,246 @@ def follow_up(request, token):
             "missions/follow_up.html",
             {"deal": deal, "row": row, "form": form, "realised": realised},
         )
+
+
+# --- Meetings: the owner's agenda --------------------------------------------
+
+
+def _agenda_context(request, participation, answer_forms=None, rating_forms=None):
+    meetings = list(participation.meetings.select_related("buyer").order_by("start", "pk"))
+    requests = list(
+        participation.meeting_requests.select_related("invitation__buyer", "meeting").order_by(
+            "created_at", "pk"
+        )
+    )
+    mission = participation.mission
+    for meeting in meetings:
+        meeting.mission = mission  # local times without a query per row
+    now = timezone.now()
+    answer_forms = answer_forms or {}
+    rating_forms = rating_forms or {}
+    for row in requests:
+        row.invitation.mission = mission  # the buyer's free slots without a query per row
+        row.form = answer_forms.get(row.pk) or MeetingAnswerForm(
+            prefix=f"r{row.pk}",
+            initial={"comment": row.owner_comment} if row.owner_comment else None,
+        )
+    for meeting in meetings:
+        meeting.can_rate = meeting.rateable(now)
+        meeting.form = rating_forms.get(meeting.pk) or MeetingRatingForm(
+            prefix=f"m{meeting.pk}",
+            initial={"rating": meeting.ikm_rating, "next_step": meeting.ikm_next_step},
+        )
+    return {
+        "participation": participation,
+        "mission": mission,
+        "meetings": meetings,
+        "requests": requests,
+    }
+
+
+def _owned_participation(request, pk):
+    return get_object_or_404(
+        Participation.objects.owned_by(request.user).select_related("mission", "business"),
+        pk=pk,
+    )
+
+
+@login_required
+def agenda(request, pk, fmt="html"):
+    """An owner's meetings in one mission, the buyers' requests, and after it the ratings."""
+    participation = _owned_participation(request, pk)
+    if fmt == "ics":
+        meetings = participation.meetings.select_related("buyer").order_by("start", "pk")
+        body = agenda_calendar(participation, meetings, stamp=timezone.now())
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        filename = f"agenda-{participation.mission.slug}.ics"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    template = "missions/agenda_print.html" if fmt == "print" else "missions/agenda.html"
+    return render(request, template, _agenda_context(request, participation))
+
+
+@login_required
+@require_POST
+def answer_meeting_request(request, pk):
+    row = get_object_or_404(
+        MeetingRequest.objects.owned_by(request.user).select_related(
+            "participation__mission", "participation__business"
+        ),
+        pk=pk,
+    )
+    participation = row.participation
+    form = MeetingAnswerForm(request.POST, prefix=f"r{row.pk}")
+    if form.is_valid():
+        try:
+            services.answer_meeting_request(
+                meeting_request=row,
+                owner=request.user,
+                accept=form.cleaned_data["decision"] == "accept",
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Jawaban Anda tersimpan dan terlihat oleh pembeli."))
+            return redirect("missions:agenda", participation.pk)
+    context = _agenda_context(request, participation, answer_forms={row.pk: form})
+    return render(request, "missions/agenda.html", context, status=400)
+
+
+@login_required
+@require_POST
+def rate_meeting(request, pk):
+    meeting = get_object_or_404(
+        Meeting.objects.filter(business__owner=request.user).select_related(
+            "participation__mission", "participation__business"
+        ),
+        pk=pk,
+    )
+    participation = meeting.participation
+    form = MeetingRatingForm(request.POST, prefix=f"m{meeting.pk}")
+    if form.is_valid():
+        try:
+            services.rate_meeting(
+                meeting=meeting,
+                side="ikm",
+                rating=form.cleaned_data["rating"],
+                next_step=form.cleaned_data["next_step"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Penilaian pertemuan tersimpan."))
+            return redirect("missions:agenda", participation.pk)
+    context = _agenda_context(request, participation, rating_forms={meeting.pk: form})
+    return render(request, "missions/agenda.html", context, status=400)
+
+
+# --- Meetings: the invited buyer's link (no account) --------------------------
+
+# A buyer browses the catalogue and comes back: more than a one-off answer link.
+BUYER_LINK_LIMIT = {"limit": 120, "window": 3600, "methods": ("GET", "POST")}
+
+
+def _invitation(token):
+    row = MissionBuyer.from_token(token)
+    if row is None:
+        return None
+    return MissionBuyer.objects.select_related("mission", "buyer").get(pk=row.pk)
+
+
+def _buyer_page(request, invitation, form=None, rating_forms=None, status=200):
+    mission = invitation.mission
+    catalogue = list(
+        mission.participations.holding_a_place()
+        .select_related("business")
+        .prefetch_related("products")
+        .order_by("business__name")
+    )
+    requests = list(
+        invitation.requests.select_related("participation__business", "meeting").order_by(
+            "created_at", "pk"
+        )
+    )
+    requested = {r.participation_id for r in requests}
+    used = sum(1 for r in requests if r.status != MeetingRequest.Status.DECLINED)
+    open_for_requests = not mission.results_published
+    requestable = mission.participations.holding_a_place().exclude(pk__in=requested)
+    requestable = requestable.select_related("business").order_by("business__name")
+    if form is None:
+        form = MeetingRequestForm(invitation=invitation, requestable=requestable, used=used)
+    meetings = list(
+        Meeting.objects.filter(mission=mission, buyer=invitation.buyer)
+        .select_related("business")
+        .order_by("start", "pk")
+    )
+    now = timezone.now()
+    rating_forms = rating_forms or {}
+    for meeting in meetings:
+        meeting.mission = mission
+        meeting.can_rate = meeting.rateable(now)
+        meeting.form = rating_forms.get(meeting.pk) or MeetingRatingForm(
+            prefix=f"m{meeting.pk}",
+            initial={"rating": meeting.buyer_rating, "next_step": meeting.buyer_next_step},
+        )
+    context = {
+        "invitation": invitation,
+        "mission": mission,
+        "buyer": invitation.buyer,
+        "catalogue": catalogue,
+        "requests": requests,
+        "meetings": meetings,
+        "form": form,
+        "can_request": open_for_requests and form.left > 0,
+        "open_for_requests": open_for_requests,
+        "token": invitation.token,
+    }
+    return render(request, "missions/buyer_link.html", context, status=status)
+
+
+@never_cache
+@ratelimit("buyer-link", **BUYER_LINK_LIMIT)
+def buyer_link(request, token):
+    """The invited buyer's page: the mission's e-catalogue (in English) and their requests."""
+    invitation = _invitation(token)
+    if invitation is None:
+        return _link_refused(request)
+    with translation.override("en"):
+        if request.method != "POST":
+            return _buyer_page(request, invitation)
+        requested = invitation.requests.values("participation_id")
+        requestable = invitation.mission.participations.holding_a_place().exclude(pk__in=requested)
+        used = invitation.requests.counting().count()
+        form = MeetingRequestForm(
+            request.POST,
+            invitation=invitation,
+            requestable=requestable.select_related("business"),
+            used=used,
+        )
+        if form.is_valid():
+            try:
+                rows = services.request_meetings(
+                    invitation=invitation,
+                    participations=list(form.cleaned_data["participations"]),
+                    free_slots=form.cleaned_data["free_slots"],
+                    message=form.cleaned_data["message"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Permintaan terkirim ke %(n)d IKM. Jawaban mereka tampil di halaman ini.")
+                    % {"n": len(rows)},
+                )
+                return redirect("missions:buyer_link", token)
+        return _buyer_page(request, invitation, form=form, status=400)
+
+
+@never_cache
+@require_POST
+@ratelimit("buyer-link", **BUYER_LINK_LIMIT)
+def buyer_rate(request, token, pk):
+    invitation = _invitation(token)
+    if invitation is None:
+        return _link_refused(request)
+    meeting = get_object_or_404(
+        Meeting.objects.filter(mission=invitation.mission_id, buyer=invitation.buyer_id), pk=pk
+    )
+    with translation.override("en"):
+        form = MeetingRatingForm(request.POST, prefix=f"m{meeting.pk}")
+        if form.is_valid():
+            try:
+                services.rate_meeting(
+                    meeting=meeting,
+                    side="buyer",
+                    rating=form.cleaned_data["rating"],
+                    next_step=form.cleaned_data["next_step"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Penilaian pertemuan tersimpan."))
+                return redirect("missions:buyer_link", token)
+        return _buyer_page(request, invitation, rating_forms={meeting.pk: form}, status=400)
