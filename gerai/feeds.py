@@ -4,19 +4,18 @@ The `icalendar` package folds lines at 75 octets, ends them with CRLF and escape
 text; we never write iCalendar by hand.
 """
 
-import json
 from datetime import UTC, date, timedelta
 from functools import lru_cache
 from urllib.parse import urlencode
 
 import icalendar
 from django.conf import settings
+from django.db.models import Case, IntegerField, Value, When
+from django.templatetags.static import static
 from django.utils import timezone
-from django.utils.html import _json_script_escapes
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from gerai.models import WIB, Event
+from gerai.models import WIB, Event, SpacePhoto
 
 PRODID = "-//Disperindag Kabupaten Tangerang//Gerai Tangerang Gemilang//ID"
 UID_DOMAIN = "gerai.ikm.tangerangkab.go.id"
@@ -26,6 +25,15 @@ ICS_STATUS = {
     Event.Status.POSTPONED: "TENTATIVE",
     Event.Status.CANCELLED: "CANCELLED",
 }
+# What the event's offer (free entry or a ticket) is while the event stands, is put off,
+# or is called off: a cancelled or ended event offers nothing any more.
+SCHEMA_AVAILABILITY = {
+    Event.Status.PUBLISHED: "https://schema.org/InStock",
+    Event.Status.POSTPONED: "https://schema.org/OutOfStock",
+    Event.Status.CANCELLED: "https://schema.org/Discontinued",
+}
+# The picture of an event that has no poster and whose spaces have no photo.
+FALLBACK_IMAGE = "img/gerai-tangerang-gemilang.jpg"
 SCHEMA_STATUS = {
     Event.Status.PUBLISHED: "https://schema.org/EventScheduled",
     Event.Status.POSTPONED: "https://schema.org/EventPostponed",
@@ -125,8 +133,42 @@ def whatsapp_share_url(event, *, request):
     return "https://wa.me/?" + urlencode({"text": text})
 
 
-def event_json_ld(event, *, request, venue=None):
-    """schema.org Event, ready to drop into <script type="application/ld+json">."""
+def event_image(event):
+    """The event's picture for search engines: its poster, else a photo of a space it
+    uses (else of any space of the venue), else the venue's picture. At most one query,
+    and none when there is a poster. `event.spaces` should be prefetched."""
+    if event.poster:
+        return event.poster.url
+    used = [space.pk for space in event.spaces.all()]
+    its_own_first = Case(
+        When(space__in=used, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    photo = (
+        SpacePhoto.objects.filter(space__is_active=True)
+        .order_by(
+            its_own_first,
+            "space__position",
+            "position",
+            "pk",
+        )
+        .only("image")
+        .first()
+    )
+    return photo.image.url if photo else static(FALLBACK_IMAGE)
+
+
+def event_availability(event, now=None):
+    if event.status == Event.Status.PUBLISHED and event.end < (now or timezone.now()):
+        return "https://schema.org/Discontinued"
+    return SCHEMA_AVAILABILITY.get(event.status, "https://schema.org/OutOfStock")
+
+
+def event_json_ld(event, *, request, venue=None, image=None):
+    """schema.org Event as a dict (written out by tangerang_ikm.jsonld.script).
+
+    `image` is event_image(event), worked out by the caller (it may cost a query).
+    """
+    url = absolute(request, event.get_absolute_url())
     data = {
         "@context": "https://schema.org",
         "@type": "Event",
@@ -136,7 +178,7 @@ def event_json_ld(event, *, request, venue=None):
         "endDate": event.end.astimezone(WIB).isoformat(),
         "eventStatus": SCHEMA_STATUS.get(event.status, "https://schema.org/EventScheduled"),
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
-        "url": absolute(request, event.get_absolute_url()),
+        "url": url,
         "location": {
             "@type": "Place",
             "name": "Gerai Tangerang Gemilang",
@@ -155,14 +197,13 @@ def event_json_ld(event, *, request, venue=None):
             "@type": "Offer",
             "price": "0" if event.is_free else str(event.ticket_price or 0),
             "priceCurrency": "IDR",
-            "availability": "https://schema.org/InStock",
-            "url": absolute(request, event.get_absolute_url()),
+            "availability": event_availability(event),
+            "url": url,
         },
     }
-    if event.poster:
-        data["image"] = [absolute(request, event.poster.url)]
-    text = json.dumps(data, ensure_ascii=False, indent=2).translate(_json_script_escapes)
-    return mark_safe(text)  # noqa: S308 - JSON with <, > and & escaped as \u003c etc.
+    if image:
+        data["image"] = [absolute(request, image)]
+    return data
 
 
 FEED_DAYS_BACK = 90

@@ -29,6 +29,19 @@ def localized(obj, field):
     return getattr(obj, field)
 
 
+class MeasuredImageField(models.ImageField):
+    """An ImageField that measures its image when a file is assigned, never on load.
+
+    Django's own also measures on every load while the size columns are empty, opening
+    the file each time; a poster stored before the columns existed, or whose file is
+    gone, would cost a read (or an error) on every page that loads the event.
+    """
+
+    def update_dimension_fields(self, instance, force=False, *args, **kwargs):
+        if force:
+            super().update_dimension_fields(instance, force, *args, **kwargs)
+
+
 class Venue(models.Model):
     """The building and its grounds: Gerai Tangerang Gemilang."""
 
@@ -148,7 +161,11 @@ class SpacePhoto(models.Model):
     space = models.ForeignKey(
         Space, on_delete=models.CASCADE, related_name="photos", verbose_name=_("ruang")
     )
-    image = models.ImageField(_("foto"), upload_to="gerai/spaces/")
+    image = MeasuredImageField(
+        _("foto"), upload_to="gerai/spaces/", width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     alt_text = models.CharField(
         _("keterangan foto"), max_length=200, help_text=_("Untuk pembaca layar.")
     )
@@ -162,6 +179,13 @@ class SpacePhoto(models.Model):
         ordering = ["position", "pk"]
 
     def __str__(self):
+        return self.alt_text
+
+    @property
+    def display_alt(self):
+        """The staff's words (Indonesian) on Indonesian pages, the space's name on English."""
+        if (get_language() or "id").startswith("en"):
+            return self.space.display_name
         return self.alt_text
 
 
@@ -398,7 +422,16 @@ class Event(models.Model):
     spaces = models.ManyToManyField(
         Space, blank=True, related_name="events", verbose_name=_("ruang yang dipakai")
     )
-    poster = models.ImageField(_("poster"), upload_to="gerai/posters/", blank=True)
+    poster = MeasuredImageField(
+        _("poster"),
+        upload_to="gerai/posters/",
+        blank=True,
+        width_field="poster_width",
+        height_field="poster_height",
+    )
+    # Kept with the poster so its <img> gets width and height without opening the file.
+    poster_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    poster_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     poster_alt = models.CharField(
         _("keterangan poster"), max_length=200, blank=True, help_text=_("Untuk pembaca layar.")
     )
@@ -550,6 +583,14 @@ class Event(models.Model):
     @property
     def display_description(self):
         return localized(self, "description")
+
+    @property
+    def display_poster_alt(self):
+        """The poster's alt text: the staff's words (Indonesian) on Indonesian pages, the
+        title in the page's language on English ones."""
+        if (get_language() or "id").startswith("en"):
+            return self.display_title
+        return self.poster_alt or self.title
 
     @property
     def is_cancelled(self):

@@ -25,6 +25,7 @@ from gerai.models import (
     Venue,
 )
 from ikm_registry.models import Product
+from tangerang_ikm import jsonld
 from tangerang_ikm.cache import public_page
 
 PAGE_SIZE = 20
@@ -143,7 +144,11 @@ def event_detail(request, slug):
             "event": event,
             "exhibitors": exhibitors,
             "venue": venue,
-            "json_ld": feeds.event_json_ld(event, request=request, venue=venue),
+            "json_ld": jsonld.script(
+                feeds.event_json_ld(
+                    event, request=request, venue=venue, image=feeds.event_image(event)
+                )
+            ),
             "google_url": feeds.google_calendar_url(event, request=request),
             "whatsapp_url": feeds.whatsapp_share_url(event, request=request),
             "ics_url": ics_path,

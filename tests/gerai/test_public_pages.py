@@ -1,11 +1,13 @@
 """Public event pages: content, drafts never shown, JSON-LD, fixed query counts."""
 
+import io
 import json
 import re
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.core.files.base import ContentFile
+from django.utils import timezone, translation
 
 from gerai import services
 from gerai.models import Event, EventKind, ShowroomItem
@@ -14,6 +16,14 @@ from tests.gerai.factories import BoothApplicationFactory, BoothEventFactory, Ev
 from tests.queries import assert_fixed_queries
 
 pytestmark = pytest.mark.django_db
+
+
+def tiny_jpeg(width=8, height=6):
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "green").save(buffer, "JPEG")
+    return buffer.getvalue()
 
 
 def this_month():
@@ -225,6 +235,58 @@ def test_json_ld_describes_the_event(client, settings):
     assert data["image"][0].startswith("http://testserver/media/gerai/posters/")
 
 
+def test_json_ld_image_without_poster_is_a_photo_of_the_event_space(client):
+    from django.core.files.base import ContentFile
+
+    from gerai.models import SpacePhoto
+
+    aula, halaman = space("aula"), space("halaman-depan")
+    for where in (halaman, aula):
+        photo = SpacePhoto(space=where, alt_text=f"Foto {where.slug}")
+        photo.image.save(f"{where.slug}.jpg", ContentFile(tiny_jpeg()), save=True)
+    event = EventFactory(spaces=[aula])
+    data = json_ld(client.get(event.get_absolute_url()))
+    assert re.search(r"/media/gerai/spaces/aula\w*\.jpg$", data["image"][0])
+
+
+def test_json_ld_image_without_poster_or_photo_is_the_venue_picture(client):
+    event = EventFactory()
+    data = json_ld(client.get(event.get_absolute_url()))
+    assert data["image"][0].startswith("http://testserver/static/img/gerai-tangerang-gemilang")
+
+
+@pytest.mark.parametrize(
+    ("status", "days", "availability"),
+    [
+        (Event.Status.PUBLISHED, 5, "InStock"),
+        (Event.Status.PUBLISHED, -5, "Discontinued"),
+        (Event.Status.POSTPONED, 5, "OutOfStock"),
+        (Event.Status.CANCELLED, 5, "Discontinued"),
+    ],
+)
+def test_json_ld_offer_follows_the_event_status(client, status, days, availability):
+    start = timezone.now() + timedelta(days=days)
+    event = EventFactory(
+        status=status, status_reason="Alasan.", start=start, end=start + timedelta(hours=3)
+    )
+    data = json_ld(client.get(event.get_absolute_url()))
+    assert data["offers"]["availability"] == f"https://schema.org/{availability}"
+    assert data["offers"]["priceCurrency"] == "IDR"
+
+
+def test_poster_has_its_size_and_english_alt_text_on_english_pages(client):
+    event = EventFactory(title="Bazar Rotan", title_en="Rattan Bazaar", poster_alt="Poster bazar")
+    event.poster.save("p.jpg", ContentFile(tiny_jpeg(40, 50), name="p.jpg"), save=True)
+    event.refresh_from_db()
+    assert (event.poster_width, event.poster_height) == (40, 50)
+    content = client.get(event.get_absolute_url()).content.decode()
+    assert 'alt="Poster bazar" width="40" height="50"' in content
+    with translation.override("en"):
+        url = event.get_absolute_url()
+    content = client.get(url).content.decode()
+    assert 'alt="Rattan Bazaar" width="40" height="50"' in content
+
+
 # --- Venue and showroom ------------------------------------------------------
 
 
@@ -300,7 +362,8 @@ def test_event_page_runs_a_fixed_number_of_queries(client):
             services.accept_application(application=BoothApplicationFactory(event=event))
         event.spaces.add(space("halaman-depan"))
 
-    assert assert_fixed_queries(client, event.get_absolute_url(), grow) == 4
+    # Event, spaces, exhibitors, venue, and a space photo for the JSON-LD (no poster).
+    assert assert_fixed_queries(client, event.get_absolute_url(), grow) == 5
 
 
 def test_sitemap_items_exclude_drafts(draft):
