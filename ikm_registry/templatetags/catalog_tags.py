@@ -6,8 +6,9 @@ from django.db.models import Case, Sum, Value, When, Window
 from django.urls import translate_url
 from django.utils.translation import get_language
 
-from ikm_registry import inquiries
+from ikm_registry import inquiries, structured_data
 from ikm_registry.models import Inquiry
+from tangerang_ikm import jsonld
 
 register = template.Library()
 
@@ -70,3 +71,28 @@ def dashboard_inquiries(user, count=5):
     )
     recent = list(qs[:count])
     return {"recent": recent, "new_count": recent[0].new_total if recent else 0}
+
+
+@register.simple_tag(takes_context=True)
+def product_json_ld(context):
+    """The product page's schema.org Product (`product`, `photos` from the context)."""
+    return jsonld.script(
+        structured_data.product_json_ld(
+            context["product"],
+            photos=context.get("photos", []),
+            absolute=context["request"].build_absolute_uri,
+        )
+    )
+
+
+@register.simple_tag(takes_context=True)
+def business_json_ld(context):
+    """An IKM page's schema.org Organization (`business`, `commodities`, `countries`)."""
+    return jsonld.script(
+        structured_data.business_json_ld(
+            context["business"],
+            commodities=context.get("commodities", []),
+            countries=context.get("countries", []),
+            absolute=context["request"].build_absolute_uri,
+        )
+    )
