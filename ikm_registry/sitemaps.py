@@ -1,4 +1,9 @@
-"""sitemap.xml of the public catalog, in both languages, from the same visibility methods."""
+"""sitemap.xml of the public catalog, in both languages, from the same visibility methods.
+
+Every entry is listed in Indonesian and in English, each with its alternates (id, en,
+x-default: Indonesian). gerai/sitemaps.py and missions/sitemaps.py add their pages on the
+same bases; tangerang_ikm/urls.py joins the sections.
+"""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -6,24 +11,31 @@ from django.urls import reverse
 from ikm_registry.models import Business, Product
 
 
-class _Bilingual(Sitemap):
+class BilingualSitemap(Sitemap):
     i18n = True
     alternates = True
     x_default = True
 
 
-class CatalogPagesSitemap(_Bilingual):
+class PagesSitemap(BilingualSitemap):
+    """Pages without a row of their own (home, lists): `pages` are URL names."""
+
     changefreq = "daily"
-    priority = 0.8
+    pages = ()
 
     def items(self):
-        return ["home", "ikm_registry:catalog", "ikm_registry:directory"]
+        return list(self.pages)
 
     def location(self, item):
         return reverse(item)
 
 
-class BusinessSitemap(_Bilingual):
+class CatalogPagesSitemap(PagesSitemap):
+    priority = 0.8
+    pages = ("home", "ikm_registry:catalog", "ikm_registry:directory")
+
+
+class BusinessSitemap(BilingualSitemap):
     changefreq = "weekly"
     priority = 0.6
 
@@ -37,7 +49,7 @@ class BusinessSitemap(_Bilingual):
         return business.updated_at
 
 
-class ProductSitemap(_Bilingual):
+class ProductSitemap(BilingualSitemap):
     changefreq = "weekly"
     priority = 0.7
 

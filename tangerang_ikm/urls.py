@@ -9,11 +9,13 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from gerai.sitemaps import EventSitemap
-from ikm_registry.sitemaps import SITEMAPS
+from gerai.sitemaps import SITEMAPS as GERAI_SITEMAPS
+from ikm_registry.sitemaps import SITEMAPS as CATALOG_SITEMAPS
+from missions.sitemaps import SITEMAPS as MISSION_SITEMAPS
 from tangerang_ikm import views
 from tangerang_ikm.forms import LoginForm
 from tangerang_ikm.login import LoginView
+from tangerang_ikm.sitemaps import SITEMAPS as API_SITEMAPS
 
 admin.site.site_header = "Portal IKM Kabupaten Tangerang — Disperindag"
 admin.site.site_title = "Portal IKM Kabupaten Tangerang — Disperindag"
@@ -61,11 +63,18 @@ account_patterns = [
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    # Public catalog (issue #4): both languages in one sitemap, and robots.txt.
+    # Every public page (#4, #22): both languages with their alternates, and robots.txt.
     path(
         "sitemap.xml",
         sitemap,
-        {"sitemaps": {**SITEMAPS, "events": EventSitemap}},
+        {
+            "sitemaps": {
+                **CATALOG_SITEMAPS,
+                **GERAI_SITEMAPS,
+                **MISSION_SITEMAPS,
+                **API_SITEMAPS,
+            }
+        },
         name="sitemap",
     ),
     path(
