@@ -604,12 +604,6 @@ class Meeting(models.Model):
         """Rated after the meeting took place."""
         return self.end <= (now or timezone.now())
 
-    def local_start(self):
-        return self.start.astimezone(self.mission.tzinfo)
-
-    def local_end(self):
-        return self.end.astimezone(self.mission.tzinfo)
-
 
 # --- Exchange rates ---------------------------------------------------------
 

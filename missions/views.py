@@ -351,8 +351,6 @@ def _agenda_context(request, participation, answer_forms=None, rating_forms=None
         )
     )
     mission = participation.mission
-    for meeting in meetings:
-        meeting.mission = mission  # local times without a query per row
     now = timezone.now()
     answer_forms = answer_forms or {}
     rating_forms = rating_forms or {}
@@ -495,7 +493,6 @@ def _buyer_page(request, invitation, form=None, rating_forms=None, status=200):
     now = timezone.now()
     rating_forms = rating_forms or {}
     for meeting in meetings:
-        meeting.mission = mission
         meeting.can_rate = meeting.rateable(now)
         meeting.form = rating_forms.get(meeting.pk) or MeetingRatingForm(
             prefix=f"m{meeting.pk}",

@@ -327,8 +327,8 @@ def test_agenda_shows_wib_and_local_time_buyer_and_table(client, owner, setup):
     _placed(setup)
     client.force_login(owner)
     body = client.get(reverse("missions:agenda", args=[p_a.pk])).content.decode()
-    assert "10.00" in body and "WIB" in body  # Jakarta
-    assert "12.00" in body and "Asia/Seoul" in body  # Seoul is two hours ahead
+    assert "10.00\u201310.30</td>" in body and "WIB" in body  # Jakarta
+    assert "12.00\u201312.30</td>" in body and "Asia/Seoul" in body  # Seoul is two hours ahead
     assert "Seoul Living Co" in body and ">4<" in body
     printed = client.get(reverse("missions:agenda_print", args=[p_a.pk]))
     assert printed.status_code == 200 and "Seoul Living Co" in printed.content.decode()
