@@ -439,8 +439,20 @@ class Business(models.Model):
         if not workflow:
             self.check_workflow_unchanged()
         self.refresh_classes()
+        loaded = getattr(self, "loaded_workflow", {})
+        was_public = (
+            loaded.get("status") == self.Status.VERIFIED and loaded.get("archived_at") is None
+        )
         super().save(*args, **kwargs)
         self.remember_workflow()
+        if workflow and was_public != self.is_public:
+            # The products' copy of the business's state (Product.is_public).
+            Product.objects.filter(business=self).update(is_public=self.is_public)
+
+    @property
+    def is_public(self):
+        """Verified and not archived: what the catalog shows (BusinessQuerySet.verified)."""
+        return self.status == self.Status.VERIFIED and self.archived_at is None
 
     # Moved only by the registry's services (submit, return, verify, archive, unarchive).
     WORKFLOW_FIELDS = ("status", "archived_at")
@@ -557,6 +569,9 @@ class Business(models.Model):
         return out
 
 
+PUBLIC_PRODUCT = models.Q(is_public=True, is_active=True)
+
+
 class ProductQuerySet(models.QuerySet):
     def owned_by(self, user):
         if not user.is_authenticated:
@@ -564,12 +579,19 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(business__owner=user)
 
     def public(self):
-        """Active products of verified businesses."""
-        return self.filter(
-            is_active=True,
-            business__status=Business.Status.VERIFIED,
-            business__archived_at__isnull=True,
-        )
+        """Active products of verified, unarchived businesses.
+
+        Read from the product's own row: `is_public` stores whether its business is
+        public (Business.save keeps it, see `Product.is_public`), so the catalog's lists
+        walk one partial index instead of joining every product to its business.
+        """
+        return self.filter(is_public=True, is_active=True)
+
+    def sync_public(self):
+        """Store each product's `is_public` from its business, in one UPDATE: for bulk
+        loads that write products or businesses without save() (seed_scale)."""
+        visible = Business.objects.verified().filter(pk=models.OuterRef("business_id"))
+        return self.update(is_public=models.Exists(visible))
 
     def search(self, q):
         """Matches for a catalog search, annotated with `search_rank` (see search.py)."""
@@ -636,6 +658,10 @@ class Product(models.Model):
     )
     export_ready = models.BooleanField(_("siap ekspor"), default=False)
     is_active = models.BooleanField(_("aktif"), default=True)
+    # Whether the business is public (verified, not archived): a copy of the business's
+    # state, written by save() here and by Business.save() when the services move the
+    # business's status or archive date. Products.public() reads it with is_active.
+    is_public = models.BooleanField(_("usaha publik"), default=False, editable=False)
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diperbarui pada"), auto_now=True)
     search_text = models.TextField(
@@ -647,7 +673,7 @@ class Product(models.Model):
     search_vector = SearchVectorColumn(_("vektor pencarian"), blank=True, editable=False)
 
     objects = ProductQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_text", "search_vector"])
+    history = HistoricalRecords(excluded_fields=["search_text", "search_vector", "is_public"])
 
     MAX_PHOTOS = 8
 
@@ -659,6 +685,29 @@ class Product(models.Model):
             # The home page's featured products, export-ready and newest first: read
             # off the index in six rows (200 ms as a sort of 50,000).
             models.Index(fields=["export_ready", "created_at", "id"], name="product_featured"),
+            # The catalog's lists, public products only: each sort order (and a
+            # commodity's products by name) read off its own index.
+            models.Index(
+                fields=["name", "id"], condition=PUBLIC_PRODUCT, name="product_public_name"
+            ),
+            models.Index(
+                fields=["-created_at", "-id"], condition=PUBLIC_PRODUCT, name="product_public_new"
+            ),
+            models.Index(
+                fields=["category", "name", "id"],
+                condition=PUBLIC_PRODUCT,
+                name="product_public_category",
+            ),
+            models.Index(
+                fields=["-export_ready", "-created_at", "-id"],
+                condition=PUBLIC_PRODUCT,
+                name="product_public_featured",
+            ),
+            models.Index(
+                fields=["business", "export_ready", "name"],
+                condition=PUBLIC_PRODUCT,
+                name="product_public_business",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -678,6 +727,13 @@ class Product(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.is_public = self.business.is_public
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "is_public" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "is_public"]
+        super().save(*args, **kwargs)
 
 
 class PhotoQuerySet(models.QuerySet):

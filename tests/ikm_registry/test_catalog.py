@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from ikm_registry import services
 from ikm_registry.models import Business, Certificate
 from tests.ikm_registry import catalog_fixtures
 from tests.ikm_registry.catalog_fixtures import HIDDEN_MARKERS, grow_catalog
@@ -64,10 +65,10 @@ def test_hidden_pages_stay_hidden_from_their_own_owner_and_staff(
         assert "DraftSecret" not in client.get(url("catalog")).content.decode()
 
 
-def test_business_that_loses_verification_disappears(client, catalog_world):
+def test_business_that_loses_verification_disappears(client, catalog_world, coordinator):
     business = catalog_world.business
     assert client.get(url("directory_business", business.slug)).status_code == 200
-    Business.objects.filter(pk=business.pk).update(status=Business.Status.RETURNED)
+    services.return_with_notes(business=business, by=coordinator, notes="Foto kurang jelas.")
     assert client.get(url("directory_business", business.slug)).status_code == 404
     assert client.get(url("catalog_product", catalog_world.basket.slug)).status_code == 404
     body = client.get(url("catalog")).content.decode()

@@ -1,0 +1,67 @@
+"""Product.is_public: the products' stored copy of their business's public state.
+
+The catalog reads it instead of joining every product to its business, so every way a
+business enters or leaves the catalog must keep it: the services' transitions, product
+saves, and the bulk path (`sync_public`).
+"""
+
+import pytest
+from django.urls import reverse
+
+from ikm_registry import services
+from ikm_registry.models import Business, Product
+from tests.factories import BusinessFactory, ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def public_names():
+    return set(Product.objects.public().values_list("name", flat=True))
+
+
+def test_a_product_of_a_verified_business_is_public_and_of_a_draft_is_not():
+    ProductFactory(name="Terlihat", business=BusinessFactory())
+    ProductFactory(name="Draf", business=BusinessFactory(status=Business.Status.DRAFT))
+    assert public_names() == {"Terlihat"}
+
+
+def test_every_transition_moves_the_products_with_the_business(coordinator, client):
+    business = BusinessFactory(status=Business.Status.SUBMITTED)
+    product = ProductFactory(name="Keranjang Pandan", business=business)
+    page = reverse("ikm_registry:catalog_product", args=[product.slug])
+    assert public_names() == set()
+    assert client.get(page).status_code == 404
+
+    services.verify(business=business, by=coordinator)
+    assert public_names() == {"Keranjang Pandan"}
+    assert client.get(page).status_code == 200
+
+    services.archive(business=business, by=coordinator)
+    assert public_names() == set()
+    assert client.get(page).status_code == 404
+
+    services.unarchive(business=business, by=coordinator)
+    assert public_names() == {"Keranjang Pandan"}
+
+    services.return_with_notes(business=business, by=coordinator, notes="Lengkapi NIB.")
+    assert public_names() == set()
+    assert client.get(page).status_code == 404
+
+
+def test_an_inactive_product_stays_hidden_whatever_its_business():
+    product = ProductFactory(name="Nonaktif", business=BusinessFactory())
+    product.is_active = False
+    product.save()
+    assert public_names() == set()
+    product.is_active = True
+    product.save(update_fields=["is_active"])
+    assert public_names() == {"Nonaktif"}
+
+
+def test_sync_public_repairs_rows_written_without_save():
+    shown = ProductFactory(name="Terverifikasi", business=BusinessFactory())
+    hidden = ProductFactory(name="Draf", business=BusinessFactory(status=Business.Status.DRAFT))
+    Product.objects.update(is_public=False)
+    Product.objects.filter(pk=hidden.pk).update(is_public=True)
+    assert Product.objects.sync_public() == 2
+    assert public_names() == {shown.name}
