@@ -18,7 +18,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from tangerang_ikm.templatetags.portal import format_number
+from ikm_registry.templatetags.catalog_tags import photo_alt
+from tangerang_ikm.templatetags.portal import format_number, picture_html
 
 register = template.Library()
 
@@ -29,7 +30,6 @@ _CARD = (
     '  <p class="muted">{} · <a href="{}">{}</a>, {}</p>\n'
     "  <p>\n    {}\n    {}\n  </p>\n</li>\n"
 )
-_PHOTO = '<img src="{}" alt="{}" width="320" height="240" loading="lazy" decoding="async">\n  '
 _PLACEHOLDER = '<div class="photo-placeholder" aria-hidden="true">{}</div>'
 
 
@@ -51,7 +51,7 @@ def product_cards(products):
     """The `<li>` of each product, as _product_card.html writes it.
 
     Each product needs `category`, `business__desa__kecamatan` (select_related) and the
-    `cover_thumbnail`/`cover_alt` annotations of catalog.public_products().
+    `cover_image`/`cover_thumbnail`/`cover_alt` annotations of catalog.public_products().
     """
     english = (get_language() or "id").startswith("en")
     product_url = _url_maker("ikm_registry:catalog_product")
@@ -64,10 +64,16 @@ def product_cards(products):
         category = _localized(product.category, "name", english)
         business = product.business
         if product.cover_thumbnail:
+            # The AVIF thumbnail, the display-size JPEG for browsers without AVIF.
             picture = format_html(
-                _PHOTO,
-                default_storage.url(product.cover_thumbnail),
-                product.cover_alt or product.name,
+                "{}\n  ",
+                picture_html(
+                    default_storage.url(product.cover_thumbnail),
+                    default_storage.url(product.cover_image) if product.cover_image else "",
+                    photo_alt(product),
+                    320,
+                    240,
+                ),
             )
         else:
             picture = format_html(_PLACEHOLDER, category[:1])

@@ -30,6 +30,16 @@ def localized(obj, field):
     return getattr(obj, field, "")
 
 
+@register.filter
+def photo_alt(product, alt_text=""):
+    """A product photo's alt text in the page's language: the owner's words (written in
+    Indonesian) on Indonesian pages, the product's English name on English pages.
+    `{{ product|photo_alt:photo.alt_text }}`; for a card, the annotated `cover_alt`."""
+    if _english():
+        return localized(product, "name")
+    return alt_text or getattr(product, "cover_alt", "") or product.name
+
+
 @register.simple_tag(takes_context=True)
 def language_url(context, language):
     """This page's absolute URL in another language (for hreflang links)."""

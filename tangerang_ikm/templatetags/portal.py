@@ -1,4 +1,5 @@
-"""Formatting the portal's money, phones, dates and times (in WIB), the Indonesian way."""
+"""Formatting the portal's money, phones, dates and times (in WIB), the Indonesian way;
+pictures with their fallback."""
 
 import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -8,6 +9,7 @@ from django import template
 from django.urls import translate_url
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -142,3 +144,28 @@ def local_time(value, zone):
         "time": date_format(there, f"{day}H.i"),
         "zone": zone,
     }
+
+
+_IMG = '<img src="{}" alt="{}" width="{}" height="{}" decoding="async">'
+_IMG_LAZY = '<img src="{}" alt="{}" width="{}" height="{}" loading="lazy" decoding="async">'
+_PICTURE = '<picture><source srcset="{}" type="image/avif">{}</picture>'
+
+
+def picture_html(src, fallback, alt, width, height, *, lazy=True):
+    """An <img> with width and height; in a <picture> with a JPEG fallback when `src` is
+    AVIF (the stored thumbnail and medium sizes) and `fallback` is given (the stored
+    display-size JPEG), for browsers that cannot show AVIF (Android before 12).
+
+    Written in Python rather than as an include: cards call it 24 times a page.
+    """
+    tag = _IMG_LAZY if lazy else _IMG
+    if src and fallback and src.endswith(".avif"):
+        return format_html(_PICTURE, src, format_html(tag, fallback, alt, width, height))
+    return format_html(tag, src or fallback, alt, width, height)
+
+
+@register.simple_tag
+def picture(src, fallback, alt, width, height, lazy=True):
+    """`{% picture photo.medium.url photo.image.url alt 800 800 lazy=False %}`: see
+    picture_html. `src` or `fallback` may be empty (a photo stored before a size existed)."""
+    return picture_html(src, fallback, alt, width, height, lazy=lazy)
