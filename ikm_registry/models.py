@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -416,6 +417,8 @@ class Business(models.Model):
             models.Index(fields=["name"], name="business_name"),
             # The program's figures group and filter by the class by sales.
             models.Index(fields=["size_class_by_sales"], name="business_size_by_sales"),
+            # The admin's exact NIB search (`=nib`: UPPER(nib) = UPPER(term)).
+            models.Index(Upper("nib"), name="business_nib_upper"),
         ]
         constraints = [
             # The services stamp the date with the status; bulk paths must too.

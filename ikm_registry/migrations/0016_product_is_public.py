@@ -7,9 +7,7 @@ index over UPPER(column) answers it without reading every business. SQLite keeps
 plain scan (PostgreSQLOnly).
 """
 
-from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import migrations, models
-from django.db.models.functions import Upper
 
 from tangerang_ikm.db import PostgreSQLOnly
 
@@ -24,7 +22,13 @@ def store_is_public(apps, schema_editor):
 
 
 def admin_trigram(field):
-    return GinIndex(OpClass(Upper(field), name="gin_trgm_ops"), name=f"business_{field}_upper_trgm")
+    """CREATE INDEX … USING gin (UPPER(field) gin_trgm_ops): the expression the admin's
+    icontains compiles to (the columns are varchar; UPPER reads them as text)."""
+    name = f"business_{field}_upper_trgm"
+    return migrations.RunSQL(
+        f"CREATE INDEX {name} ON ikm_registry_business USING gin (UPPER({field}) gin_trgm_ops)",
+        f"DROP INDEX IF EXISTS {name}",
+    )
 
 
 class Migration(migrations.Migration):
@@ -80,9 +84,6 @@ class Migration(migrations.Migration):
             ),
         ),
         PostgreSQLOnly(
-            *[
-                migrations.AddIndex(model_name="business", index=admin_trigram(field))
-                for field in ("name", "owner_name", "email", "phone")
-            ]
+            *[admin_trigram(field) for field in ("name", "owner_name", "email", "phone")]
         ),
     ]
