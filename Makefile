@@ -17,7 +17,7 @@ help:
 	@echo "make run    install everything, migrate, load demo data and serve on http://$(HOST):$(PORT)"
 	@echo "           (another address: make run HOST=0.0.0.0 PORT=8001)"
 	@echo "make test   run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL)"
-	@echo "           (on $(TEST_WORKERS) processes, then the browser tests; one file: make test PYTEST_ARGS=tests/portal/test_i18n.py)"
+	@echo "           (on $(TEST_WORKERS) processes, browser tests included; one file: make test PYTEST_ARGS=tests/portal/test_i18n.py)"
 	@echo "make lint   ruff check and format check"
 	@echo "make multiprocess  prove two app servers share PostgreSQL, Redis, S3 and the task queue, then the default config behind nginx (~90 s)"
 	@echo "make worker run the background task worker (TASKS_BACKEND=database)"
@@ -61,18 +61,19 @@ run: install $(MO_FILES)
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop; another port: make run PORT=8001)"
 	@DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
-# The suite runs on $(TEST_WORKERS) processes (pytest-xdist), then the browser tests in one
-# process (they share one Chromium and each starts a live server). Exit status 5 means
-# "no test selected", which PYTEST_ARGS naming only one kind of test makes normal.
-# TEST_E2E=0 leaves the browser tests out (CI runs them once, on PostgreSQL).
+# One pytest run on $(TEST_WORKERS) processes (pytest-xdist), browser tests included: each
+# process has its own test database, live server and Chromium. pytest-django orders the
+# database tests first and the transactional ones (the browser tests among them) last in
+# each process. TEST_E2E=0 leaves the browser tests out (CI runs them once, on PostgreSQL).
+# Exit status 5 means "no test selected", which PYTEST_ARGS naming only browser tests
+# with TEST_E2E=0 makes normal.
 TEST_WORKERS ?= 2
 TEST_E2E ?= 1
-# Both passes run even when the first fails, so one run shows every failure.
 test: install
-	@$(PY) -m pytest -n $(TEST_WORKERS) -m "not e2e" $(PYTEST_ARGS); first=$$?; \
-	if [ "$(TEST_E2E)" = 1 ]; then $(PY) -m pytest -p no:xdist -m e2e $(PYTEST_ARGS); second=$$?; \
-	else echo "browser tests (tests/e2e) left out: TEST_E2E=0"; second=0; fi; \
-	for rc in $$first $$second; do [ $$rc = 0 ] || [ $$rc = 5 ] || exit $$rc; done
+	@if [ "$(TEST_E2E)" = 1 ]; then marks=(); \
+	else echo "browser tests (tests/e2e) left out: TEST_E2E=0"; marks=(-m "not e2e"); fi; \
+	$(PY) -m pytest -n $(TEST_WORKERS) --durations=15 "$${marks[@]}" $(PYTEST_ARGS); rc=$$?; \
+	[ $$rc = 0 ] || [ $$rc = 5 ] || exit $$rc
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -58,6 +58,8 @@ def optional_tool_lines():
         lines = [f"browser tests: Chromium NOT found at {chromium}; they will fail (CI=true)"]
     else:
         lines = [f"browser tests: SKIPPED, no Chromium at {chromium} (apt-get install chromium)"]
+    if not shutil.which("java"):
+        lines.append("Nu HTML checker: SKIPPED, no java (apt-get install default-jre-headless)")
     if not shutil.which("msgfmt"):
         lines.append("gettext: msgfmt absent; the committed .mo is used (tests compile with polib)")
     return lines

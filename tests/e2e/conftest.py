@@ -74,15 +74,27 @@ def context_factory(browser):
         context.close()
 
 
+def watch(page):
+    """Record what the page's console reports: CSP refusals and JavaScript errors.
+
+    A failed fetch ("Failed to load resource", e.g. a 404 page's own status) is left to
+    the page-weight test, which sees every request."""
+    page.csp_errors = []
+
+    def on_console(msg):
+        if "Content Security Policy" in msg.text:
+            page.csp_errors.append(msg.text)
+        elif msg.type == "error" and "Failed to load resource" not in msg.text:
+            page.csp_errors.append(f"console error: {msg.text}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: page.csp_errors.append(f"JavaScript error: {error}"))
+    return page
+
+
 @pytest.fixture
 def page(context_factory, size):
-    page = context_factory(size).new_page()
-    page.csp_errors = []
-    page.on(
-        "console",
-        lambda msg: "Content Security Policy" in msg.text and page.csp_errors.append(msg.text),
-    )
-    return page
+    return watch(context_factory(size).new_page())
 
 
 def shot(page, name):
@@ -94,7 +106,8 @@ def shot(page, name):
 
 def axe_violations(page, impacts=("serious", "critical")):
     """Run axe-core in the page (through DevTools, so our CSP does not block it)."""
-    page.evaluate(AXE)
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.evaluate(AXE)
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
@@ -110,13 +123,26 @@ def sideways_overflow(page):
     )
 
 
+def page_problems(page, name, *, screenshot=True, sideways=True):
+    """What is wrong with the page on screen, one line each: serious or critical axe
+    violations, sideways scroll, CSP refusals and JavaScript errors since the last check.
+    Takes a screenshot. Loops over many pages collect these, so one run shows them all."""
+    if screenshot:
+        shot(page, name)
+    problems = [f"{name}: {violation}" for violation in axe_violations(page)]
+    if sideways and (overflow := sideways_overflow(page)) > 0:
+        problems.append(f"{name} scrolls sideways by {overflow} px")
+    errors = getattr(page, "csp_errors", [])
+    problems += [f"{name}: {error}" for error in errors]
+    errors.clear()
+    return problems
+
+
 def assert_page_is_sound(page, name):
-    """Every page: no serious axe violations, no sideways scroll, no CSP errors; a screenshot."""
-    shot(page, name)
-    violations = axe_violations(page)
-    assert not violations, f"{name}: " + "\n".join(violations)
-    assert sideways_overflow(page) <= 0, f"{name} scrolls sideways"
-    assert not getattr(page, "csp_errors", []), page.csp_errors
+    """Every page: no serious axe violations, no sideways scroll, no CSP or JavaScript
+    errors; a screenshot."""
+    problems = page_problems(page, name)
+    assert not problems, "\n".join(problems)
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,8 @@ as real product photos do, not as flat colour) made by the real pipeline
 (images.process_photo, and services.add_photo for product A), so thumbnails are the sizes
 and formats production makes. The measurement lives in bench/page_weight.py, which weighs
 a running server the same way. The table is printed and saved as
-test-artifacts/page-weight.txt.
+test-artifacts/page-weight-phone.txt and page-weight-desktop.txt (one file per size, since
+the two sizes may run in two processes).
 """
 
 import functools
@@ -33,11 +34,11 @@ from tests.e2e.conftest import SIZES
 pytestmark = pytest.mark.e2e
 
 PUBLIC = [r for r in m.ROUTES if r.public]
-REPORT = Path(__file__).resolve().parents[2] / "test-artifacts" / "page-weight.txt"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CATALOG_PRODUCTS = 26  # more than a catalog page (24 cards), all with photos
 RESULTS = {}  # (route name, size) -> Weight, for the table
-# Pages over the budget for a reason outside the thumbnails; strict, so a fix shows up.
-# Pages allowed over the budget for now, each with the reason (an expected failure).
+# Pages allowed over the budget for now: route name -> the reason, outside the thumbnails.
+# Strict: a listed page back within the budget fails, so the entry goes.
 KNOWN_HEAVY = {}
 
 
@@ -130,48 +131,36 @@ def photo_catalog(world, settings):
     return world
 
 
-def write_report():
-    order = {r.name: i for i, r in enumerate(PUBLIC)}
-    rows = sorted(RESULTS.items(), key=lambda kv: (order[kv[0][0]], list(SIZES).index(kv[0][1])))
-    text = table([(name, size, weight) for (name, size), weight in rows])
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text(text + "\n")
+def write_report(size):
+    rows = [(r.name, size, RESULTS[r.name, size]) for r in PUBLIC if (r.name, size) in RESULTS]
+    text = table(rows)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / f"page-weight-{size}.txt").write_text(text + "\n")
     return text
 
 
-class TooHeavy(AssertionError):
-    """A page over the budget (an expected failure where KNOWN_HEAVY says why)."""
-
-
-def _route_param(route):
-    if route.name not in KNOWN_HEAVY:
-        return pytest.param(route, id=route.name)
-    mark = pytest.mark.xfail(reason=KNOWN_HEAVY[route.name], raises=TooHeavy, strict=True)
-    return pytest.param(route, id=route.name, marks=mark)
-
-
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("route", [_route_param(r) for r in PUBLIC])
-def test_public_page_is_light_and_local(live_server, context_factory, photo_catalog, route):
-    path = route.path(photo_catalog)
-    for size in SIZES:
-        RESULTS[route.name, size] = measure(context_factory(size), live_server.url + path)
-    print("\n" + write_report())
-
-    for size in SIZES:
-        weight = RESULTS[route.name, size]
-        assert weight.fetches[0].content_type.startswith("text/html"), weight.fetches[0]
-        assert not weight.foreign, f"{route.name} ({size}) asks other hosts: {weight.foreign}"
-    heavy = [
-        f"{size}: {w.total / 1000:.1f} KB; heaviest: "
-        + ", ".join(f"{f.url} {f.bytes / 1000:.1f} KB" for f in w.heaviest())
-        for size in SIZES
-        if (w := RESULTS[route.name, size]).total > BUDGET
-    ]
-    if heavy:
-        raise TooHeavy(
-            f"{route.name} ({path}) is over {BUDGET / 1000:.0f} KB:\n" + "\n".join(heavy)
-        )
+def test_public_pages_are_light_and_local(live_server, context_factory, photo_catalog, size):
+    """Each page in a fresh context (nothing cached), all pages of one size in one test."""
+    problems = []
+    for route in PUBLIC:
+        path = route.path(photo_catalog)
+        weight = RESULTS[route.name, size] = measure(context_factory(size), live_server.url + path)
+        if not weight.fetches[0].content_type.startswith("text/html"):
+            problems.append(f"{route.name} ({size}) is not HTML: {weight.fetches[0]}")
+        if weight.foreign:
+            problems.append(f"{route.name} ({size}) asks other hosts: {weight.foreign}")
+        heavy = weight.total > BUDGET
+        if heavy and route.name not in KNOWN_HEAVY:
+            problems.append(
+                f"{route.name} ({path}, {size}) is over {BUDGET / 1000:.0f} KB: "
+                f"{weight.total / 1000:.1f} KB; heaviest: "
+                + ", ".join(f"{f.url} {f.bytes / 1000:.1f} KB" for f in weight.heaviest())
+            )
+        elif not heavy and route.name in KNOWN_HEAVY:
+            problems.append(f"{route.name} ({size}) is within budget now: drop it from KNOWN_HEAVY")
+    print("\n" + write_report(size))
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,13 +1,18 @@
 """Every public and owner page in tests/url_matrix.py, in a real browser at 375 and 1280 px:
-zero serious/critical axe violations, no sideways scroll, no CSP errors, a screenshot,
-and the page still renders with JavaScript off."""
+zero serious/critical axe violations, no sideways scroll, no CSP or JavaScript errors, a
+screenshot, and the page still renders with JavaScript off.
+
+One test per screen size visits every page in a loop (one world, one browser context) and
+reports every page's problems together: a test per page would spend its time building the
+world and flushing the database, not looking at pages.
+"""
 
 import pytest
 from django.conf import settings
 from django.test import Client
 
 from tests import url_matrix as m
-from tests.e2e.conftest import assert_page_is_sound
+from tests.e2e.conftest import page_problems, watch
 
 pytestmark = pytest.mark.e2e
 
@@ -25,39 +30,49 @@ def login_browser(context, user, live_server):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("route", PUBLIC, ids=[r.name for r in PUBLIC])
-def test_public_page_is_sound(live_server, context_factory, size, world, route):
-    page = context_factory(size).new_page()
-    page.csp_errors = []
-    page.on(
-        "console",
-        lambda msg: "Content Security Policy" in msg.text and page.csp_errors.append(msg.text),
-    )
-    path = route.path(world)
-    page.goto(live_server.url + path)
-    assert_page_is_sound(page, f"public-{route.name}-{size}")
-    english = "/en" + path if not path.startswith("/en/") else path
-    page.goto(live_server.url + english)
-    assert page.locator("html").get_attribute("lang") == "en"
-    assert_page_is_sound(page, f"public-{route.name}-en-{size}")
+def test_public_pages_are_sound(live_server, context_factory, size, world):
+    """Each public page in Indonesian, then in English (whose <html lang> is en)."""
+    page = watch(context_factory(size).new_page())
+    problems = []
+    for route in PUBLIC:
+        path = route.path(world)
+        page.goto(live_server.url + path)
+        problems += page_problems(page, f"public-{route.name}-{size}")
+        english = "/en" + path if not path.startswith("/en/") else path
+        page.goto(live_server.url + english)
+        if (lang := page.locator("html").get_attribute("lang")) != "en":
+            problems.append(f"{english}: <html lang={lang!r}>, not en")
+        problems += page_problems(page, f"public-{route.name}-en-{size}")
+    assert len(PUBLIC) > 20
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("route", OWNER, ids=[r.name for r in OWNER])
-def test_owner_page_is_sound(live_server, context_factory, size, world, route):
+def test_owner_pages_are_sound(live_server, context_factory, size, world):
     context = context_factory(size)
     login_browser(context, world["users"]["owner_a"], live_server)
-    page = context.new_page()
-    page.csp_errors = []
-    page.goto(live_server.url + route.path(world))
-    assert_page_is_sound(page, f"owner-{route.name}-{size}")
+    page = watch(context.new_page())
+    problems = []
+    for route in OWNER:
+        response = page.goto(live_server.url + route.path(world))
+        if response.status != 200 or "/akun/masuk/" in page.url:
+            problems.append(f"owner-{route.name}: {response.status} at {page.url}")
+        problems += page_problems(page, f"owner-{route.name}-{size}")
+    assert len(OWNER) > 10
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("route", PUBLIC, ids=[r.name for r in PUBLIC])
-def test_public_page_works_without_javascript(live_server, context_factory, world, route):
+def test_public_pages_work_without_javascript(live_server, context_factory, world):
     page = context_factory("phone", javascript=False).new_page()
-    response = page.goto(live_server.url + route.path(world))
-    assert response.status < 500
-    assert page.locator("main h1").count() >= 1
-    assert page.locator("nav[aria-label]").count() >= 1
+    problems = []
+    for route in PUBLIC:
+        path = route.path(world)
+        response = page.goto(live_server.url + path)
+        if response.status >= 500:
+            problems.append(f"{path}: {response.status}")
+        if page.locator("main h1").count() < 1:
+            problems.append(f"{path}: no <h1> in <main> without JavaScript")
+        if page.locator("nav[aria-label]").count() < 1:
+            problems.append(f"{path}: no labelled <nav> without JavaScript")
+    assert not problems, "\n".join(problems)
