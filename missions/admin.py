@@ -737,10 +737,41 @@ class MeetingAdminForm(forms.ModelForm):
         return data
 
 
+def meeting_ratings(meeting):
+    """Both sides' verdicts on a meeting and what follows, for the deal's follow-up."""
+    if meeting is None:
+        return "\u2013"
+    parts = []
+    for side, label in (("ikm", _("IKM")), ("buyer", _("pembeli"))):
+        rating = getattr(meeting, f"get_{side}_rating_display")()
+        if rating:
+            step = getattr(meeting, f"{side}_next_step")
+            parts.append(f"{label}: {rating}" + (f" ({step})" if step else ""))
+    return "; ".join(parts) or _("belum dinilai")
+
+
 @admin.register(Meeting)
 class MeetingAdmin(SimpleHistoryAdmin):
     form = MeetingAdminForm
-    list_display = ["start", "end", "table", "business", "buyer", "mission", "outcome"]
+    list_display = [
+        "start",
+        "end",
+        "table",
+        "business",
+        "buyer",
+        "mission",
+        "outcome",
+        "ikm_rating",
+        "buyer_rating",
+    ]
+    readonly_fields = [
+        "ikm_rating",
+        "ikm_next_step",
+        "ikm_rated_at",
+        "buyer_rating",
+        "buyer_next_step",
+        "buyer_rated_at",
+    ]
     list_filter = ["outcome", ("mission", recent_filter("-start_date"))]
     list_editable = ["outcome"]
     list_select_related = ["business", "buyer", "mission"]
@@ -949,12 +980,27 @@ class ExchangeRateAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 @admin.register(FollowUp)
 class FollowUpAdmin(SimpleHistoryAdmin):
-    list_display = ["deal", "months", "due_date", "sent_at", "state", "answered_at"]
+    list_display = [
+        "deal",
+        "months",
+        "due_date",
+        "sent_at",
+        "state",
+        "answered_at",
+        "meeting_ratings",
+    ]
     list_filter = ["months", "answer"]
-    list_select_related = ["deal__business", "deal__buyer"]
+    list_select_related = ["deal__business", "deal__buyer", "deal__meeting"]
     raw_id_fields = ["deal"]
-    readonly_fields = [f.name for f in FollowUp._meta.fields if f.name not in ("id", "nonce")]
+    readonly_fields = [
+        *(f.name for f in FollowUp._meta.fields if f.name not in ("id", "nonce")),
+        "meeting_ratings",
+    ]
     exclude = ["nonce"]
+
+    @admin.display(description=gettext_lazy("penilaian pertemuan asal"))
+    def meeting_ratings(self, obj):
+        return meeting_ratings(obj.deal.meeting)
 
     @admin.display(description=gettext_lazy("keadaan"))
     def state(self, obj):

@@ -12,7 +12,17 @@ from django.utils import timezone
 
 from ikm_registry.models import Business, Commodity, Desa, Product
 from missions import services
-from missions.models import Buyer, Deal, ExchangeRate, Meeting, Participation, TradeMission
+from missions.models import (
+    Buyer,
+    Deal,
+    ExchangeRate,
+    Meeting,
+    MeetingRequest,
+    MissionBuyer,
+    Participation,
+    Rating,
+    TradeMission,
+)
 
 DEMO_BUSINESSES = [
     ("Rotan Sejahtera Cikupa", "9900000000001", "kerajinan-rotan", "Keranjang Rotan Anyam"),
@@ -148,6 +158,46 @@ def _deal(mission, business, buyer, kind, amount, currency, day, dest, **extra):
     )
 
 
+def _busan_requests(busan, parts, buyers, meetings):
+    """The Korean buyers were invited: what they asked for, what the IKM answered, and
+    how both sides rated two of the meetings afterwards."""
+    invitations = [MissionBuyer.objects.create(mission=busan, buyer=b) for b in buyers]
+    slots = [key for key, _label in busan.free_slot_choices()[:2]]
+    for invitation in invitations:
+        invitation.free_slots = slots
+        invitation.save(update_fields=["free_slots"])
+    answered = busan.start_date - datetime.timedelta(days=10)
+    answered_at = timezone.make_aware(datetime.datetime.combine(answered, datetime.time(10)))
+    rows = [
+        (invitations[0], parts[0], meetings[0], "Kami bawa contoh keranjang rotan."),
+        (invitations[1], parts[1], meetings[4], "Siap presentasi harga FOB."),
+    ]
+    for invitation, participation, meeting, comment in rows:
+        MeetingRequest.objects.create(
+            invitation=invitation,
+            participation=participation,
+            message="Interested in your products for our stores.",
+            status=MeetingRequest.Status.ACCEPTED,
+            owner_comment=comment,
+            answered_at=answered_at,
+            meeting=meeting,
+        )
+    MeetingRequest.objects.create(
+        invitation=invitations[2],
+        participation=parts[2],
+        message="Looking for palm sugar.",
+        status=MeetingRequest.Status.DECLINED,
+        owner_comment="Kapasitas produksi belum cukup untuk ekspor.",
+        answered_at=answered_at,
+    )
+    rated = answered_at + datetime.timedelta(days=12)
+    for meeting, next_step in ((meetings[0], "Pesanan ulang kuartal depan"), (meetings[4], "MoU")):
+        meeting.ikm_rating = meeting.buyer_rating = Rating.USEFUL
+        meeting.ikm_next_step = meeting.buyer_next_step = next_step
+        meeting.ikm_rated_at = meeting.buyer_rated_at = rated
+        meeting.save()
+
+
 def seed(*, owners, stdout):
     """Idempotent: running it twice changes nothing."""
     businesses = _businesses(owners, stdout)
@@ -208,6 +258,7 @@ def seed(*, owners, stdout):
         scope=TradeMission.Scope.NATIONAL,
         city="Samarinda",
         country="ID",
+        time_zone="Asia/Makassar",
         partner="Disperindagkop Provinsi Kalimantan Timur",
         venue="Hotel Mercure Samarinda",
         start_date=day2,
@@ -271,6 +322,8 @@ def seed(*, owners, stdout):
         scope=TradeMission.Scope.INTERNATIONAL,
         city="Busan",
         country="KR",
+        time_zone="Asia/Seoul",
+        meeting_request_limit=3,
         partner="ITPC Busan, Kementerian Perdagangan",
         venue="BEXCO, Busan",
         start_date=day3,
@@ -314,6 +367,7 @@ def seed(*, owners, stdout):
         for meeting, outcome in zip(meetings, outcomes, strict=True):
             meeting.outcome = outcome
             meeting.save(update_fields=["outcome"])
+        _busan_requests(busan, parts, kr, meetings)
         _deal(
             busan,
             parts[0].business,
@@ -383,6 +437,7 @@ def seed(*, owners, stdout):
         scope=TradeMission.Scope.INTERNATIONAL,
         city="Singapura",
         country="SG",
+        time_zone="Asia/Singapore",
         partner="KBRI Singapura",
         venue="Wisma Indonesia",
         start_date=day4,

@@ -1,7 +1,13 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ikm_registry.fields import QuickSelect, SafeModelChoiceField, SafeModelMultipleChoiceField
+from ikm_registry.fields import (
+    MoneyField,
+    QuickSelect,
+    SafeModelChoiceField,
+    SafeModelMultipleChoiceField,
+)
 from ikm_registry.models import Business, Commodity, Product
 from missions.models import (
     Buyer,
@@ -106,6 +112,7 @@ class OwnerDealForm(forms.ModelForm):
             "kind",
             "stage",
             "realises",
+            "meeting",
             "buyer",
             "buyer_name",
             "product",
@@ -124,6 +131,8 @@ class OwnerDealForm(forms.ModelForm):
             "document",
         ]
         widgets = {"date": DateInput(), "rate_date": DateInput(), "notes": forms.Textarea}
+        # Amounts and rates as people write them: "25.000.000", "Rp 25.000.000", "16.250,5".
+        field_classes = {"amount": MoneyField, "rate_to_idr": MoneyField, "usd_rate": MoneyField}
 
     def __init__(self, *args, participation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -132,6 +141,12 @@ class OwnerDealForm(forms.ModelForm):
         self.instance.mission = mission
         self.instance.business = business
         self.fields["buyer"].queryset = Buyer.objects.met_by(business, mission=mission)
+        # A deal that came out of a meeting: its ratings and next steps follow the deal.
+        self.fields["meeting"].queryset = participation.meetings.select_related("buyer")
+        self.fields["meeting"].label_from_instance = lambda m: (
+            f"{timezone.localtime(m.start):%d/%m/%Y %H.%M} \u00b7 {m.buyer.company}"
+        )
+        self.fields["meeting"].help_text = _("Pertemuan bisnis asal transaksi ini, jika ada.")
         self.fields["product"].queryset = Product.objects.filter(business=business)
         self.fields["realises"].queryset = Deal.objects.filter(
             mission=mission, business=business, kind=Deal.Kind.POTENTIAL
@@ -154,6 +169,9 @@ class OwnerDealForm(forms.ModelForm):
     def clean(self):
         # Rates left empty come from the rate table in Deal.clean (Deal.fill_rates).
         data = super().clean()
+        meeting = data.get("meeting")
+        if meeting and not data.get("buyer") and not data.get("buyer_name"):
+            data["buyer"] = self.instance.buyer = meeting.buyer
         if not data.get("buyer") and not data.get("buyer_name"):
             self.add_error("buyer_name", _("Pilih pembeli atau tulis namanya."))
         product = data.get("product")

@@ -312,9 +312,9 @@ def follow_up(request, token):
     row = FollowUp.from_token(token)
     if row is None:
         return _link_refused(request)
-    deal = Deal.objects.select_related("mission", "business__owner", "buyer", "commodity").get(
-        pk=row.deal_id
-    )
+    deal = Deal.objects.select_related(
+        "mission", "business__owner", "buyer", "commodity", "meeting"
+    ).get(pk=row.deal_id)
     language = getattr(deal.business.owner, "language", None) or "id"
     with translation.override(language):
         form = FollowUpForm(request.POST or None)

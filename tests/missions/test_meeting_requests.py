@@ -4,6 +4,7 @@ import datetime
 
 import icalendar
 import pytest
+from django.conf import settings
 from django.core import mail, signing
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -426,3 +427,35 @@ def test_grid_runs_the_same_queries_with_more_requests(client, coordinator, setu
     client.force_login(coordinator)
     url = reverse("admin:missions_trademission_schedule", args=[mission.pk])
     assert_fixed_queries(client, url, lambda: _grow(setup, 3))
+
+
+# --- The invitation e-mail --------------------------------------------------------
+
+
+def test_staff_send_the_buyer_their_personal_link_in_english(client, coordinator, setup):
+    mission, *_rest, invitation = setup
+    no_mail = MissionBuyer.objects.create(mission=mission, buyer=make_buyer("No Mail", email=""))
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("admin:missions_missionbuyer_changelist"),
+        {"action": "send_links", "_selected_action": [invitation.pk, no_mail.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [invitation.buyer.email]
+    assert settings.SITE_URL + "/en/misi-dagang/pembeli/" in message.body
+    invitation.refresh_from_db()
+    no_mail.refresh_from_db()
+    assert invitation.link_sent_at is not None and no_mail.link_sent_at is None
+    # The e-mailed link opens the buyer's page.
+    path = message.body.split(settings.SITE_URL, 1)[1].split()[0]
+    assert client.get(path).status_code == 200
+
+
+def test_the_mission_admin_lists_invited_buyers_with_their_link(client, coordinator, setup):
+    mission, *_rest, invitation = setup
+    client.force_login(coordinator)
+    body = client.get(reverse("admin:missions_trademission_change", args=[mission.pk]))
+    assert invitation.get_absolute_url() in body.content.decode()
