@@ -290,6 +290,11 @@ class ProductForm(SingleLineFieldsMixin, forms.ModelForm):
             "price_min",
             "price_max",
             "fob_price_usd",
+            "lead_time_days",
+            "samples",
+            "incoterms",
+            "port_of_loading",
+            "payment_terms",
             "export_ready",
             "is_active",
         ]
@@ -307,6 +312,8 @@ class ProductForm(SingleLineFieldsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Django 6.1's blank choice is "- Select an option -", untranslated in Indonesian.
         self.fields["category"].empty_label = _("Pilih kategori")
+        self.fields["samples"].choices = [("", _("Belum ditentukan")), *Product.Samples.choices]
+        self.fields["lead_time_days"].widget.attrs.update({"inputmode": "numeric", "min": 0})
         # Set by clean() when an empty HS code was filled with the suggestion.
         self.hs_filled = None
         help_text = _(

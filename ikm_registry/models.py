@@ -2,7 +2,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from ikm_registry.choice_list import ChoiceListField
 from ikm_registry.crypto import EncryptedCharField
 from ikm_registry.fields import SearchVectorColumn
 from ikm_registry.validators import (
@@ -604,6 +605,28 @@ class ProductQuerySet(models.QuerySet):
 
 
 class Product(models.Model):
+    class Incoterm(models.TextChoices):
+        """Incoterms 2020, described for the owner; buyers read the codes."""
+
+        EXW = "EXW", _("EXW: pembeli mengambil barang di tempat penjual")
+        FCA = "FCA", _("FCA: diserahkan kepada pengangkut yang ditunjuk pembeli")
+        FAS = "FAS", _("FAS: di samping kapal di pelabuhan muat")
+        FOB = "FOB", _("FOB: di atas kapal di pelabuhan muat")
+        CFR = "CFR", _("CFR: penjual membayar ongkos kapal sampai pelabuhan tujuan")
+        CIF = "CIF", _("CIF: penjual membayar ongkos kapal dan asuransi sampai pelabuhan tujuan")
+        CPT = "CPT", _("CPT: penjual membayar ongkos angkut sampai tempat tujuan")
+        CIP = "CIP", _("CIP: penjual membayar ongkos angkut dan asuransi sampai tempat tujuan")
+        DAP = "DAP", _("DAP: diserahkan di tempat tujuan, belum dibongkar")
+        DPU = "DPU", _("DPU: diserahkan di tempat tujuan, sudah dibongkar")
+        DDP = "DDP", _("DDP: diserahkan di tempat tujuan, bea masuk dibayar penjual")
+
+    class Samples(models.TextChoices):
+        FREE = "free", _("tersedia, gratis")
+        PAID = "paid", _("tersedia, berbayar")
+        NONE = "none", _("tidak tersedia")
+
+    DEFAULT_PORT = "Tanjung Priok, Jakarta"
+
     business = models.ForeignKey(
         Business, on_delete=models.CASCADE, related_name="products", verbose_name=_("usaha")
     )
@@ -658,6 +681,35 @@ class Product(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
+    )
+    # Trade terms: what an importer asks before writing (issue #23).
+    lead_time_days = models.PositiveSmallIntegerField(
+        _("waktu produksi pesanan (hari)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(365)],
+        help_text=_("Hari sejak pesanan dikonfirmasi sampai barang siap dikirim."),
+    )
+    samples = models.CharField(
+        _("contoh produk (sampel)"), max_length=4, choices=Samples.choices, blank=True
+    )
+    incoterms = ChoiceListField(
+        _("Incoterms yang ditawarkan"),
+        choice_list=Incoterm.choices,
+        help_text=_("Syarat penyerahan barang yang Anda layani. FOB paling umum untuk ekspor."),
+    )
+    port_of_loading = models.CharField(
+        _("pelabuhan muat"),
+        max_length=100,
+        blank=True,
+        default=DEFAULT_PORT,
+        help_text=_("Untuk FOB, CFR dan CIF."),
+    )
+    payment_terms = models.CharField(
+        _("syarat pembayaran"),
+        max_length=200,
+        blank=True,
+        help_text=_("mis. T/T 30% uang muka, 70% sebelum pengapalan; L/C at sight."),
     )
     export_ready = models.BooleanField(_("siap ekspor"), default=False)
     is_active = models.BooleanField(_("aktif"), default=True)
@@ -803,6 +855,20 @@ class CertificateQuerySet(models.QuerySet):
     def expired(self):
         return self.filter(valid_until__lt=timezone.localdate())
 
+    def expiry_notice_due(self, days, *, today=None):
+        """Certificates owed the `days`-day notice: expiring within `days` days but after
+        the next, shorter notice's window, of a business not archived, and not yet
+        told for this expiry date (ikm_registry.notifications.send_certificate_reminders)."""
+        today = today or timezone.localdate()
+        field = Certificate.expiry_notice_field(days)
+        shorter = [d for d in Certificate.EXPIRY_NOTICE_DAYS if d < days]
+        after = today + timedelta(days=max(shorter)) if shorter else today - timedelta(days=1)
+        return self.filter(
+            valid_until__gt=after,
+            valid_until__lte=today + timedelta(days=days),
+            business__archived_at__isnull=True,
+        ).exclude(**{field: models.F("valid_until")})
+
 
 def certificate_upload_to(instance, filename):
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
@@ -837,10 +903,20 @@ class Certificate(models.Model):
         blank=True,
         help_text=_("PDF atau gambar. Tidak pernah dapat diunduh publik."),
     )
+    # The expiry date each reminder was sent for: a renewed date arms both again.
+    notified_60_for = models.DateField(
+        _("pengingat 60 hari terkirim untuk tanggal"), null=True, blank=True, editable=False
+    )
+    notified_14_for = models.DateField(
+        _("pengingat 14 hari terkirim untuk tanggal"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
 
     objects = CertificateQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["notified_60_for", "notified_14_for"])
+
+    # Days before expiry the owner is e-mailed, longest first; each has a notified_<n>_for.
+    EXPIRY_NOTICE_DAYS = (60, 14)
 
     class Meta:
         verbose_name = _("sertifikat")
@@ -853,6 +929,19 @@ class Certificate(models.Model):
     @property
     def is_expired(self):
         return self.valid_until is not None and self.valid_until < timezone.localdate()
+
+    @property
+    def days_left(self):
+        """Days until `valid_until` (negative once expired); None without an end date."""
+        if self.valid_until is None:
+            return None
+        return (self.valid_until - timezone.localdate()).days
+
+    @classmethod
+    def expiry_notice_field(cls, days):
+        if days not in cls.EXPIRY_NOTICE_DAYS:
+            raise ValueError(f"no {days}-day notice; the notices are {cls.EXPIRY_NOTICE_DAYS}")
+        return f"notified_{days}_for"
 
 
 class ExportRecord(models.Model):

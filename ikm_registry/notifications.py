@@ -5,7 +5,11 @@ address and language, else the business's own address in Indonesian.
 """
 
 from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 
+from ikm_registry.models import Certificate
 from tangerang_ikm.mail import send_templated_mail
 
 
@@ -43,3 +47,53 @@ def tell_owner(business, template, *, context=None, path_for=None, **kwargs):
         whatsapp=whatsapp,
         **kwargs,
     )
+
+
+# --- Certificates about to expire ----------------------------------------------------
+
+
+def send_certificate_reminders(*, today=None):
+    """E-mail owners 60 and 14 days before a certificate expires: once each per expiry date.
+
+    Run daily by `manage.py send_certificate_reminders`. A day missed is caught up: a
+    certificate inside a window gets that window's notice (a certificate added 30 days
+    before its expiry gets the 60-day notice at once, saying 30 days). Each notice is
+    claimed by a conditional update of the certificate's row and queued in the same
+    transaction, so two runs at once send it once, and renewing a certificate (a new
+    expiry date) arms both notices again. Returns [(certificate, days left)] sent.
+    """
+    today = today or timezone.localdate()
+    sent = []
+    for stage in Certificate.EXPIRY_NOTICE_DAYS:
+        due = (
+            Certificate.objects.expiry_notice_due(stage, today=today)
+            .select_related("business__owner")
+            .order_by("valid_until", "pk")
+        )
+        for certificate in due:
+            if _send_expiry_notice(certificate, stage, today):
+                sent.append((certificate, (certificate.valid_until - today).days))
+    return sent
+
+
+def _send_expiry_notice(certificate, stage, today):
+    business = certificate.business
+    if not owner_recipient(business)[0]:
+        return False  # nobody to tell yet: left unclaimed, for when an address is added
+    field = Certificate.expiry_notice_field(stage)
+    with transaction.atomic():
+        claimed = (
+            Certificate.objects.filter(pk=certificate.pk, valid_until=certificate.valid_until)
+            .exclude(**{field: certificate.valid_until})
+            .update(**{field: certificate.valid_until})
+        )
+        if not claimed:
+            return False  # another run sent it a moment ago, or the date just changed
+        pk = certificate.pk
+        tell_owner(
+            business,
+            "ikm_registry/email/certificate_expiring",
+            context={"certificate": certificate, "days": (certificate.valid_until - today).days},
+            path_for=lambda: reverse("ikm_registry:certificate_edit", args=[pk]),
+        )
+    return True

@@ -27,9 +27,15 @@ class IndicativePrice:
     source: str  # the rate's source, as its label says it
 
     @property
-    def single(self):
-        """One figure when both ends are the same, or only one is known."""
-        return self.low is None or self.high is None or self.low == self.high
+    def first(self):
+        return self.low if self.low is not None else self.high
+
+    @property
+    def second(self):
+        """The top of the range, when there is one."""
+        if self.low is None or self.high is None or self.low == self.high:
+            return None
+        return self.high
 
 
 def usd_rate(on=None):

@@ -1,4 +1,5 @@
 import json
+from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
 
@@ -6,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from ikm_registry.models import Business, Certificate, Commodity, ExportRecord, Product
@@ -80,11 +82,17 @@ class TestDashboard:
                 b = BusinessFactory(owner=owner)
                 ProductFactory(business=b)
                 Certificate.objects.create(business=b, kind="halal", number="X")
+                Certificate.objects.create(
+                    business=b,
+                    kind="pirt",
+                    number="Y",
+                    valid_until=timezone.localdate() + timedelta(days=30),
+                )
 
         count = assert_fixed_queries(client, self.url, grow)
         # session (from the database: no shared cache in tests), user, businesses with
-        # their counts, buyer inquiries (catalog)
-        assert count == 4
+        # their counts, their certificates expiring within 90 days, buyer inquiries
+        assert count == 5
 
     def test_nav_shows_dashboard_link_to_owner(self, client, owner):
         client.force_login(owner)
