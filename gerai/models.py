@@ -105,6 +105,15 @@ class Venue(models.Model):
         return "https://www.openstreetmap.org/search?" + urlencode({"query": query})
 
 
+# Each floor its own msgid, so English can count floors the British way.
+FLOOR_NAMES = {
+    1: _("lantai 1"),
+    2: _("lantai 2"),
+    3: _("lantai 3"),
+    4: _("lantai 4"),
+}
+
+
 class Space(models.Model):
     class Kind(models.TextChoices):
         HALL = "aula", _("aula")
@@ -152,8 +161,12 @@ class Space(models.Model):
 
     @property
     def floor_label(self):
+        """'lantai 2' in Indonesian, where lantai 1 is at street level; in English the
+        British way the spaces' English names use ('first floor' is lantai 2)."""
         if self.floor <= 0:
             return _("area luar")
+        if self.floor in FLOOR_NAMES:
+            return FLOOR_NAMES[self.floor]
         return _("lantai %(n)s") % {"n": self.floor}
 
 

@@ -285,7 +285,8 @@ def withdraw(request, pk):
         return redirect("gerai:my_applications")
     services.withdraw_application(application=application, by=request.user)
     messages.success(
-        request, _("Pendaftaran untuk %(event)s ditarik.") % {"event": application.event.title}
+        request,
+        _("Pendaftaran untuk %(event)s ditarik.") % {"event": application.event.display_title},
     )
     return redirect("gerai:my_applications")
 

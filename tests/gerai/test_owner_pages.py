@@ -174,3 +174,12 @@ def test_absurd_ids_are_refused_politely(client, owner, event, business_a):
     errors = response.context["form"].errors
     assert "business" in errors and "products" in errors
     assert not BoothApplication.objects.exists()
+
+
+def test_withdrawal_message_names_the_event_in_the_pages_language(client, owner, business_a):
+    event = BoothEventFactory(title="Bazar Terbuka", title_en="Open Bazaar", booths=1)
+    mine = BoothApplicationFactory(event=event, business=business_a)
+    client.force_login(owner)
+    response = client.post(f"/en/gerai/stan/{mine.pk}/tarik/", follow=True)
+    assert "Open Bazaar" in response.content.decode()
+    assert "Bazar Terbuka" not in response.content.decode()

@@ -383,3 +383,14 @@ def test_public_pages_show_the_same_to_every_logged_in_role(client, request, who
         assert "Draf Rahasia" not in content, (who, url)
     assert "Bazar Untuk Semua" in client.get("/gerai/acara/").content.decode()
     assert client.get(f"/gerai/acara/{draft.slug}/").status_code == 404
+
+
+def test_english_floor_names_agree_with_the_english_space_names(client):
+    """Lantai 2 is the British 'first floor', as "Showroom, first floor" says."""
+    from gerai.models import Space
+
+    assert Space.objects.get(slug="ruang-pamer-2").floor == 2
+    content = client.get("/en/gerai/").content.decode()
+    assert "Showroom, first floor" in content and "First floor" in content
+    assert "Floor 2" not in content and "lantai 2" not in content.lower()
+    assert "Lantai 2" in client.get("/gerai/").content.decode()
