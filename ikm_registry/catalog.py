@@ -27,12 +27,24 @@ PAGE_SIZE = 24
 COUNT_CAP = 1_000
 
 
+# Columns no public page shows, left unread: the search texts and vectors (a tsvector is
+# the largest column of a row), the verification snapshot (JSON to decode), staff notes
+# and the NIK. A card's row came to 3 KB with them.
+PRODUCT_UNREAD = ("search_text", "search_vector")
+BUSINESS_UNREAD = ("search_text", "search_vector", "verified_snapshot", "staff_notes", "nik")
+
+
+def public_business_fields(prefix=""):
+    return [prefix + name for name in BUSINESS_UNREAD]
+
+
 def public_products():
     """Public products with what a card shows, in one query: the cover photo is annotated."""
     photos = ProductPhoto.objects.filter(product=OuterRef("pk")).order_by("position", "pk")
     return (
         Product.objects.public()
         .select_related("business__desa__kecamatan", "category")
+        .defer(*PRODUCT_UNREAD, *public_business_fields("business__"))
         .annotate(
             cover_image=Subquery(photos.values("image")[:1]),
             cover_thumbnail=Subquery(photos.values("thumbnail")[:1]),
@@ -96,6 +108,7 @@ def business_list(request):
     qs = (
         Business.objects.verified()
         .select_related("desa__kecamatan")
+        .defer(*public_business_fields())
         .prefetch_related("commodities")
         .annotate(public_products=Subquery(public_count))
     )
@@ -126,7 +139,9 @@ def export_countries(business):
 @public_page
 def product_detail(request, slug):
     product = get_object_or_404(
-        Product.objects.public().select_related("business__desa__kecamatan", "category"),
+        Product.objects.public()
+        .select_related("business__desa__kecamatan", "category")
+        .defer(*PRODUCT_UNREAD, *public_business_fields("business__")),
         slug=slug,
     )
     business = product.business
@@ -152,7 +167,10 @@ def product_detail(request, slug):
 @public_page
 def business_detail(request, slug):
     business = get_object_or_404(
-        Business.objects.verified().select_related("desa__kecamatan"), slug=slug
+        Business.objects.verified()
+        .select_related("desa__kecamatan")
+        .defer(*public_business_fields()),
+        slug=slug,
     )
     products = public_products().filter(business=business).order_by("-export_ready", "name")
     context = {
