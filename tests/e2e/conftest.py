@@ -123,24 +123,28 @@ def sideways_overflow(page):
     )
 
 
-def page_problems(page, name, *, screenshot=True, sideways=True):
+def page_problems(page, name, *, sideways=True):
     """What is wrong with the page on screen, one line each: serious or critical axe
     violations, sideways scroll, CSP refusals and JavaScript errors since the last check.
-    Takes a screenshot. Loops over many pages collect these, so one run shows them all."""
-    if screenshot:
-        shot(page, name)
+    Loops over many pages collect these, so one run shows them all.
+
+    A page with problems leaves a screenshot in test-artifacts/screenshots/; with
+    E2E_SCREENSHOTS=1 every page does (a full-page screenshot costs more than the checks).
+    """
     problems = [f"{name}: {violation}" for violation in axe_violations(page)]
     if sideways and (overflow := sideways_overflow(page)) > 0:
         problems.append(f"{name} scrolls sideways by {overflow} px")
     errors = getattr(page, "csp_errors", [])
     problems += [f"{name}: {error}" for error in errors]
     errors.clear()
+    if problems or os.environ.get("E2E_SCREENSHOTS") == "1":
+        shot(page, name)
     return problems
 
 
 def assert_page_is_sound(page, name):
     """Every page: no serious axe violations, no sideways scroll, no CSP or JavaScript
-    errors; a screenshot."""
+    errors (a screenshot when there are)."""
     problems = page_problems(page, name)
     assert not problems, "\n".join(problems)
 

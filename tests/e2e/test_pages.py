@@ -1,6 +1,6 @@
 """Every public and owner page in tests/url_matrix.py, in a real browser at 375 and 1280 px:
-zero serious/critical axe violations, no sideways scroll, no CSP or JavaScript errors, a
-screenshot, and the page still renders with JavaScript off.
+zero serious/critical axe violations, no sideways scroll, no CSP or JavaScript errors (a
+screenshot of any page that has some), and the page still renders with JavaScript off.
 
 One test per screen size visits every page in a loop (one world, one browser context) and
 reports every page's problems together: a test per page would spend its time building the
