@@ -459,3 +459,29 @@ def test_the_mission_admin_lists_invited_buyers_with_their_link(client, coordina
     client.force_login(coordinator)
     body = client.get(reverse("admin:missions_trademission_change", args=[mission.pk]))
     assert invitation.get_absolute_url() in body.content.decode()
+
+
+def test_when_the_database_refuses_an_overlap_staff_get_a_message(
+    client, coordinator, setup, is_postgres, monkeypatch
+):
+    """A clash the checks missed (a concurrent write) hits PostgreSQL's exclusion
+    constraint: the grid says so instead of failing."""
+    if not is_postgres:
+        pytest.skip("the no-overlap exclusion constraints are PostgreSQL's")
+    mission, p_a, *_rest = setup
+    req_a, _req_b = _accept(setup)
+    services.schedule_meeting(
+        mission=mission,
+        participation=p_a,
+        buyer=make_buyer("Earlier Buyer"),
+        start=at(mission.start_date, 10),
+        end=at(mission.start_date, 10, 30),
+        table="9",
+    )
+    monkeypatch.setattr(services, "meeting_clashes", lambda **kwargs: [])
+    client.force_login(coordinator)
+    response = _place(client, mission, req_a)
+    assert response.status_code == 200
+    assert "bentrok" in response.content.decode()
+    req_a.refresh_from_db()
+    assert req_a.meeting is None and Meeting.objects.count() == 1
