@@ -19,10 +19,13 @@ Rules every figure follows (docs/figures.md says the same, for readers of the re
   and the IKM both answered "right" through their e-mailed links) and the rest.
 """
 
+import time
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import (
     Count,
     DecimalField,
@@ -35,8 +38,10 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, ExtractQuarter, ExtractYear, Greatest
-from django.utils import timezone
+from django.tasks import task
+from django.utils import timezone, translation
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -51,7 +56,7 @@ from missions.models import (
     ProgramTarget,
     TradeMission,
 )
-from tangerang_ikm.cache import cached
+from tangerang_ikm.cache import version as _version
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -392,14 +397,127 @@ def bar_chart(labels, series):
 # --- Mission report ---------------------------------------------------------
 
 
+# Reports are kept until evicted, each with the "reports" area version it was computed
+# at (tangerang_ikm.cache): a write bumps the version and, after its commit, queues
+# `refresh_reports`, which computes every report staff have looked at again. Until it
+# is done a reader gets the previous figures instead of waiting for them (the dashboard
+# takes seconds at 200,000 deals); a reader with no refresh on the way computes them.
+REPORT_KEYS = "report-keys"  # {(language, key): last read}: what the refresh computes
+MAX_KEYS = 2000
+KEY_DAYS = 7  # a report nobody read for a week is no longer refreshed
+
+
+def _entry_key(language, key):
+    return f"report:{language}:{key}"
+
+
+def _refresh_marker(version):
+    return f"report-refresh:{version}"
+
+
+def _store(language, key, value, version):
+    cache.set(_entry_key(language, key), (version, time.time(), value), timeout=None)
+
+
+def _remember(language, key):
+    keys = cache.get(REPORT_KEYS) or {}
+    now = time.time()
+    keys = {k: t for k, t in keys.items() if now - t < KEY_DAYS * 86400}
+    keys[(language, key)] = now
+    if len(keys) > MAX_KEYS:
+        keys = dict(sorted(keys.items(), key=lambda item: item[1])[-MAX_KEYS:])
+    cache.set(REPORT_KEYS, keys, timeout=None)
+
+
 def cached_report(key, compute):
     """A report from the cache, or `compute()` stored there.
 
-    Reports are the same for everyone allowed to see them, and computing the dashboard
-    takes a second at 200,000 deals; missions/signals.py and ikm_registry/signals.py
-    drop them when the data under them changes. REPORT_CACHE_SECONDS = 0 turns it off.
+    Reports are the same for everyone allowed to see them. A copy older than the last
+    write is still served while `refresh_reports` (queued by that write) computes the new
+    figures, and for at most REPORT_CACHE_SECONDS in all. REPORT_CACHE_SECONDS = 0 turns
+    the cache off.
     """
-    return cached("reports", key, compute, timeout=settings.REPORT_CACHE_SECONDS)
+    seconds = settings.REPORT_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    language = get_language() or "-"
+    version = _version("reports")
+    entry = cache.get(_entry_key(language, key))
+    if entry is not None:
+        stored_version, computed_at, value = entry
+        fresh = time.time() - computed_at < seconds
+        if stored_version == version and fresh:
+            return value
+        if fresh and cache.get(_refresh_marker(version)):
+            return value  # the refresh queued by the last write is computing it
+    value = compute()
+    _store(language, key, value, version)
+    _remember(language, key)
+    return value
+
+
+def compute_by_key(key):
+    """The report a view cached under `key` (missions/views.py), computed anew; None for a
+    mission or commodity gone since. `…:html` keys hold the report body's HTML."""
+    from django.template.loader import render_to_string
+
+    if key.endswith(":html"):
+        report = compute_by_key(key.removesuffix(":html"))
+        if report is None:
+            return None
+        return render_to_string("missions/_report_body.html", {"report": report})
+    kind, _, rest = key.partition(":")
+    if kind == "mission":
+        mission = TradeMission.objects.filter(pk=rest).first()
+        return mission_report(mission) if mission else None
+    if kind == "dashboard":
+        from ikm_registry.models import Commodity
+
+        year, scope, commodity, size_class = rest.split(":")
+        if commodity:
+            commodity = Commodity.objects.filter(pk=commodity).first()
+            if commodity is None:
+                return None
+        return program_dashboard(
+            year=int(year) if year and year != "None" else None,
+            scope=scope,
+            commodity=commodity or None,
+            size_class=size_class,
+        )
+    return None
+
+
+@task()
+def refresh_reports(*, version):
+    """Compute again every report read lately, after a write (see cached_report).
+
+    A later write queues its own refresh: this one then leaves the work to it, so a
+    burst of writes costs one round of reports.
+    """
+    if version != _version("reports"):
+        return {"skipped": True}
+    done = 0
+    for (language, key), _read in sorted(
+        (cache.get(REPORT_KEYS) or {}).items(), key=lambda item: -item[1]
+    ):
+        with translation.override(language if language != "-" else None):
+            value = compute_by_key(key)
+        if value is not None:
+            _store(language, key, value, version)
+            done += 1
+    return {"refreshed": done}
+
+
+def refresh_after_commit():
+    """Queue one `refresh_reports` for the version the commit leaves (receivers call it)."""
+
+    def enqueue():
+        version = _version("reports")
+        if cache.add(_refresh_marker(version), True, timeout=settings.REPORT_CACHE_SECONDS):
+            refresh_reports.enqueue(version=version)
+
+    if settings.REPORT_CACHE_SECONDS:
+        transaction.on_commit(enqueue)
 
 
 def mission_report(mission):

@@ -44,6 +44,11 @@ def _version(area):
     return version
 
 
+def version(area):
+    """The area's current version: whatever was stored under it is current until bump()."""
+    return _version(area)
+
+
 def make_key(area, key, *, per_language=True):
     language = (get_language() or "-") if per_language else "-"
     return f"fragment:{area}:{_version(area)}:{language}:{key}"
