@@ -7,7 +7,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -383,7 +383,11 @@ class BusinessAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         CertificateExpiryFilter,
         ("deletion_requested_at", admin.EmptyFieldListFilter),
     ]
-    search_fields = ["name", "nib", "owner_name", "owner__email", "phone", "email"]
+    # Each a pg_trgm index over UPPER(column) on PostgreSQL (migration 0016), and the NIB
+    # exact (an index over UPPER(nib), 0017): one bitmap OR of indexes, no scan. The
+    # owner's account e-mail is matched exactly in get_search_results (a join in the OR
+    # made PostgreSQL read every business).
+    search_fields = ["name", "=nib", "owner_name", "phone", "email"]
     autocomplete_fields = ["desa", "owner"]
     filter_horizontal = ["commodities"]
     readonly_fields = [
@@ -480,7 +484,22 @@ class BusinessAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
             .annotate(n=Count("pk"))
             .values("n")
         )
-        return super().get_queryset(request).annotate(n_products=Coalesce(Subquery(products), 0))
+        queryset = super().get_queryset(request)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name == "ikm_registry_business_changelist":
+            # The list never shows them: no search vector, snapshot or descriptions per row.
+            queryset = queryset.defer(*self.UNLISTED)
+        return queryset.annotate(n_products=Coalesce(Subquery(products), 0))
+
+    UNLISTED = [
+        "search_text",
+        "search_vector",
+        "verified_snapshot",
+        "description",
+        "description_en",
+        "staff_notes",
+        "marketplace_links",
+    ]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -509,7 +528,17 @@ class BusinessAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         return self.prepopulated_fields if self.has_change_permission(request, obj) else {}
 
     def get_search_results(self, request, queryset, search_term):
+        base = queryset
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if "@" in term and " " not in term:
+            # The owner's account e-mail, exactly: its owners' keys first (one small
+            # query), so the business query stays an OR of indexed conditions.
+            owners = (
+                get_user_model().objects.filter(email__iexact=term).values_list("pk", flat=True)
+            )
+            if owner_ids := list(owners[:100]):
+                queryset |= base.filter(owner__in=owner_ids)
         # Staff type phones the local way (0812-3456-7890); they are stored as +62….
         if sum(c.isdigit() for c in search_term) >= 8:
             try:
@@ -856,9 +885,24 @@ class ProductAdmin(SimpleHistoryAdmin):
     list_filter = ["export_ready", "is_active", "category"]
     paginator = LargeTablePaginator
     show_full_result_count = False
-    search_fields = ["name", "name_en", "business__name", "business__nib"]
+    # The names by their trigram indexes (migration 0017); a business's name or exact NIB
+    # through its keys (get_search_results), not a join inside the OR.
+    search_fields = ["name", "name_en"]
     autocomplete_fields = ["business"]
     inlines = [ProductPhotoInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        base = queryset
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            businesses = Business.objects.filter(
+                Q(name__icontains=term) | Q(nib__iexact=term)
+            ).values_list("pk", flat=True)
+            if business_ids := list(businesses[:500]):
+                queryset |= base.filter(business__in=business_ids)
+        return queryset, may_have_duplicates
+
     prepopulated_fields = {"slug": ["name"]}
 
 
