@@ -15,9 +15,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ikm_registry import inquiries
-from ikm_registry.forms_catalog import CatalogFilterForm, valid_certificates
-from ikm_registry.models import Business, Certificate, Product, ProductPhoto
+from ikm_registry import inquiries, trust
+from ikm_registry.forms_catalog import CatalogFilterForm
+from ikm_registry.models import Business, Product, ProductPhoto
 from tangerang_ikm.cache import public_page
 from tangerang_ikm.pagination import KeysFirstPaginator
 
@@ -122,12 +122,6 @@ def business_list(request):
     )
 
 
-def certificate_kinds(business):
-    """Certificate types only: numbers, issuers and scans are never public."""
-    kinds = valid_certificates().filter(business=business).values_list("kind", flat=True)
-    return [Certificate.Kind(kind).label for kind in sorted(set(kinds))]
-
-
 def export_countries(business):
     """Countries exported to, most recent first, each once."""
     seen = {}
@@ -156,10 +150,10 @@ def product_detail(request, slug):
         "product": product,
         "business": business,
         "photos": photos,
-        "certificates": certificate_kinds(business),
-        "countries": export_countries(business),
         "commodities": list(business.commodities.all()),
         "more_products": more,
+        # Certificates with validity, export history, indicative US$ (issue #23).
+        **trust.product_trust(product),
     }
     return render(request, "ikm_registry/catalog/product_detail.html", context)
 
@@ -176,9 +170,8 @@ def business_detail(request, slug):
     context = {
         "business": business,
         "page_obj": _page(request, products),
-        "certificates": certificate_kinds(business),
-        "countries": export_countries(business),
         "commodities": list(business.commodities.all()),
+        **trust.business_trust(business),
     }
     return render(request, "ikm_registry/catalog/business_detail.html", context)
 

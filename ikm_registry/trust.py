@@ -27,11 +27,17 @@ def export_history(business):
     return [(country, sorted(years)) for country, years in by_country.values()]
 
 
-def product_trust(product):
-    """The product page's context for the buyer's checks (3 queries)."""
-    business = product.business
+def business_trust(business):
+    """The business profile's context for the buyer's checks (2 queries)."""
     return {
         "certificate_list": public_certificates(business),
         "export_history": export_history(business),
+    }
+
+
+def product_trust(product):
+    """The product page's context: the profile's, and the price in US$ (3 queries)."""
+    return {
+        **business_trust(product.business),
         "indicative_usd": indicative_usd(product, usd_rate()),
     }
