@@ -1072,12 +1072,17 @@ class SignedLinkMixin:
             pk, nonce = signing.loads(token, salt=cls.SALT)
         except (signing.BadSignature, TypeError, ValueError):
             return None
-        row = cls.objects.filter(pk=pk).first()
+        row = cls.token_queryset().filter(pk=pk).first()
         if row is None or not secrets.compare_digest(str(row.nonce), str(nonce)):
             return None
         if not row.is_usable(now):
             return None
         return row
+
+    @classmethod
+    def token_queryset(cls):
+        """Where a token's row is read from: a subclass may join what its page shows."""
+        return cls.objects.all()
 
     def is_usable(self, now=None):
         now = now or timezone.now()
@@ -1265,6 +1270,10 @@ class MissionBuyer(SignedLinkMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("missions:buyer_link", args=[self.token])
+
+    @classmethod
+    def token_queryset(cls):
+        return cls.objects.select_related("mission", "buyer")
 
     def is_usable(self, now=None):
         now = now or timezone.now()

@@ -459,10 +459,8 @@ BUYER_LINK_LIMIT = {"limit": 120, "window": 3600, "methods": ("GET", "POST")}
 
 
 def _invitation(token):
-    row = MissionBuyer.from_token(token)
-    if row is None:
-        return None
-    return MissionBuyer.objects.select_related("mission", "buyer").get(pk=row.pk)
+    """The invitation a valid token names, with its mission and buyer (one query)."""
+    return MissionBuyer.from_token(token)
 
 
 def _buyer_page(request, invitation, form=None, rating_forms=None, status=200):
