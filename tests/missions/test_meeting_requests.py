@@ -500,3 +500,30 @@ def test_when_the_database_refuses_an_overlap_staff_get_a_message(
     assert "bentrok" in response.content.decode()
     req_a.refresh_from_db()
     assert req_a.meeting is None and Meeting.objects.count() == 1
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_owner_is_told_of_a_request_in_their_language(
+    setup, owner, language, django_capture_on_commit_callbacks
+):
+    from tests.portal.test_notifications import check
+
+    owner.language = language
+    owner.save()
+    _mission, p_a, *_rest, invitation = setup
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_meetings(
+            invitation=invitation, participations=[p_a], free_slots=_slots(invitation.mission)
+        )
+    (message,) = mail.outbox
+    assert message.to == [owner.email]
+    check(message, language)
+    assert f"/misi-dagang/peserta/{p_a.pk}/agenda/" in message.body
+
+
+def test_the_invitation_is_a_sound_english_mail(setup):
+    from tests.portal.test_notifications import check
+
+    invitation = setup[-1]
+    assert services.send_invitation(invitation)
+    check(mail.outbox[0], "en")
