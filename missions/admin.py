@@ -399,7 +399,7 @@ class ScheduleForm(forms.Form):
     )
     table = forms.CharField(label=gettext_lazy("meja"), max_length=10)
     request = SafeModelChoiceField(
-        label=gettext_lazy("permintaan pembeli"),
+        label=gettext_lazy("permintaan pertemuan"),
         queryset=MeetingRequest.objects.none(),
         required=False,
         widget=forms.HiddenInput,
