@@ -168,6 +168,14 @@ BUSINESSES = [
     ),
 ]
 
+# What an export-ready demo product offers a buyer (the port is the model's default).
+EXPORT_TERMS = {
+    "lead_time_days": 30,
+    "samples": Product.Samples.PAID,
+    "incoterms": [Product.Incoterm.EXW, Product.Incoterm.FOB, Product.Incoterm.CIF],
+    "payment_terms": "T/T 30% uang muka, 70% sebelum pengapalan",
+}
+
 COLOURS = [(166, 124, 82), (205, 170, 125), (120, 80, 40), (200, 150, 60), (90, 130, 80)]
 
 
@@ -256,6 +264,7 @@ def seed(*, owners, stdout):
                 min_order=Decimal(10),
                 capacity_per_month=Decimal(500),
                 export_ready=ready,
+                **(EXPORT_TERMS if ready else {}),
                 description=f"{p_name} buatan tangan {name}.",
                 description_en=f"{p_name_en}, handmade by {name}.",
             )

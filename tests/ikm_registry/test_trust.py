@@ -325,3 +325,13 @@ def test_staff_edit_the_trade_terms_in_the_admin(client, superuser):
     for field in ("lead_time_days", "samples", "port_of_loading", "payment_terms"):
         assert f'name="{field}"' in html, field
     assert 'type="checkbox" name="incoterms" value="EXW"' in html
+
+
+def test_export_ready_demo_products_state_their_terms(reference_data):
+    from ikm_registry import demo
+
+    demo.seed(owners=[UserFactory(full_name="Demo A"), UserFactory()], stdout=io.StringIO())
+    basket = Product.objects.get(name_en="Round Rattan Basket")
+    assert basket.incoterms == ["EXW", "FOB", "CIF"] and basket.lead_time_days == 30
+    assert basket.port_of_loading == "Tanjung Priok, Jakarta"
+    assert Product.objects.get(name_en="Roasted Cashew Original").incoterms == []  # not ready
