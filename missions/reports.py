@@ -456,16 +456,26 @@ def cached_report(key, compute):
     return value
 
 
-def compute_by_key(key):
+def compute_by_key(key, computed=None):
     """The report a view cached under `key` (missions/views.py), computed anew; None for a
-    mission or commodity gone since. `…:html` keys hold the report body's HTML."""
+    mission or commodity gone since. `…:html` keys hold the report body's HTML.
+
+    `computed` ({key: report}) keeps the reports computed in this language, so a report
+    and its body are computed once."""
     from django.template.loader import render_to_string
 
+    computed = {} if computed is None else computed
     if key.endswith(":html"):
-        report = compute_by_key(key.removesuffix(":html"))
+        report = compute_by_key(key.removesuffix(":html"), computed)
         if report is None:
             return None
         return render_to_string("missions/_report_body.html", {"report": report})
+    if key not in computed:
+        computed[key] = _compute_report(key)
+    return computed[key]
+
+
+def _compute_report(key):
     kind, _, rest = key.partition(":")
     if kind == "mission":
         mission = TradeMission.objects.filter(pk=rest).first()
@@ -497,11 +507,14 @@ def refresh_reports(*, version):
     if version != _version("reports"):
         return {"skipped": True}
     done = 0
+    computed = {}  # per language: each report once for itself and its body
     for (language, key), _read in sorted(
         (cache.get(REPORT_KEYS) or {}).items(), key=lambda item: -item[1]
     ):
+        if version != _version("reports"):
+            break  # written to again: the newer refresh computes the rest
         with translation.override(language if language != "-" else None):
-            value = compute_by_key(key)
+            value = compute_by_key(key, computed.setdefault(language, {}))
         if value is not None:
             _store(language, key, value, version)
             done += 1

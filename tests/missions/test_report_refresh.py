@@ -129,3 +129,35 @@ def test_an_outdated_refresh_leaves_the_work_to_the_next(reported):
     bump("reports")
     assert reports.refresh_reports.call(version=old) == {"skipped": True}
     assert reports.refresh_reports.call(version=version("reports")) == {"refreshed": 1}
+
+
+def test_a_refresh_computes_a_report_once_for_itself_and_its_body(
+    client, coordinator, reported, monkeypatch
+):
+    mission, _business = reported
+    client.force_login(coordinator)
+    read(client, reverse("missions:report", args=[mission.slug]))  # the report and its body
+    calls = []
+    real = reports.mission_report
+    monkeypatch.setattr(reports, "mission_report", lambda m: calls.append(m.pk) or real(m))
+    assert reports.refresh_reports.call(version=version("reports")) == {"refreshed": 2}
+    assert calls == [mission.pk]
+
+
+def test_a_write_during_a_refresh_stops_it(client, coordinator, reported, monkeypatch):
+    mission, _business = reported
+    client.force_login(coordinator)
+    read(client, reverse("missions:report", args=[mission.slug]))
+    read(client, reverse("missions:dashboard"))
+    from tangerang_ikm.cache import bump
+
+    real = reports._compute_report
+
+    def compute_then_write(key):
+        value = real(key)
+        bump("reports")  # a write lands while the refresh runs
+        return value
+
+    monkeypatch.setattr(reports, "_compute_report", compute_then_write)
+    result = reports.refresh_reports.call(version=version("reports"))
+    assert result["refreshed"] < 4
