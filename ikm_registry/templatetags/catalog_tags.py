@@ -97,12 +97,13 @@ def product_json_ld(context):
 
 @register.simple_tag(takes_context=True)
 def business_json_ld(context):
-    """An IKM page's schema.org Organization (`business`, `commodities`, `countries`)."""
+    """An IKM page's schema.org Organization (`business`, `commodities` and the
+    `export_history` of trust.business_trust from the context)."""
     return jsonld.script(
         structured_data.business_json_ld(
             context["business"],
             commodities=context.get("commodities", []),
-            countries=context.get("countries", []),
+            countries=[country for country, _years in context.get("export_history", [])],
             absolute=context["request"].build_absolute_uri,
         )
     )
