@@ -462,7 +462,49 @@ def place_meeting_request(*, meeting_request, start, end, table):
             ) from exc
         row.meeting = meeting
         row.save(update_fields=["meeting"])
+        transaction.on_commit(lambda: notify_meeting_placed(row.pk))
     return meeting
+
+
+def notify_meeting_placed(request_pk):
+    """Tell both sides when and where they meet: the owner in their language, with their
+    agenda; the buyer in English, in the destination's time, with their personal link."""
+    row = MeetingRequest.objects.select_related(
+        "meeting__mission",
+        "participation__business__owner",
+        "invitation__buyer",
+        "invitation__mission",
+    ).get(pk=request_pk)
+    meeting, participation, invitation = row.meeting, row.participation, row.invitation
+    mission = meeting.mission
+    tell_owner(
+        participation.business,
+        "missions/email/meeting_placed",
+        context={
+            "user": participation.business.owner,
+            "mission": mission,
+            "meeting": meeting,
+            "buyer": invitation.buyer,
+            "side": "ikm",
+        },
+        path_for=lambda: reverse("missions:agenda", args=[participation.pk]),
+    )
+    if invitation.buyer.email and invitation.is_usable():
+        with translation.override("en"):
+            link = reverse("missions:buyer_link", args=[invitation.token])
+        send_templated_mail(
+            to=[invitation.buyer.email],
+            template="missions/email/meeting_placed",
+            context={
+                "mission": mission,
+                "meeting": meeting,
+                "buyer": invitation.buyer,
+                "business": participation.business,
+                "side": "buyer",
+                "link": link,
+            },
+            language="en",
+        )
 
 
 def rate_meeting(*, meeting, side, rating, next_step="", now=None):

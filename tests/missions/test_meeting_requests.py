@@ -527,3 +527,29 @@ def test_the_invitation_is_a_sound_english_mail(setup):
     invitation = setup[-1]
     assert services.send_invitation(invitation)
     check(mail.outbox[0], "en")
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_both_sides_are_told_when_staff_place_the_meeting(
+    setup, owner, language, django_capture_on_commit_callbacks
+):
+    from tests.portal.test_notifications import check
+
+    owner.language = language
+    owner.save()
+    mission, p_a, *_rest, invitation = setup
+    req_a, _req_b = _accept(setup)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.place_meeting_request(
+            meeting_request=req_a,
+            start=at(mission.start_date, 10),
+            end=at(mission.start_date, 10, 30),
+            table="4",
+        )
+    by_address = {m.to[0]: m for m in mail.outbox}
+    to_owner = check(by_address[owner.email], language)
+    assert "10.00" in to_owner.body and "12.00" in to_owner.body  # WIB and Seoul
+    assert f"/misi-dagang/peserta/{p_a.pk}/agenda/" in to_owner.body
+    to_buyer = check(by_address[invitation.buyer.email], "en")
+    assert "12.00" in to_buyer.body and "Asia/Seoul" in to_buyer.body
+    assert "/en/misi-dagang/pembeli/" in to_buyer.body
