@@ -169,3 +169,39 @@ def picture(src, fallback, alt, width, height, lazy=True):
     """`{% picture photo.medium.url photo.image.url alt 800 800 lazy=False %}`: see
     picture_html. `src` or `fallback` may be empty (a photo stored before a size existed)."""
     return picture_html(src, fallback, alt, width, height, lazy=lazy)
+
+
+@register.simple_tag(takes_context=True)
+def site_json_ld(context):
+    """The home page's schema.org WebSite (with the catalog search) and its publisher."""
+    from django.urls import reverse
+
+    from tangerang_ikm import jsonld
+
+    absolute = context["request"].build_absolute_uri
+    home = absolute(reverse("home"))
+    return jsonld.script(
+        {
+            "@context": "https://schema.org",
+            "@type": "WebSite",
+            "name": "Portal IKM Kabupaten Tangerang",
+            "url": home,
+            "inLanguage": translation.get_language() or "id",
+            "publisher": {
+                "@type": "GovernmentOrganization",
+                "name": "Dinas Perindustrian dan Perdagangan Kabupaten Tangerang",
+                "alternateName": "Disperindag Kabupaten Tangerang",
+                "address": {
+                    "@type": "PostalAddress",
+                    "addressLocality": "Tigaraksa, Kabupaten Tangerang",
+                    "addressRegion": "Banten",
+                    "addressCountry": "ID",
+                },
+            },
+            "potentialAction": {
+                "@type": "SearchAction",
+                "target": absolute(reverse("ikm_registry:catalog")) + "?q={search_term_string}",
+                "query-input": "required name=search_term_string",
+            },
+        }
+    )

@@ -123,3 +123,13 @@ def test_script_escapes_what_could_close_the_element():
     text = str(jsonld.script({"name": "</script><b>&"}))
     assert "</script><b>" not in text.removesuffix("</script>")
     assert json.loads(text.split(">", 1)[1].removesuffix("</script>")) == {"name": "</script><b>&"}
+
+
+def test_home_page_describes_the_site_with_its_catalog_search(client):
+    data = only_json_ld(client.get("/en/"))
+    assert data["@type"] == "WebSite" and data["url"] == "http://testserver/en/"
+    assert data["inLanguage"] == "en"
+    assert data["publisher"]["alternateName"] == "Disperindag Kabupaten Tangerang"
+    action = data["potentialAction"]
+    assert action["target"] == "http://testserver/en/katalog/?q={search_term_string}"
+    assert action["query-input"] == "required name=search_term_string"
