@@ -137,6 +137,7 @@ def event_detail(request, slug):
     venue = Venue.objects.select_related("desa__kecamatan").first()
     ics_path = reverse("gerai:event_ics", args=[event.slug])
     can_apply = event.applications_open()
+    image = feeds.event_image(event)  # the poster, else a photo of the place
     return render(
         request,
         "gerai/event_detail.html",
@@ -145,10 +146,9 @@ def event_detail(request, slug):
             "exhibitors": exhibitors,
             "venue": venue,
             "json_ld": jsonld.script(
-                feeds.event_json_ld(
-                    event, request=request, venue=venue, image=feeds.event_image(event)
-                )
+                feeds.event_json_ld(event, request=request, venue=venue, image=image)
             ),
+            "og_image": request.build_absolute_uri(image),
             "google_url": feeds.google_calendar_url(event, request=request),
             "whatsapp_url": feeds.whatsapp_share_url(event, request=request),
             "ics_url": ics_path,

@@ -394,3 +394,13 @@ def test_english_floor_names_agree_with_the_english_space_names(client):
     assert "Showroom, first floor" in content and "First floor" in content
     assert "Floor 2" not in content and "lantai 2" not in content.lower()
     assert "Lantai 2" in client.get("/gerai/").content.decode()
+
+
+def test_event_page_has_open_graph_tags_with_the_same_picture_as_its_json_ld(client):
+    event = EventFactory(title="Bazar Terang", description="Bazar malam.")
+    content = client.get(event.get_absolute_url()).content.decode()
+    assert '<meta property="og:title" content="Bazar Terang">' in content
+    assert '<meta property="og:description" content="Bazar malam.">' in content
+    image = json_ld(client.get(event.get_absolute_url()))["image"][0]
+    assert f'<meta property="og:image" content="{image}">' in content
+    assert content.count("application/ld+json") == 1
