@@ -416,7 +416,7 @@ def accept_application(*, application, by=None, booth_number=None, notify=True):
         if held >= event.booths:
             raise ValidationError(
                 _("Semua %(n)s stan untuk %(event)s sudah terisi. Masukkan ke daftar tunggu.")
-                % {"n": event.booths, "event": event.title},
+                % {"n": event.booths, "event": event.display_title},
                 code="full",
             )
         _take_booth(application, event, booth_number=booth_number, by=by)

@@ -64,7 +64,7 @@ INSTALLED_APPS = [
     # Login throttling (failed attempts and lock-outs live in the database).
     "axes",
     # The database task backend and its `db_worker` command.
-    "django_tasks_db",
+    "tangerang_ikm.apps.TasksConfig",
     "ikm_registry",
     "gerai",
     "missions",
