@@ -525,6 +525,10 @@ def refresh_after_commit():
     """Queue one `refresh_reports` for the version the commit leaves (receivers call it)."""
 
     def enqueue():
+        if not refresh_reports.get_backend().supports_defer:
+            # No worker (TASKS_BACKEND=immediate): the refresh would run inside the
+            # writer's request, once per write; the next reader computes instead.
+            return
         version = _version("reports")
         if cache.add(_refresh_marker(version), True, timeout=settings.REPORT_CACHE_SECONDS):
             refresh_reports.enqueue(version=version)

@@ -19,7 +19,19 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def report_cache(settings):
     settings.REPORT_CACHE_SECONDS = 600
+    # A backend that queues for a worker, as in production (TASKS_BACKEND=database).
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     cache.clear()
+
+
+def run_queued_refreshes():
+    """What `manage.py db_worker` does: run the queued refreshes, in order."""
+    backend = reports.refresh_reports.get_backend()
+    queued = [r for r in backend.results if r.task.name == reports.refresh_reports.name]
+    assert queued
+    for result in queued:
+        reports.refresh_reports.call(*result.args, **result.kwargs)
+    backend.clear()
 
 
 @pytest.fixture
@@ -55,7 +67,8 @@ def test_a_write_refreshes_the_read_reports_after_its_commit(
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         make_deal(mission, business, amount="2000000")
-    assert callbacks  # the refresh was queued after the commit (and ran: immediate backend)
+    assert callbacks  # the refresh was queued after the commit ...
+    run_queued_refreshes()  # ... and a worker ran it
 
     body, warm = read(client, report_url)
     assert "Rp3.500.000" in body  # the new deal, computed by the task
@@ -78,6 +91,7 @@ def test_the_refreshed_figures_are_those_the_report_computes(
     with django_capture_on_commit_callbacks(execute=True):
         deal.status = Deal.Status.CONFIRMED
         deal.save()
+    run_queued_refreshes()
     stored = cache.get(f"report:id:mission:{mission.pk}")
     assert stored is not None and stored[0] == version("reports")
     fresh = reports.mission_report(mission)
@@ -161,3 +175,21 @@ def test_a_write_during_a_refresh_stops_it(client, coordinator, reported, monkey
     monkeypatch.setattr(reports, "_compute_report", compute_then_write)
     result = reports.refresh_reports.call(version=version("reports"))
     assert result["refreshed"] < 4
+
+
+def test_without_a_worker_the_writer_does_not_compute_reports(
+    client, coordinator, reported, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    mission, business = reported
+    client.force_login(coordinator)
+    url = reverse("missions:report", args=[mission.slug])
+    read(client, url)
+    with CaptureQueriesContext(connection) as ctx:
+        with django_capture_on_commit_callbacks(execute=True):
+            make_deal(mission, business, amount="2000000")
+    writes = [q["sql"] for q in ctx.captured_queries]
+    assert not cache.get(f"report-refresh:{version('reports')}")
+    body, _ = read(client, url)  # the reader computes the new figures
+    assert "Rp3.500.000" in body
+    assert writes and not any("SUM(" in sql for sql in writes)  # no report computed
