@@ -306,6 +306,11 @@ PRODUCT_EXPORT_FIELDS = [
     "price_min",
     "price_max",
     "fob_price_usd",
+    "lead_time_days",
+    "samples",
+    "incoterms",
+    "port_of_loading",
+    "payment_terms",
     "export_ready",
     "is_active",
 ]
@@ -314,6 +319,8 @@ PRODUCT_EXPORT_FIELDS = [
 def _plain(value):
     if value is None or isinstance(value, (bool, int, str)):
         return value
+    if isinstance(value, list):  # the Incoterms offered: one cell reads "FOB, CIF"
+        return ", ".join(str(item) for item in value)
     return str(value)
 
 

@@ -348,6 +348,21 @@ class TestPrivacy:
         assert row["products"][0]["name"] == product.name
         assert row["certificates"][0]["number"] == certificate.number
 
+    def test_downloads_hold_the_trade_terms(self, client, owner):
+        product = business_with_everything(owner)[1]
+        product.incoterms = ["FOB", "CIF"]
+        product.lead_time_days = 30
+        product.save()
+        client.force_login(owner)
+        data = json.loads(client.get(reverse("ikm_registry:my_data_json")).content)
+        row = data["businesses"][0]["products"][0]
+        assert row["incoterms"] == "FOB, CIF" and row["lead_time_days"] == 30
+        assert row["port_of_loading"] == product.port_of_loading
+        response = client.get(reverse("ikm_registry:my_data_xlsx"))
+        sheet = load_workbook(BytesIO(response.content))["produk"]
+        header = [cell.value for cell in sheet[1]]
+        assert sheet.cell(2, header.index("incoterms") + 1).value == "FOB, CIF"
+
     def test_xlsx_download(self, client, owner):
         business = business_with_everything(owner)[0]
         client.force_login(owner)
