@@ -240,6 +240,41 @@ ROUTES = [
         logged_in(405),
     ),
     Route(
+        "missions:agenda",
+        lambda w: f"/misi-dagang/peserta/{w['participation_a'].pk}/agenda/",
+        owner_of_a(),
+        owner_page=True,
+        content={OWNER_A: "Agenda pertemuan"},
+    ),
+    Route(
+        "missions:agenda_print",
+        lambda w: f"/misi-dagang/peserta/{w['participation_a'].pk}/agenda/cetak/",
+        owner_of_a(),
+    ),
+    Route(
+        "missions:agenda_ics",
+        lambda w: f"/misi-dagang/peserta/{w['participation_a'].pk}/agenda.ics",
+        owner_of_a(),
+        content={OWNER_A: "BEGIN:VCALENDAR"},
+    ),
+    Route(
+        "missions:answer_meeting_request",
+        lambda w: "/misi-dagang/permintaan/1/jawab/",
+        logged_in(405),
+    ),
+    Route("missions:rate_meeting", lambda w: "/misi-dagang/pertemuan/1/nilai/", logged_in(405)),
+    Route(
+        "missions:buyer_link",
+        lambda w: "/misi-dagang/pembeli/bad-token/",
+        everyone(410),
+        public=True,
+    ),
+    Route(
+        "missions:buyer_rate",
+        lambda w: "/misi-dagang/pembeli/bad-token/nilai/1/",
+        everyone(405),
+    ),
+    Route(
         "missions:report_deal",
         lambda w: f"/misi-dagang/peserta/{w['participation_a'].pk}/transaksi/",
         owner_of_a(),
