@@ -171,6 +171,8 @@ def seed(*, ikm, products, batch, progress):
             created = Product.objects.bulk_create(rows, batch_size=batch)
             _index(Product, created, ["name", "name_en"])
         bar(len(rows))
+    # bulk_create skips save(): the new products take is_public from their businesses
+    Product.objects.filter(pk__gte=pstart).sync_public()
     return ids
 
 
