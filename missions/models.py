@@ -15,7 +15,8 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -707,6 +708,28 @@ class DealQuerySet(models.QuerySet):
             )
         return self
 
+    def refresh_realised(self):
+        """Store on these potential deals the sums of their staff-confirmed realisations.
+
+        The reports read the stored sums: a correlated subquery per potential deal, repeated
+        in every money column, made the dashboard take minutes at regency scale."""
+        realisations = (
+            Deal.objects.filter(
+                realises=OuterRef("pk"), kind=Deal.Kind.REALISED, status=Deal.Status.CONFIRMED
+            )
+            .order_by()
+            .values("realises")
+        )
+        money = models.DecimalField(max_digits=20, decimal_places=2)
+
+        def total(field):
+            sums = realisations.annotate(total=Sum(field)).values("total")
+            return Coalesce(Subquery(sums, output_field=money), Value(Decimal(0)))
+
+        return self.filter(kind=Deal.Kind.POTENTIAL).update(
+            realised_idr=total("value_idr"), realised_usd=total("value_usd")
+        )
+
 
 class Deal(models.Model):
     """A transaction reported from a mission: on the spot, potential, or realised later."""
@@ -843,6 +866,14 @@ class Deal(models.Model):
         default=0,
         help_text=_("Kosong bila transaksi rupiah tanpa kurs US$ di tabel kurs."),
     )
+    # Kept by the realisations' save() and, on delete, missions/signals.py
+    # (DealQuerySet.refresh_realised).
+    realised_idr = models.DecimalField(
+        _("terealisasi (Rp)"), max_digits=20, decimal_places=2, editable=False, default=0
+    )
+    realised_usd = models.DecimalField(
+        _("terealisasi (US$)"), max_digits=20, decimal_places=2, editable=False, default=0
+    )
     destination_country = CountryField(_("negara tujuan"), default="ID")
     date = models.DateField(_("tanggal transaksi"))
     notes = models.TextField(_("catatan"), blank=True)
@@ -949,7 +980,13 @@ class Deal(models.Model):
             )
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "value_idr", "value_usd"}
+        before = None
+        if self.pk is not None:
+            before = Deal.objects.filter(pk=self.pk).values_list("realises_id", flat=True).first()
         super().save(*args, **kwargs)
+        # The potential deals this realisation counts (or counted) for keep their sums.
+        if self.realises_id or before:
+            Deal.objects.filter(pk__in={self.realises_id, before} - {None}).refresh_realised()
 
     def fill_rates(self):
         """Rates staff left empty, from the rate table on the deal's date.

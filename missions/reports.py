@@ -31,13 +31,11 @@ from django.db.models import (
     DecimalField,
     F,
     Min,
-    OuterRef,
     Q,
-    Subquery,
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, ExtractQuarter, ExtractYear, Greatest
+from django.db.models.functions import ExtractQuarter, ExtractYear, Greatest
 from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -130,25 +128,10 @@ MONEY = DecimalField(max_digits=20, decimal_places=2)
 SPOT_Q = Q(kind=Deal.Kind.ON_THE_SPOT)
 
 
-def _realised_against(field):
-    """Per potential deal: the sum of `field` over its staff-confirmed realisations (0 if none)."""
-    realisations = (
-        Deal.objects.filter(
-            realises=OuterRef("pk"), kind=Deal.Kind.REALISED, status=Deal.Status.CONFIRMED
-        )
-        .order_by()
-        .values("realises")
-        .annotate(total=Sum(field))
-        .values("total")
-    )
-    return Coalesce(Subquery(realisations, output_field=MONEY), Value(ZERO), output_field=MONEY)
-
-
 def with_realised(deals):
-    """Deals annotated with what was realised against each (r_idr, r_usd; 0 for non-potential)."""
-    return deals.annotate(
-        r_idr=_realised_against("value_idr"), r_usd=_realised_against("value_usd")
-    )
+    """Deals with what was realised against each (r_idr, r_usd; 0 for non-potential): the
+    sums each potential deal stores (DealQuerySet.refresh_realised)."""
+    return deals.annotate(r_idr=F("realised_idr"), r_usd=F("realised_usd"))
 
 
 def _open(field, realised):

@@ -271,3 +271,5 @@ def _deals(rng, mission, meetings, destination, commodities, products, count, ba
     for deal in realised:
         deal.realises_id = deal.realises.pk
     Deal.objects.bulk_create(realised, batch_size=batch)
+    # bulk_create skips save(): the potential deals store what was realised against them
+    Deal.objects.filter(pk__in=[deal.pk for deal in others]).refresh_realised()

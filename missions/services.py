@@ -734,7 +734,9 @@ def due_follow_ups(*, today=None):
         .exclude(business__owner__isnull=True)
         .exclude(business__owner__email="")
         .select_related("mission", "business__owner")
-        .annotate(realised_idr=Sum("realisations__value_idr"))
+        # Reported realisations count too (the stored realised_idr holds confirmed ones
+        # only): an owner who reported the whole sale is not asked again.
+        .annotate(reported_idr=Sum("realisations__value_idr"))
         .order_by("pk")
     )
     asked = {}
@@ -742,7 +744,7 @@ def due_follow_ups(*, today=None):
         asked[deal_id] = max(asked.get(deal_id, 0), months)
     due = []
     for deal in deals:
-        if deal.realised_idr is not None and deal.realised_idr >= deal.value_idr:
+        if deal.reported_idr is not None and deal.reported_idr >= deal.value_idr:
             continue
         stages = [m for m in FollowUp.MONTHS if add_months(deal.mission.end_date, m) <= today]
         latest = max(stages)

@@ -2,6 +2,8 @@
 commit, queues their refresh (missions.reports.refresh_reports), so staff read figures
 computed by the task, not by the first viewer after the write."""
 
+from django.db.models.signals import post_delete
+
 from ikm_registry.models import Business, ContactLog, ExportRecord
 from missions.models import Buyer, Deal, Meeting, Participation, ProgramTarget, TradeMission
 from tangerang_ikm.cache import bump, clear_on_change
@@ -21,6 +23,13 @@ def clear_reports(**kwargs):
     refresh_after_commit()
 
 
+def refresh_realised_after_delete(sender, instance, **kwargs):
+    """A deleted realisation no longer counts for its potential deal (also on bulk deletes,
+    which never call Deal.delete())."""
+    if instance.realises_id:
+        Deal.objects.filter(pk=instance.realises_id).refresh_realised()
+
+
 def connect():
     through = [
         TradeMission.commodities.through,
@@ -28,3 +37,4 @@ def connect():
         Business.commodities.through,
     ]
     clear_on_change(clear_reports, models=MODELS + REGISTRY, through=through)
+    post_delete.connect(refresh_realised_after_delete, sender=Deal, dispatch_uid="deal_realised")
