@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Upper
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -153,6 +153,9 @@ class Commodity(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self):
+        # English pages, e-mails and exports name the commodity in English when it has a name.
+        if self.name_en and (translation.get_language() or "").startswith("en"):
+            return self.name_en
         return self.name
 
 

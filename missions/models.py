@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -112,7 +113,7 @@ class TradeMissionQuerySet(models.QuerySet):
 
 class TradeMission(models.Model):
     class Kind(models.TextChoices):
-        TRADE_MISSION = "misi_dagang", _("misi dagang")
+        TRADE_MISSION = "misi_dagang", pgettext_lazy("jenis misi", "misi dagang")
         EXHIBITION = "pameran", _("pameran")
         BUSINESS_MATCHING = "temu_bisnis", _("business matching/temu bisnis")
         BUYING_MISSION = "buying_mission", _("buying mission")
@@ -137,7 +138,7 @@ class TradeMission(models.Model):
         OPEN = "open", _("pendaftaran dibuka")
         SELECTION = "selection", _("seleksi")
         ONGOING = "ongoing", _("berlangsung")
-        COMPLETED = "completed", _("selesai")
+        COMPLETED = "completed", pgettext_lazy("status misi", "selesai")
         REPORTED = "reported", _("dilaporkan")
 
     TRANSITIONS = {
