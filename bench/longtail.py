@@ -94,6 +94,31 @@ def _public(rng):
         base = "/katalog/" if rng.random() < 0.75 else "/ikm-direktori/"
         searches.add(_lang(rng, base + "?" + "&".join(params)))
 
+    now = timezone.localdate()
+    # The public API (issue #23): the same filters as the pages, as JSON, in both languages.
+    api = set()
+    while len(api) < 800:
+        roll = rng.random()
+        if roll < 0.7:
+            params = [p for p in rng.choice(sorted(searches)).split("?", 1)[1].split("&")]
+            params = [p for p in params if not p.startswith("page=")]
+            endpoint = "/api/v1/products/" if roll < 0.45 else "/api/v1/businesses/"
+            if rng.random() < 0.5:
+                params = [p for p in params if not p.startswith("q=")]
+        elif roll < 0.9:
+            endpoint = "/api/v1/events/"
+            year = rng.randint(now.year - 1, now.year + 1)
+            month = rng.randint(1, 12)
+            params = [f"from={year}-{month:02d}-01", f"to={year}-{month:02d}-28"]
+        else:
+            endpoint = rng.choice(
+                ["/api/v1/missions/", "/api/v1/commodities/", "/api/v1/kecamatan/"]
+            )
+            params = []
+        if rng.random() < 0.25:
+            params.append("lang=en")
+        api.add(endpoint + ("?" + "&".join(params) if params else ""))
+
     catalog = []
     for page in range(1, 401):
         sort = rng.choice(["", "&sort=newest", "&sort=name"])
@@ -104,7 +129,6 @@ def _public(rng):
         for code in kecamatan
         for slug in _sample(rng, commodities, 5)
     ]
-    now = timezone.localdate()
     months = []
     for delta in range(-18, 19):
         year, month = divmod(now.year * 12 + now.month - 1 + delta, 12)
@@ -118,6 +142,7 @@ def _public(rng):
         ("event pages", "public", [_lang(rng, f"/gerai/acara/{s}/") for s in events]),
         ("calendar months", "public", months),
         ("home", "public", ["/", "/en/"]),
+        ("API lists + filters", "public", sorted(api)),
     ]
 
 
