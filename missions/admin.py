@@ -1033,7 +1033,9 @@ class MissionBuyerAdmin(SimpleHistoryAdmin):
     def link(self, obj):
         return personal_link(obj)
 
-    @admin.action(description=gettext_lazy("Kirim tautan pribadi ke e-mail pembeli"))
+    @admin.action(
+        description=gettext_lazy("Kirim tautan pribadi ke e-mail pembeli"), permissions=["change"]
+    )
     def send_links(self, request, queryset):
         sent = skipped = 0
         for invitation in queryset.select_related("buyer", "mission"):

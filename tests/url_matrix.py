@@ -250,6 +250,7 @@ ROUTES = [
         "missions:agenda_print",
         lambda w: f"/misi-dagang/peserta/{w['participation_a'].pk}/agenda/cetak/",
         owner_of_a(),
+        owner_page=True,
     ),
     Route(
         "missions:agenda_ics",

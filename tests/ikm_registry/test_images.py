@@ -138,8 +138,11 @@ def test_the_product_page_shows_the_medium_size_and_links_the_full_one(client):
         )
     first, second = product.photos.order_by("position")
     body = client.get("/katalog/keranjang-ukuran/").content.decode()
-    assert f'<a href="{first.image.url}"><img src="{first.medium.url}"' in body
-    assert f'<a href="{second.image.url}"><img src="{second.thumbnail.url}"' in body
+    # The AVIF sizes in a <picture>, the stored JPEG as the fallback and the link.
+    main = f'<a href="{first.image.url}"><picture><source srcset="{first.medium.url}"'
+    more = f'<a href="{second.image.url}"><picture><source srcset="{second.thumbnail.url}"'
+    assert main in body and more in body
+    assert f'<img src="{first.image.url}"' in body
     assert first.medium.width == 800
 
 
