@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +10,7 @@ from ikm_registry.fields import (
     SafeModelMultipleChoiceField,
 )
 from ikm_registry.models import Business, Commodity, Product
+from missions import services
 from missions.models import (
     Buyer,
     Deal,
@@ -363,3 +365,19 @@ class MeetingRatingForm(forms.Form):
         max_length=2000,
         help_text=_("Mis. kirim sampel, penawaran harga, kunjungan pabrik."),
     )
+
+    def save(self, meeting, side):
+        """Record this side's rating; False, with the reason on the form, when refused."""
+        if not self.is_valid():
+            return False
+        try:
+            services.rate_meeting(
+                meeting=meeting,
+                side=side,
+                rating=self.cleaned_data["rating"],
+                next_step=self.cleaned_data["next_step"],
+            )
+        except ValidationError as exc:
+            self.add_error(None, exc)
+            return False
+        return True

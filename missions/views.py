@@ -435,19 +435,9 @@ def rate_meeting(request, pk):
     )
     participation = meeting.participation
     form = MeetingRatingForm(request.POST, prefix=f"m{meeting.pk}")
-    if form.is_valid():
-        try:
-            services.rate_meeting(
-                meeting=meeting,
-                side="ikm",
-                rating=form.cleaned_data["rating"],
-                next_step=form.cleaned_data["next_step"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Penilaian pertemuan tersimpan."))
-            return redirect("missions:agenda", participation.pk)
+    if form.save(meeting, side="ikm"):
+        messages.success(request, _("Penilaian pertemuan tersimpan."))
+        return redirect("missions:agenda", participation.pk)
     context = _agenda_context(request, participation, rating_forms={meeting.pk: form})
     return render(request, "missions/agenda.html", context, status=400)
 
@@ -562,17 +552,7 @@ def buyer_rate(request, token, pk):
     )
     with translation.override("en"):
         form = MeetingRatingForm(request.POST, prefix=f"m{meeting.pk}")
-        if form.is_valid():
-            try:
-                services.rate_meeting(
-                    meeting=meeting,
-                    side="buyer",
-                    rating=form.cleaned_data["rating"],
-                    next_step=form.cleaned_data["next_step"],
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("Penilaian pertemuan tersimpan."))
-                return redirect("missions:buyer_link", token)
+        if form.save(meeting, side="buyer"):
+            messages.success(request, _("Penilaian pertemuan tersimpan."))
+            return redirect("missions:buyer_link", token)
         return _buyer_page(request, invitation, rating_forms={meeting.pk: form}, status=400)
