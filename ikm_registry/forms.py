@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from ikm_registry.fields import MoneyField, SafeModelMultipleChoiceField
+from ikm_registry.fields import MoneyField, QuickSelect, SafeModelMultipleChoiceField
 from ikm_registry.hs import suggest_hs_code
 from ikm_registry.images import process_logo, validate_image
 from ikm_registry.models import (
@@ -390,6 +390,8 @@ class ExportRecordForm(forms.ModelForm):
     class Meta:
         model = ExportRecord
         fields = ["country", "year"]
+        # ~250 countries through the option templates were most of the owner's business page.
+        widgets = {"country": QuickSelect}
 
     def __init__(self, *args, business=None, **kwargs):
         super().__init__(*args, **kwargs)
