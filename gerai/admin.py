@@ -26,6 +26,7 @@ from gerai.models import (
 )
 from tangerang_ikm.admin_lists import (
     LargeTablePaginator,
+    ListRowsMixin,
     SharedLookupsInline,
     recent_filter,
 )
@@ -70,7 +71,7 @@ class SpaceBookingForm(forms.ModelForm):
 
 
 @admin.register(SpaceBooking)
-class SpaceBookingAdmin(SimpleHistoryAdmin):
+class SpaceBookingAdmin(ListRowsMixin, SimpleHistoryAdmin):
     form = SpaceBookingForm
     list_display = ["space", "purpose", "start", "end", "event"]
     list_filter = ["space"]

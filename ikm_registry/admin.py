@@ -36,6 +36,7 @@ from ikm_registry.resources import BusinessConfirmImportForm, BusinessResource
 from ikm_registry.validators import clean_nib, clean_nik, digits, normalize_phone
 from tangerang_ikm.admin_lists import (
     LargeTablePaginator,
+    ListRowsMixin,
     SharedLookupsInline,
 )
 
@@ -351,7 +352,7 @@ class TransferForm(forms.Form):
 
 
 @admin.register(Business)
-class BusinessAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class BusinessAdmin(ListRowsMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     form = BusinessAdminForm
     resource_classes = [BusinessResource]
     change_list_template = "admin/ikm_registry/business/change_list.html"
@@ -879,7 +880,7 @@ class BusinessAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(SimpleHistoryAdmin):
+class ProductAdmin(ListRowsMixin, SimpleHistoryAdmin):
     list_display = ["name", "business", "category", "hs_code", "export_ready", "is_active"]
     list_select_related = ["business", "category"]
     list_filter = ["export_ready", "is_active", "category"]

@@ -39,6 +39,7 @@ from missions.models import (
 )
 from tangerang_ikm.admin_lists import (
     LargeTablePaginator,
+    ListRowsMixin,
     SharedLookupsInline,
     recent_filter,
 )
@@ -869,7 +870,7 @@ class FollowUpInline(admin.TabularInline):
 
 
 @admin.register(Deal)
-class DealAdmin(SimpleHistoryAdmin):
+class DealAdmin(ListRowsMixin, SimpleHistoryAdmin):
     list_display = [
         "date",
         "business",

@@ -88,3 +88,23 @@ def test_every_row_of_a_change_list_has_its_checkbox(client, coordinator):
     body = client.get(reverse("admin:missions_deal_changelist")).content.decode()
     for deal in deals:
         assert f'name="_selected_action" value="{deal.pk}" class="action-select"' in body
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_written_out_checkbox_is_djangos_markup(language):
+    """ListRowsMixin.action_checkbox gives what Django's CheckboxInput renders, escaping too."""
+    from django.contrib import admin
+    from django.utils import translation
+
+    from ikm_registry.models import Business
+
+    business = BusinessFactory(name='Kripik "Mak" <Ijah> & Anak\'s')
+    deal = make_deal(make_mission(), business, amount="5")
+    with translation.override(language):
+        for obj in (business, deal):
+            model_admin = admin.site._registry[type(obj)]
+            ours = model_admin.action_checkbox(obj)
+            djangos = admin.ModelAdmin.action_checkbox(model_admin, obj)
+            assert ours == djangos
+            assert "&amp; Anak&#x27;s" in ours
+    assert isinstance(admin.site._registry[Business], admin_lists.ListRowsMixin)
