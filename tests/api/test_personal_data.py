@@ -38,13 +38,30 @@ PRODUCT = {
     "price_max",
     "fob_price_usd",
     "export_ready",
+    # Trade terms (issue #23): the product's own, no person's.
+    "lead_time_days",
+    "samples",
+    "samples_label",
+    "incoterms",
+    "port_of_loading",
+    "payment_terms",
     "photo",
     *nested("photo", {"image", "thumbnail", "alt"}),
     "business",
-    *nested("business", {"slug", "name", "url", "kecamatan"}),
+    *nested("business", {"slug", "name", "url", "kecamatan", "verified_at"}),
     *nested("business.kecamatan", KECAMATAN),
     "created_at",
     "updated_at",
+}
+# One product's answer adds what a buyer checks: certificates without their numbers
+# (PERSONAL plants one), export history, the indicative US$ figure.
+PRODUCT_DETAIL = PRODUCT | {
+    "certificates",
+    *nested("certificates[]", {"kind", "label", "issuer", "valid_until", "valid"}),
+    "export_history",
+    *nested("export_history[]", {"code", "name", "years"}),
+    "indicative_usd",
+    *nested("indicative_usd", {"low", "high", "rate", "date", "source"}),
 }
 BUSINESS = {
     "slug",
@@ -130,7 +147,7 @@ def page_of(fields):
 
 ALLOWED = {
     "/api/v1/products/": page_of(PRODUCT),
-    "/api/v1/products/{slug}/": PRODUCT,
+    "/api/v1/products/{slug}/": PRODUCT_DETAIL,
     "/api/v1/businesses/": page_of(BUSINESS),
     "/api/v1/businesses/{slug}/": BUSINESS,
     "/api/v1/commodities/": nested("[]", REFERENCE_COMMODITY),

@@ -1,0 +1,125 @@
+"""The list serializers build their answers by hand (to_representation): each answer
+must equal DRF's own walk of the declared fields, which the schema is made from.
+
+And the product's trade terms (issue #23): the terms in every answer, the business's
+certificates with their validity, its export history and the indicative US$ figure in
+the product's own answer; never a certificate number.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone, translation
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
+
+from gerai.api import EventSerializer, EventViewSet
+from ikm_registry.api import (
+    BusinessSerializer,
+    ProductDetailSerializer,
+    ProductSerializer,
+    api_products,
+    public_businesses,
+)
+from ikm_registry.models import Product
+from missions.models import ExchangeRate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def terms(api_world):
+    Product.objects.filter(slug="keranjang-rotan-bundar").update(
+        lead_time_days=30,
+        samples=Product.Samples.PAID,
+        incoterms=["FOB", "CIF"],
+        port_of_loading="Tanjung Priok, Jakarta",
+        payment_terms="T/T 30% uang muka",
+        price_min=Decimal("163000"),
+        price_max=Decimal("326000"),
+        fob_price_usd=Decimal("12.50"),
+    )
+    return api_world
+
+
+def drf_walk(serializer, instance):
+    """DRF's representation: every declared field's get_attribute and to_representation."""
+    return serializers.Serializer.to_representation(serializer, instance)
+
+
+def request():
+    return Request(APIRequestFactory().get("/api/v1/"))
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_hand_built_answers_equal_drfs_walk(terms, language):
+    ExchangeRate.objects.create(
+        currency="USD", date=timezone.localdate(), rate_to_idr="16300", source="jisdor"
+    )
+    context = {"request": request()}
+    cases = [
+        (ProductSerializer, api_products().order_by("pk")),
+        (ProductDetailSerializer, api_products().order_by("pk")),
+        (BusinessSerializer, public_businesses().order_by("pk")),
+        (EventSerializer, EventViewSet().get_queryset().order_by("pk")),
+    ]
+    with translation.override(language):
+        for serializer_class, queryset in cases:
+            rows = list(queryset)
+            assert rows, serializer_class
+            serializer = serializer_class(context=context)
+            for row in rows:
+                fast = serializer.to_representation(row)
+                assert fast == drf_walk(serializer, row), (serializer_class, row)
+                assert list(fast) == list(serializer.fields), serializer_class
+
+
+def test_every_product_answer_has_its_trade_terms(client, terms):
+    products = {p["slug"]: p for p in client.get("/api/v1/products/").json()["results"]}
+    basket = products["keranjang-rotan-bundar"]
+    assert basket["lead_time_days"] == 30
+    assert basket["samples"] == "paid"
+    assert basket["samples_label"] == "tersedia, berbayar"
+    assert basket["incoterms"] == ["FOB", "CIF"]
+    assert basket["port_of_loading"] == "Tanjung Priok, Jakarta"
+    assert basket["payment_terms"] == "T/T 30% uang muka"
+    assert basket["business"]["verified_at"]
+    chair = products["kursi-rotan-teras"]
+    assert chair["samples"] is None and chair["samples_label"] is None
+    assert chair["incoterms"] == []
+    english = client.get("/api/v1/products/?lang=en").json()["results"]
+    basket_en = next(p for p in english if p["slug"] == "keranjang-rotan-bundar")
+    assert basket_en["samples_label"] == "available, paid"
+
+
+def test_a_products_answer_has_certificates_exports_and_usd(client, terms):
+    url = "/api/v1/products/keranjang-rotan-bundar/"
+    product = client.get(url).json()
+    # The valid certificate first, then the expired one; numbers never.
+    assert product["certificates"] == [
+        {"kind": "svlk", "label": "SVLK/V-Legal", "issuer": "", "valid_until": None, "valid": True},
+        {
+            "kind": "halal",
+            "label": "Halal",
+            "issuer": "",
+            "valid_until": "2020-01-01",
+            "valid": False,
+        },
+    ]
+    assert "NOMOR" not in str(product) and "EXPIRED-HALAL-1" not in str(product)
+    assert product["export_history"] == [{"code": "JP", "name": "Jepang", "years": [2024]}]
+    assert product["indicative_usd"] is None  # no rate in the table yet
+
+    ExchangeRate.objects.create(
+        currency="USD",
+        date=timezone.localdate() - datetime.timedelta(days=1),
+        rate_to_idr="16300",
+        source="jisdor",
+    )
+    price = client.get(url + "?lang=en").json()["indicative_usd"]
+    assert price["low"] == "10.00" and price["high"] == "20.00"
+    assert price["rate"] == "16300.0000"
+    assert price["date"] == str(timezone.localdate() - datetime.timedelta(days=1))
+    assert price["source"]
