@@ -27,15 +27,17 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import (
+    BooleanField,
     Count,
     DecimalField,
+    ExpressionWrapper,
     F,
     Min,
     Q,
     Sum,
     Value,
 )
-from django.db.models.functions import ExtractQuarter, ExtractYear, Greatest
+from django.db.models.functions import ExtractQuarter, ExtractYear, Greatest, TruncQuarter
 from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -170,6 +172,104 @@ def deal_sums():
     return sums
 
 
+# --- One grouped pass feeding several tables -----------------------------------
+#
+# deal_sums() filters each of its 31 aggregates by kind and by the parties' answers: on
+# 180,000 deals one such pass took 300-500 ms, and the dashboard made six. grouped_sums()
+# lets the database group by kind and answers instead (ten plain aggregates per group)
+# and adds the groups up here, so one pass grouped by several columns feeds several
+# tables and the overall figures. The result has deal_sums()'s keys and the same values
+# (tests/missions/test_report_passes.py compares them).
+
+_BOTH = ExpressionWrapper(BOTH_PARTIES_Q, output_field=BooleanField())
+_DISPUTED = ExpressionWrapper(DISPUTED_Q, output_field=BooleanField())
+_KIND_SUMS = {
+    Deal.Kind.ON_THE_SPOT: ("spot", "actual"),
+    Deal.Kind.REALISED: ("realised", "actual"),
+    Deal.Kind.POTENTIAL: ("potential",),
+}
+
+
+def _part_aggregates():
+    def money(expression):
+        return Sum(expression, output_field=MONEY)
+
+    return {
+        "g_n": Count("pk"),
+        "g_n_over": Count("pk", filter=Q(realised_idr__gt=F("value_idr"))),
+        "g_value_idr": money("value_idr"),
+        "g_value_usd": money("value_usd"),
+        "g_r_idr": money("realised_idr"),
+        "g_r_usd": money("realised_usd"),
+        "g_open_idr": money(_open("value_idr", "realised_idr")),
+        "g_open_usd": money(_open("value_usd", "realised_usd")),
+        "g_over_idr": money(_over("value_idr", "realised_idr")),
+        "g_over_usd": money(_over("value_usd", "realised_usd")),
+    }
+
+
+def empty_sums():
+    """deal_sums()'s keys over no deals: 0 for counts, Rp/US$ 0.00 for money."""
+    sums = dict.fromkeys(("n", "n_disputed", "n_over"), 0)
+    for name in ("spot", "potential", "realised", "actual", "open", "over"):
+        for currency in ("idr", "usd"):
+            sums[f"{name}_{currency}"] = sums[f"{name}_{currency}_both"] = ZERO
+    for currency in ("idr", "usd"):
+        sums[f"realised_of_potential_{currency}"] = ZERO
+        sums[f"realised_of_potential_{currency}_both"] = ZERO
+    return sums
+
+
+def _add_part(sums, row):
+    """Add one (kind, both parties, disputed) group of confirmed deals to `sums`."""
+    n = row["g_n"]
+    sums["n"] += n
+    if row["g_disputed"]:
+        sums["n_disputed"] += n
+    amounts = {}
+    for currency in ("idr", "usd"):
+        value = _d(row[f"g_value_{currency}"])
+        for name in _KIND_SUMS.get(row["kind"], ()):
+            amounts[f"{name}_{currency}"] = value
+    if row["kind"] == Deal.Kind.POTENTIAL:
+        sums["n_over"] += row["g_n_over"]
+        for currency in ("idr", "usd"):
+            amounts[f"open_{currency}"] = _d(row[f"g_open_{currency}"])
+            amounts[f"over_{currency}"] = _d(row[f"g_over_{currency}"])
+            amounts[f"realised_of_potential_{currency}"] = _d(row[f"g_r_{currency}"])
+    for key, value in amounts.items():
+        sums[key] += value
+        if row["g_both"]:
+            sums[f"{key}_both"] += value
+
+
+def grouped_sums(deals, dims, groupings):
+    """deal_sums() per group for several groupings, and overall, in one query.
+
+    `dims` ({name: field or expression}) are the columns the query groups by (with the
+    deal's kind and the parties' answers); `groupings` ({table: (dim, ...)}) say which
+    of them each table groups by. Returns ({table: {group: sums}}, overall sums).
+    """
+    dims = {name: F(d) if isinstance(d, str) else d for name, d in dims.items()}
+    rows = (
+        deals.order_by()
+        .annotate(**dims, g_both=_BOTH, g_disputed=_DISPUTED)
+        .values(*dims, "kind", "g_both", "g_disputed")
+        .annotate(**_part_aggregates())
+    )
+    overall = empty_sums()
+    tables = {table: {} for table in groupings}
+    for row in rows:
+        _add_part(overall, row)
+        for table, keys in groupings.items():
+            group = tuple(row[k] for k in keys)
+            group = group[0] if len(group) == 1 else group
+            if group not in tables[table]:
+                tables[table][group] = empty_sums()
+            _add_part(tables[table][group], row)
+    return tables, overall
+
+
 def split_figures(label, sums, key, kind, *, public=False):
     """The figure, then its parts: confirmed by both parties, and not yet confirmed by them."""
     total, both = _d(sums[key]), _d(sums[f"{key}_both"])
@@ -290,16 +390,22 @@ def _program_cells(row):
     ]
 
 
+def _ordered(groups):
+    """A table's groups in their key's order (no group key last), before sorting by value."""
+    return sorted(groups.items(), key=lambda item: (item[0] is None, item[0] or ""))
+
+
 def _grouped_money_table(
-    deals, sums, key, title, group_by, label_header, label_of, *, chart=True, program=False
+    groups, sums, key, title, label_header, label_of, *, chart=True, program=False
 ):
-    """One row per group; the total row reuses the overall sums (no extra query)."""
+    """One row per group ({group: sums}, from grouped_sums()); the total row is the overall
+    sums of the same pass."""
     rows = []
-    for row in deals.values(group_by).annotate(**deal_sums()).order_by(group_by):
+    for group, row in _ordered(groups):
         if program:
-            rows.append([label_of(row[group_by]), *_program_cells(row)])
+            rows.append([label_of(group), *_program_cells(row)])
         else:
-            rows.append([label_of(row[group_by]), row["n"], *_money_cells(row)])
+            rows.append([label_of(group), row["n"], *_money_cells(row)])
     if program:
         actual_at, potential_at = 1 + PROGRAM_ACTUAL_IDR, 1 + PROGRAM_POTENTIAL_IDR
         rows.sort(key=lambda r: (-(r[actual_at] + r[potential_at]), str(r[0])))
@@ -528,8 +634,17 @@ def mission_report(mission):
         total=Count("pk"),
         **{s.value: Count("pk", filter=Q(status=s)) for s in P},
     )
-    deals = with_realised(Deal.objects.confirmed().filter(mission=mission))
-    sums = deals.aggregate(**deal_sums())
+    deals = Deal.objects.confirmed().filter(mission=mission)
+    # One pass: the overall sums and the tables per commodity, country and IKM.
+    groups, sums = grouped_sums(
+        deals,
+        {
+            "g_commodity": "commodity__name",
+            "g_country": "destination_country",
+            "g_business": "business__name",
+        },
+        {"commodity": ("g_commodity",), "country": ("g_country",), "ikm": ("g_business",)},
+    )
     meetings = Meeting.objects.filter(mission=mission)
     meeting_counts = meetings.aggregate(
         total=Count("pk", distinct=True),
@@ -649,33 +764,30 @@ def mission_report(mission):
     tables.append(deals_by_kind_table(sums))
     tables.append(
         _grouped_money_table(
-            deals,
+            groups["commodity"],
             sums,
             "Per komoditas",
             _("Transaksi per komoditas"),
-            "commodity__name",
             _("Komoditas"),
             str,
         )
     )
     tables.append(
         _grouped_money_table(
-            deals,
+            groups["country"],
             sums,
             "Per negara tujuan",
             _("Transaksi per negara tujuan"),
-            "destination_country",
             _("Negara tujuan"),
             _country_name,
         )
     )
     tables.append(
         _grouped_money_table(
-            deals,
+            groups["ikm"],
             sums,
             "Per IKM",
             _("Transaksi per IKM"),
-            "business__name",
             _("IKM"),
             str,
             chart=False,
@@ -747,25 +859,27 @@ def program_dashboard(*, year=None, scope="", commodity=None, size_class=""):
     `size_class` is the business's class by annual sales (PP 7/2021 for empowerment
     programmes), never the class by capital.
     """
-    deals = Deal.objects.confirmed().exclude(mission__status=TradeMission.Status.DRAFT)
+    deal_filter = Q(status=Deal.Status.CONFIRMED) & ~Q(mission__status=TradeMission.Status.DRAFT)
     participations = Participation.objects.filter(
         status__in=[Participation.Status.ACCEPTED, Participation.Status.ATTENDED]
     )
     verified = Business.objects.verified()
     if year:
-        deals = deals.filter(date__year=year)
+        deal_filter &= Q(date__year=year)
         participations = participations.filter(mission__start_date__year=year)
     if scope:
-        deals = deals.filter(mission__scope=scope)
+        deal_filter &= Q(mission__scope=scope)
         participations = participations.filter(mission__scope=scope)
     if commodity:
-        deals = deals.filter(commodity=commodity)
+        deal_filter &= Q(commodity=commodity)
         participations = participations.filter(business__commodities=commodity)
         verified = verified.filter(commodities=commodity)
     if size_class:
-        deals = deals.filter(business__size_class_by_sales=size_class)
+        deal_filter &= Q(business__size_class_by_sales=size_class)
         participations = participations.filter(business__size_class_by_sales=size_class)
         verified = verified.filter(size_class_by_sales=size_class)
+
+    deals = Deal.objects.filter(deal_filter)
 
     contacts = ContactLog.objects.all()
     if year:
@@ -780,9 +894,24 @@ def program_dashboard(*, year=None, scope="", commodity=None, size_class=""):
     target = program_target(year or timezone.localdate().year)
     n_verified = verified.count()
 
-    exporters = _exporters(deals, year)
-    deals = with_realised(deals)
-    sums = deals.aggregate(**deal_sums())
+    exporters = _exporters(deal_filter, year)
+    # Three passes over the deals feed the overall figures and the five money tables.
+    # Each groups by few enough columns for PostgreSQL to hash them in memory (grouping
+    # by year and quarter as two expressions made it expect a group per deal, sort on
+    # disk and take 1.4 s); all five dimensions in one pass would be a group per deal.
+    by_time, sums = grouped_sums(
+        deals, {"g_quarter": TruncQuarter("date")}, {"period": ("g_quarter",)}
+    )
+    by_trade, _sums = grouped_sums(
+        deals,
+        {"g_commodity": "commodity__name", "g_country": "destination_country"},
+        {"commodity": ("g_commodity",), "country": ("g_country",)},
+    )
+    by_place, _sums = grouped_sums(
+        deals,
+        {"g_size": "business__size_class_by_sales", "g_kec": "business__desa__kecamatan__name"},
+        {"size": ("g_size",), "kecamatan": ("g_kec",)},
+    )
 
     figures = [
         Figure(_("IKM terlibat"), engaged),
@@ -807,13 +936,8 @@ def program_dashboard(*, year=None, scope="", commodity=None, size_class=""):
     ]
 
     period_rows = [
-        [f"{row['y']} T{row['q']}", *_program_cells(row)]
-        for row in (
-            deals.annotate(y=ExtractYear("date"), q=ExtractQuarter("date"))
-            .values("y", "q")
-            .annotate(**deal_sums())
-            .order_by("y", "q")
-        )
+        [f"{start.year} T{(start.month - 1) // 3 + 1}", *_program_cells(row)]
+        for start, row in sorted(by_time["period"].items())
     ]
     period = Table(
         "Per triwulan",
@@ -841,42 +965,38 @@ def program_dashboard(*, year=None, scope="", commodity=None, size_class=""):
     tables = [
         period,
         _grouped_money_table(
-            deals,
+            by_trade["commodity"],
             sums,
             "Per komoditas",
             _("Transaksi per komoditas"),
-            "commodity__name",
             _("Komoditas"),
             str,
             program=True,
         ),
         _grouped_money_table(
-            deals,
+            by_trade["country"],
             sums,
             "Per negara tujuan",
             _("Transaksi per negara tujuan"),
-            "destination_country",
             _("Negara tujuan"),
             _country_name,
             program=True,
         ),
         _grouped_money_table(
-            deals,
+            by_place["size"],
             sums,
             "Per kelas usaha",
             _("Transaksi per kelas usaha (menurut hasil penjualan tahunan)"),
-            "business__size_class_by_sales",
             _("Kelas usaha (omzet)"),
             _size_class_label,
             chart=False,
             program=True,
         ),
         _grouped_money_table(
-            deals,
+            by_place["kecamatan"],
             sums,
             "Per kecamatan",
             _("Transaksi per kecamatan IKM"),
-            "business__desa__kecamatan__name",
             _("Kecamatan"),
             str,
             program=True,
@@ -939,26 +1059,26 @@ def pembinaan_table(contacts):
     return reached, table
 
 
-def _exporters(deals, year):
+def _exporters(deal_filter, year):
     """IKM with an actual confirmed deal abroad under the filters, and the first-timers.
 
     A first-timer's first such deal (ever, not only under the filters) falls in `year`
-    when one is chosen, and no export record is older than that deal. Three grouped
+    when one is chosen, and no export record is older than that deal. Two grouped
     queries whatever the size: correlated subqueries per business took half a second
-    at 200,000 deals.
+    at 200,000 deals. `deal_filter` is the dashboard's condition on deals (a Q).
     """
-    abroad_q = ACTUAL_Q & ~Q(destination_country="ID")
-    exporter_ids = set(
-        deals.filter(abroad_q).order_by().values_list("business_id", flat=True).distinct()
-    )
-    first_abroad = dict(
+    abroad = (
         Deal.objects.confirmed()
-        .filter(abroad_q)
+        .filter(ACTUAL_Q & ~Q(destination_country="ID"))
         .order_by()
         .values("business_id")
-        .annotate(first=Min(ExtractYear("date")))
-        .values_list("business_id", "first")
+        .annotate(first=Min(ExtractYear("date")), filtered=Count("pk", filter=deal_filter))
     )
+    exporter_ids, first_abroad = set(), {}
+    for row in abroad:
+        first_abroad[row["business_id"]] = row["first"]
+        if row["filtered"]:
+            exporter_ids.add(row["business_id"])
     first_record = dict(
         ExportRecord.objects.order_by()
         .values("business_id")
