@@ -102,7 +102,7 @@ def test_detail_query_count_is_fixed(client, world):
             make_participation(mission, b, S.ATTENDED)
             make_deal(mission, b, amount="5", currency="USD", rate="16000")
 
-    assert assert_fixed_queries(client, url, grow) == 11
+    assert assert_fixed_queries(client, url, grow) == 8
 
 
 # --- Owner pages --------------------------------------------------------------
