@@ -102,6 +102,9 @@ def test_dashboard_tables_equal_one_aggregate_per_group(varied):
     for table in tables.values():
         if table.key != "Pembinaan":
             assert table.total[1:] == total, table.key
+            # Every money column's rows add up to its total, to the cent (not the rate).
+            for i in range(1, len(total)):
+                assert sum(row[i] for row in table.rows) == table.total[i], (table.key, i)
     figures = {f.label: f.value for f in report.figures}
     assert figures["Nilai transaksi (Rp)"] == _reference(deals)["actual_idr"]
 
