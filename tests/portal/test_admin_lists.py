@@ -108,3 +108,43 @@ def test_the_written_out_checkbox_is_djangos_markup(language):
             assert ours == djangos
             assert "&amp; Anak&#x27;s" in ours
     assert isinstance(admin.site._registry[Business], admin_lists.ListRowsMixin)
+
+
+def test_a_long_filtered_list_is_counted_up_to_the_cap_then_estimated(
+    client, coordinator, monkeypatch
+):
+    """Above COUNT_UP_TO rows a filtered list shows the planner's estimate (PostgreSQL) or
+    its exact count (SQLite); its pages still open."""
+    mission = make_mission()
+    for n in range(4):
+        make_deal(mission, BusinessFactory(), amount=str(n + 1))
+    monkeypatch.setattr(admin_lists, "COUNT_UP_TO", 2)
+    client.force_login(coordinator)
+    url = reverse("admin:missions_deal_changelist") + f"?mission__id__exact={mission.pk}"
+    response = client.get(url)
+    body = response.content.decode()
+    paginator = response.context["cl"].paginator
+    if connection.vendor == "postgresql":
+        assert paginator.estimated
+        assert paginator.count >= 3  # never below what was counted
+        assert f"sekitar {paginator.count} transaksi" in body
+    else:
+        assert not paginator.estimated
+        assert "4 transaksi" in body and "sekitar" not in body
+    assert body.count('class="action-select"') == 4
+
+
+def test_a_short_filtered_list_is_counted_exactly_with_one_query():
+    from django.contrib import admin
+    from django.test.utils import CaptureQueriesContext
+
+    mission = make_mission()
+    for n in range(3):
+        make_deal(mission, BusinessFactory(), amount=str(n + 1))
+    queryset = Deal.objects.filter(mission=mission).order_by("-date", "-pk")
+    paginator = admin_lists.LargeTablePaginator(queryset, 2)
+    with CaptureQueriesContext(connection) as queries:
+        assert paginator.count == 3
+    assert len(queries) == 1 and "LIMIT" in queries[0]["sql"]
+    assert not paginator.estimated
+    assert admin.site._registry[Deal].paginator is admin_lists.LargeTablePaginator
