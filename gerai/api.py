@@ -12,19 +12,19 @@ from tangerang_ikm.api import (
     DATE_RANGE_PARAMETERS,
     LANG_PARAMETER,
     ChoiceLabelField,
+    HandBuilt,
     LocalizedField,
     PageURLField,
     PublicAPIMixin,
     date_range,
     list_responses,
-    represent,
 )
 from tangerang_ikm.api import localized as localized_text
 
 WIB_MIDNIGHT = time(0, 0)
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(HandBuilt, serializers.ModelSerializer):
     url = PageURLField("gerai:event_detail")
     title = LocalizedField("title")
     description = LocalizedField("description")
@@ -58,29 +58,27 @@ class EventSerializer(serializers.ModelSerializer):
         ]
 
     def to_representation(self, event):
-        """As DRF's walk of the fields would give it (tests/api/test_fast_serializers.py),
-        without the walk: it was most of a list's CPU time."""
-        fields = self.fields
+        """As DRF's walk of the fields would give it (HandBuilt), in half the time."""
         return {
             "slug": event.slug,
-            "url": fields["url"].to_representation(event.slug),
+            "url": self.page_url("gerai:event_detail", event.slug),
             "title": localized_text(event, "title"),
             "description": localized_text(event, "description"),
             "kind": event.kind,
             "kind_label": str(event.get_kind_display()),
-            "start": represent(fields["start"], event.start),
-            "end": represent(fields["end"], event.end),
+            "start": self.datetime(event.start),
+            "end": self.datetime(event.end),
             "status": event.status,
             "status_label": str(event.get_status_display()),
             "status_reason": event.status_reason,
             "organiser": event.organiser,
             "is_free": event.is_free,
-            "ticket_price": represent(fields["ticket_price"], event.ticket_price),
+            "ticket_price": self.decimal(event.ticket_price),
             "booths": event.booths,
             "spaces": self.get_spaces(event),
             "poster": self.get_poster(event),
             "poster_alt": event.poster_alt,
-            "updated_at": represent(fields["updated_at"], event.updated_at),
+            "updated_at": self.datetime(event.updated_at),
         }
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))

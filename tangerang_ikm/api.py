@@ -269,15 +269,20 @@ class LocalizedField(serializers.Field):
         return localized(obj, self.field)
 
 
+PLACEHOLDER = "__slug__"
+
+
+def page_url_template(viewname, request):
+    """The absolute URL of `viewname`'s page with PLACEHOLDER for the slug, in the
+    active language: reversed once per list and language, then each slug put in
+    (reversing each row's URL was a fifth of a 50-row page's time)."""
+    path = reverse(viewname, args=[PLACEHOLDER])
+    return request.build_absolute_uri(path) if request else settings.SITE_URL + path
+
+
 @extend_schema_field(OpenApiTypes.URI)
 class PageURLField(serializers.Field):
-    """The absolute URL of the object's public page: `viewname` with its slug.
-
-    The URL is reversed once per language and list, then the slug put in: reversing
-    each row's URL was a fifth of a 50-row page's time.
-    """
-
-    PLACEHOLDER = "__slug__"
+    """The absolute URL of the object's public page: `viewname` with its slug."""
 
     def __init__(self, viewname, **kwargs):
         self.viewname = viewname
@@ -288,11 +293,9 @@ class PageURLField(serializers.Field):
         language = translation.get_language()
         template = self._templates.get(language)
         if template is None:
-            path = reverse(self.viewname, args=[self.PLACEHOLDER])
-            request = self.context.get("request")
-            template = request.build_absolute_uri(path) if request else settings.SITE_URL + path
+            template = page_url_template(self.viewname, self.context.get("request"))
             self._templates[language] = template
-        return template.replace(self.PLACEHOLDER, slug)
+        return template.replace(PLACEHOLDER, slug)
 
 
 class ChoiceLabelField(serializers.CharField):
@@ -302,16 +305,46 @@ class ChoiceLabelField(serializers.CharField):
         super().__init__(source=f"get_{field}_display", read_only=True, **kwargs)
 
 
-def represent(field, value):
-    """`field`'s representation of `value`, None for None, as DRF's walk gives it.
+# --- Answers built by hand -------------------------------------------------------
 
-    The list serializers build their answers by hand, field by field, instead of DRF's
-    walk (get_attribute, checks and to_representation for each field of each row): the
-    walk was most of a list's CPU time. Dates and decimals still go through the declared
-    field, so their text is DRF's. tests/api/test_fast_serializers.py holds each hand-built
-    answer equal to the walk's.
+_DATETIME = serializers.DateTimeField()
+_DECIMALS = {}
+
+
+class HandBuilt:
+    """A serializer whose `to_representation` builds each answer by hand.
+
+    DRF's walk (get_attribute, checks and to_representation for each field of each row)
+    was most of a list's CPU time, and building a ModelSerializer's fields (once per
+    list, with deep copies of every declared field) another tenth of a request. The
+    declared fields still make the schema; tests/api/test_fast_serializers.py holds each
+    hand-built answer equal to DRF's walk of them. Dates and decimals are written by
+    DRF's own fields, so their text is the same.
     """
-    return None if value is None else field.to_representation(value)
+
+    def page_url(self, viewname, slug):
+        templates = self.root.__dict__.setdefault("_page_url_templates", {})
+        key = (viewname, translation.get_language())
+        template = templates.get(key)
+        if template is None:
+            template = page_url_template(viewname, self.context.get("request"))
+            templates[key] = template
+        return template.replace(PLACEHOLDER, slug)
+
+    @staticmethod
+    def datetime(value):
+        """As serializers.DateTimeField: ISO 8601 in the current time zone (WIB)."""
+        return None if value is None else _DATETIME.to_representation(value)
+
+    @staticmethod
+    def decimal(value, places=2):
+        """As serializers.DecimalField: text with `places` decimals."""
+        if value is None:
+            return None
+        field = _DECIMALS.get(places)
+        if field is None:
+            field = _DECIMALS[places] = serializers.DecimalField(None, places)
+        return field.to_representation(value)
 
 
 class CodeNameSerializer(serializers.Serializer):
