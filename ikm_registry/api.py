@@ -521,7 +521,8 @@ class BusinessViewSet(CatalogFilterMixin, PublicAPIMixin, viewsets.ReadOnlyModel
     """Verified, not archived IKM: the public directory."""
 
     serializer_class = BusinessSerializer
-    ORDERINGS = {"name": ("name", "pk"), "newest": ("-created_at", "-pk"), "relevance": ("pk",)}
+    # As the directory (CatalogFilterForm.filter_businesses): newest verified first.
+    ORDERINGS = {"name": ("name", "pk"), "newest": ("-verified_at", "-pk"), "relevance": ("pk",)}
 
     def get_queryset(self):
         return public_businesses()

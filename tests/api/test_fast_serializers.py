@@ -123,3 +123,26 @@ def test_a_products_answer_has_certificates_exports_and_usd(client, terms):
     assert price["rate"] == "16300.0000"
     assert price["date"] == str(timezone.localdate() - datetime.timedelta(days=1))
     assert price["source"]
+
+
+def test_newest_businesses_are_the_directorys_newest_verified(client, api_world):
+    # Created first, verified last: the directory lists it first under "terbaru".
+    from ikm_registry.models import Business
+
+    now = timezone.now()
+    Business.objects.filter(pk=api_world.business.pk).update(
+        created_at=now - datetime.timedelta(days=30), verified_at=now
+    )
+    Business.objects.filter(pk=api_world.other.pk).update(
+        created_at=now, verified_at=now - datetime.timedelta(days=10)
+    )
+    api = client.get("/api/v1/businesses/?sort=newest").json()["results"]
+    api_order = [b["slug"] for b in api]
+    assert api_order.index("anyaman-rotan-sejahtera") < api_order.index("kacang-mede-makmur")
+    # Paged one at a time, the cursor walks the same order.
+    seen, url = [], "/api/v1/businesses/?sort=newest&page_size=1"
+    while url:
+        body = client.get(url).json()
+        seen += [b["slug"] for b in body["results"]]
+        url = body["next"]
+    assert seen == api_order
