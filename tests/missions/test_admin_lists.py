@@ -44,3 +44,64 @@ def test_the_currency_column_sorts_by_the_code(client, coordinator):
     assert body.index("EUR - ") < body.index("JPY - ")
     body = client.get(url + "?o=-6").content.decode()
     assert body.index("JPY - ") < body.index("EUR - ")
+
+
+@pytest.mark.parametrize(
+    "term,found",
+    [
+        ("jaya", 3),
+        ("JAYA", 3),
+        ("Busan", 2),
+        ("pembeli", 2),
+        ("jaya busan", 1),
+        ("Sari Rasa", 2),
+        ('"sari rasa"', 1),
+        ("xyz", 0),
+        ("", 5),
+    ],
+)
+def test_the_deal_search_finds_what_djangos_search_finds(rf, coordinator, term, found):
+    """DealAdmin.get_search_results looks sellers and buyers up first; the deals found are
+    those Django's own search over search_fields finds (every word in one field)."""
+    from django.contrib import admin
+
+    from missions.models import Buyer
+
+    mission = make_mission()
+    busan = Buyer.objects.create(company="Busan Trade Co", country="KR", kind="importer")
+    make_deal(mission, BusinessFactory(name="CV Jaya Abadi"), amount="1", buyer=busan)
+    make_deal(mission, BusinessFactory(name="CV Jaya Abadi 2"), amount="2")  # "Pembeli Uji"
+    make_deal(mission, BusinessFactory(name="Sari Rasa"), amount="3", buyer=busan)
+    typed = make_deal(mission, BusinessFactory(name="Rasa Sari"), amount="4")
+    typed.buyer_name = "Jaya Mart"
+    typed.save()
+    make_deal(mission, BusinessFactory(name="UD Makmur"), amount="5")
+    model_admin = admin.site._registry[Deal]
+    request = rf.get("/")
+    request.user = coordinator
+    queryset = Deal.objects.all()
+    ours, duplicates = model_admin.get_search_results(request, queryset, term)
+    djangos, _ = admin.ModelAdmin.get_search_results(model_admin, request, queryset, term)
+    ours = set(ours.values_list("pk", flat=True))
+    assert ours == set(djangos.values_list("pk", flat=True))
+    assert len(ours) == found
+    assert duplicates is False
+
+
+@pytest.mark.parametrize(
+    "changelist",
+    [
+        "admin:missions_deal_changelist",
+        "admin:ikm_registry_business_changelist",
+        "admin:ikm_registry_product_changelist",
+        "admin:gerai_spacebooking_changelist",
+    ],
+)
+def test_the_large_lists_offer_no_facet_counts(client, superuser, changelist):
+    """Counting every filter choice over 200,000 deals took seconds a click."""
+    client.force_login(superuser)
+    response = client.get(reverse(changelist))
+    assert "_facets" not in response.content.decode()  # no "show counts" link
+    response = client.get(reverse(changelist) + "?_facets=True")
+    assert response.status_code == 200
+    assert response.context["cl"].add_facets is False
