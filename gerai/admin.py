@@ -76,8 +76,13 @@ class SpaceBookingAdmin(ListRowsMixin, SimpleHistoryAdmin):
     list_display = ["space", "purpose", "start", "end", "event"]
     list_filter = ["space"]
     list_select_related = ["space", "event"]
+    # By start, then the key ascending along the index on start (not Django's "-pk").
+    ordering = ["start", "pk"]
     paginator = LargeTablePaginator
     show_full_result_count = False
+    # No "show counts" link: the counts of every filter's choices over the whole table
+    # (one COUNT(...) FILTER per choice) took seconds a click at regency scale.
+    show_facets = admin.ShowFacets.NEVER
     date_hierarchy = "start"
     search_fields = ["purpose", "event__title"]
     raw_id_fields = ["event"]
