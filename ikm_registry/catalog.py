@@ -60,8 +60,8 @@ class CappedPaginator(KeysFirstPaginator):
     word or an unfiltered national catalog costs the same as a rare one.
     """
 
-    def __init__(self, object_list, per_page, cap, *, known=None):
-        super().__init__(object_list, per_page)
+    def __init__(self, object_list, per_page, cap, *, known=None, rows=None):
+        super().__init__(object_list, per_page, rows=rows)
         self.cap = cap
         self.known = known  # a count already known (a search's matches), or None
         self.more = False
@@ -76,8 +76,8 @@ class CappedPaginator(KeysFirstPaginator):
         return min(n, self.cap)
 
 
-def _page(request, qs, known=None):
-    paginator = CappedPaginator(qs, PAGE_SIZE, COUNT_CAP, known=known)
+def _page(request, qs, known=None, rows=None):
+    paginator = CappedPaginator(qs, PAGE_SIZE, COUNT_CAP, known=known, rows=rows)
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)  # one query, whatever reads it first
     return page
@@ -86,8 +86,8 @@ def _page(request, qs, known=None):
 @public_page
 def product_list(request):
     form = CatalogFilterForm(request.GET or None)
-    qs = form.filter_products(public_products())
-    page = _page(request, qs, known=form.match_count)
+    qs = form.filter_products(public_products(), rows=public_products())
+    page = _page(request, qs, known=form.match_count, rows=form.rows)
     return render(
         request,
         "ikm_registry/catalog/product_list.html",
@@ -95,8 +95,8 @@ def product_list(request):
     )
 
 
-@public_page
-def business_list(request):
+def directory_businesses():
+    """Verified businesses with what a directory card shows (catalog_cards.business_cards)."""
     public_count = (
         Product.objects.public()
         .filter(business=OuterRef("pk"))
@@ -105,16 +105,21 @@ def business_list(request):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    qs = (
+    return (
         Business.objects.verified()
         .select_related("desa__kecamatan")
         .defer(*public_business_fields())
         .prefetch_related("commodities")
         .annotate(public_products=Subquery(public_count))
     )
+
+
+@public_page
+def business_list(request):
+    qs = directory_businesses()
     form = CatalogFilterForm(request.GET or None)
-    qs = form.filter_businesses(qs)
-    page = _page(request, qs, known=form.match_count)
+    filtered = form.filter_businesses(qs, rows=qs)
+    page = _page(request, filtered, known=form.match_count, rows=form.rows)
     return render(
         request,
         "ikm_registry/catalog/business_list.html",

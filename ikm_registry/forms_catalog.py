@@ -164,6 +164,7 @@ class CatalogFilterForm(forms.Form):
         # Drop empty parameters so that an empty GET form is not "bound with errors".
         self.implicit_sort = False
         self.match_count = None  # set by a search: how many matches it answers from
+        self.rows = None  # set by filter_*(rows=…): the page's rows, read by key
         if data is not None:
             data = data.copy()
             data.pop("page", None)
@@ -211,7 +212,15 @@ class CatalogFilterForm(forms.Form):
             condition &= Q(**{f"{prefix}pk__in": holders})
         return condition
 
-    def _searched(self, qs, first_matches, names, ordering):
+    def _ordered(self, qs, rows, ordering):
+        """`qs` in the page's order; `rows` (the same list without the filters, given
+        by a view that pages by key) in the same order, as self.rows: a page's rows are
+        read from it by key, without the filters' subqueries and joins again."""
+        if rows is not None:
+            self.rows = rows.order_by(*ordering)
+        return qs.order_by(*ordering)
+
+    def _searched(self, qs, first_matches, names, ordering, rows=None):
         """The first RANKED matches of the query (and one more, to tell "more than"), in
         the page's order, as a sequence the paginator pages.
 
@@ -229,11 +238,12 @@ class CatalogFilterForm(forms.Form):
         matches = search.ranked(model.filter(pk__in=first), query, names=names)
         ids = list(matches.order_by(*ordering).values_list("pk", flat=True))
         self.match_count = len(ids)  # exact up to RANKED: the page needs no count query
-        return search.InOrder(qs, ids)
+        # The matches are already filtered: their rows are read by key alone.
+        return search.InOrder(qs if rows is None else rows, ids)
 
-    def filter_products(self, qs):
+    def filter_products(self, qs, rows=None):
         """Public products narrowed by the filters, in the chosen order: a queryset, or
-        a search's matches as an InOrder sequence."""
+        a search's matches as an InOrder sequence. `rows`: see _ordered()."""
         qs = qs.filter(self._business_filters("business__"))
         if commodity := self.value("commodity"):
             qs = qs.filter(category=commodity)
@@ -247,10 +257,12 @@ class CatalogFilterForm(forms.Form):
             "newest": ["-created_at", "-pk"],
         }[self.sort_key()]
         if self.query:
-            return self._searched(qs, search.first_matches, ("name", "name_en"), ordering)
-        return qs.order_by(*ordering)
+            return self._searched(
+                qs, search.first_matches, ("name", "name_en"), ordering, rows=rows
+            )
+        return self._ordered(qs, rows, ordering)
 
-    def filter_businesses(self, qs):
+    def filter_businesses(self, qs, rows=None):
         """Verified businesses narrowed by the filters, in the chosen order (as above)."""
         qs = qs.filter(self._business_filters())
         public = Product.objects.public()
@@ -268,8 +280,10 @@ class CatalogFilterForm(forms.Form):
             "newest": ["-verified_at", "-pk"],
         }[self.sort_key()]
         if self.query:
-            return self._searched(qs, search.first_business_matches, ("name",), ordering)
-        return qs.order_by(*ordering)
+            return self._searched(
+                qs, search.first_business_matches, ("name",), ordering, rows=rows
+            )
+        return self._ordered(qs, rows, ordering)
 
     def querystring(self):
         """The current filters as a query string, without the page, for pagination links."""

@@ -1,4 +1,5 @@
-"""Product cards written in Python: `{% product_cards products %}`.
+"""Product cards written in Python: `{% product_cards products %}` (and the IKM
+directory's: `{% business_cards businesses %}`).
 
 A catalog page shows 24 cards. Through `{% include "_product_card.html" %}` in a loop,
 each card was its own template render (a context push, two `{% url %}` reversals, five
@@ -13,10 +14,13 @@ the two for cards with and without photos, minimum orders and English names.
 from django import template
 from django.core.files.storage import default_storage
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.formats import localize
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ikm_registry.templatetags.catalog_tags import photo_alt
 from tangerang_ikm.templatetags.portal import format_number, picture_html
@@ -98,6 +102,59 @@ def product_cards(products):
                 business.desa.kecamatan.name,
                 export_badge if product.export_ready else "",
                 min_order,
+            )
+        )
+    return mark_safe("".join(cards))  # noqa: S308 - each card is format_html output
+
+
+_BUSINESS_CARD = (
+    '\n<li class="card">\n'
+    '  <h2><a href="{}">{}</a></h2>\n'
+    '  <p class="muted">{} {}{}</p>\n'
+    "  <p>{}</p>\n"
+    "  {}\n"
+    '  <p class="muted">{}</p>\n'
+    "</li>\n"
+)
+
+
+@register.simple_tag
+def business_cards(businesses):
+    """The `<li>` of each business of the IKM directory, as _business_card.html writes it
+    (compared byte for byte by tests/ikm_registry/test_catalog_queries.py): through the
+    template, the directory's 24 cards were most of its rendering.
+
+    Each business needs `desa__kecamatan` (select_related), its `commodities`
+    (prefetch_related) and the `public_products` annotation of catalog.business_list.
+    """
+    english = (get_language() or "id").startswith("en")
+    business_url = _url_maker("ikm_registry:directory_business")
+    kecamatan_word = _("Kecamatan")
+    cards = []
+    for business in businesses:
+        size = business.get_size_class_display() if business.size_class else ""
+        commodities = format_html_join(
+            "",
+            '<span class="badge">{}</span> ',
+            ((_localized(c, "name", english),) for c in business.commodities.all()),
+        )
+        text = _localized(business, "description", english)
+        description = (
+            format_html("<p>{}</p>", Truncator(text).words(30, truncate=" …")) if text else ""
+        )
+        count = business.public_products or 0
+        cards.append(
+            format_html(
+                _BUSINESS_CARD,
+                business_url(business.slug),
+                business.name,
+                kecamatan_word,
+                business.desa.kecamatan.name,
+                format_html(" · {}", capfirst(size)) if size else "",
+                commodities,
+                description,
+                ngettext("%(counter)s produk", "%(counter)s produk", count)
+                % {"counter": localize(count)},
             )
         )
     return mark_safe("".join(cards))  # noqa: S308 - each card is format_html output

@@ -150,6 +150,49 @@ def test_product_cards_written_in_python_match_the_card_template(catalog_world, 
     assert "1.500 lembar" in expected
 
 
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_business_cards_written_in_python_match_the_card_template(catalog_world, language):
+    """catalog_cards.business_cards writes what _business_card.html writes, byte for byte:
+    with and without commodities, a size class, an English description, a description
+    longer than 30 words, products, and text that must be escaped."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from ikm_registry.catalog import directory_businesses
+    from ikm_registry.templatetags.catalog_cards import business_cards
+
+    catalog_fixtures.BusinessFactory(
+        name='Tenun <Ikat> & "Songket"',
+        description=" ".join(f"kata{n}" for n in range(40)) + " <b>",
+        description_en="",
+        verified_at=catalog_world.business.verified_at,
+    )
+    businesses = list(directory_businesses().order_by("pk"))
+    assert any(b.public_products for b in businesses)
+    assert any(not b.public_products for b in businesses)
+    assert any(b.commodities.all() for b in businesses)
+    assert any(not b.commodities.all() for b in businesses)
+    with translation.override(language):
+        expected = "".join(
+            render_to_string("ikm_registry/catalog/_business_card.html", {"business": b})
+            for b in businesses
+        )
+        assert business_cards(businesses) == expected
+    assert "Tenun &lt;Ikat&gt; &amp; &quot;Songket&quot;" in expected
+    assert "kata29 …</p>" in expected
+
+
+def test_directory_page_shows_its_cards_or_says_none_match(client, catalog_world):
+    page = client.get("/ikm-direktori/?q=rotan")
+    assert page.status_code == 200
+    assert 'href="/ikm-direktori/anyaman-rotan-sejahtera/">Anyaman Rotan Sejahtera</a>' in (
+        page.content.decode()
+    )
+    empty = client.get("/ikm-direktori/?q=zzzzqqqq").content.decode()
+    assert "Tidak ada IKM yang cocok" in empty
+    assert 'class="card"' in empty  # the message in its card, inside the list
+
+
 @pytest.mark.parametrize("value", [None, "", "kerajinan-rotan", "a&b", ["halal"]])
 def test_filter_widgets_write_djangos_markup(value):
     """The filter form's widgets written in Python write what Django's (and QuickSelect)
@@ -208,3 +251,27 @@ def test_keys_first_pages_hold_the_same_rows_as_djangos_paginator(db, orphans):
         expected = [desa.pk for desa in reference.page(number)]
         assert [desa.pk for desa in capped.page(number)] == expected
         assert [desa.pk for desa in keys_first.page(number)] == expected
+
+
+def test_keys_first_pages_read_rows_without_repeating_the_filters(db):
+    """With `rows` (the list without its filters, in the same order), a page holds the
+    filtered list's rows, and its query applies the filter once, to the keys only."""
+    from django.core.paginator import Paginator
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ikm_registry.catalog import CappedPaginator
+    from ikm_registry.models import Desa
+
+    rows = Desa.objects.select_related("kecamatan").order_by("kecamatan__name", "-code")
+    filtered = rows.filter(name__contains="a")
+    reference = Paginator(filtered, 7)
+    assert reference.num_pages > 3 and filtered.count() < rows.count()
+    capped = CappedPaginator(filtered, 7, cap=10_000, rows=rows)
+    assert capped.count == filtered.count()
+    for number in reference.page_range:
+        expected = [desa.pk for desa in reference.page(number)]
+        with CaptureQueriesContext(connection) as queries:
+            assert [desa.pk for desa in capped.page(number)] == expected
+        (page_query,) = queries.captured_queries
+        assert page_query["sql"].count("LIKE") == 1  # in the key subquery only
