@@ -11,6 +11,7 @@ if any category scores under 95 or any page's cumulative layout shift is above 0
     .venv/bin/python bench/lighthouse.py    # SQLite under var/lighthouse/
     .venv/bin/python bench/lighthouse.py --database-url postgres://postgres@127.0.0.1:5432/tangerang_ikm_lighthouse
     .venv/bin/python bench/lighthouse.py --english-all   # all five pages in English too
+    .venv/bin/python bench/lighthouse.py --only event    # one page (both languages asked)
 
 Performance is a timing: measure on a quiet machine (nothing else running; see the load
 average printed first). Lighthouse drives Debian's Chromium (CHROME_PATH, by default
@@ -146,6 +147,9 @@ def main(argv=None):
         help="a PostgreSQL database to create, seed and drop (default: SQLite under var/lighthouse/)",
     )
     parser.add_argument("--english-all", action="store_true", help="all five pages in English too")
+    parser.add_argument(
+        "--only", action="append", choices=list(PAGES), help="just this page (repeatable)"
+    )
     args = parser.parse_args(argv)
 
     missing = missing_tools()
@@ -164,16 +168,18 @@ def main(argv=None):
         sqlite.unlink(missing_ok=True)
         database_url = f"sqlite:///{sqlite}"
     try:
-        return audit(database_url, args.english_all)
+        return audit(database_url, args.english_all, args.only)
     finally:
         if args.database_url:
             load.drop_database()
 
 
-def audit(database_url, english_all):
+def audit(database_url, english_all, only=None):
     started = time.monotonic()
     prepare_database(database_url)
     pages = page_paths(database_url, english_all)
+    if only:
+        pages = [(label, path) for label, path in pages if label.split(" ")[0] in only]
     base = f"http://127.0.0.1:{PORT}"
     rows = []
     with gunicorn(database_url, port=PORT, workers=1, threads=2, **SERVER_ENV):
