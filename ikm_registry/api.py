@@ -175,7 +175,7 @@ class ProductSerializer(HandBuilt, serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_samples_label(self, product) -> str | None:
-        return str(product.get_samples_display()) if product.samples else None
+        return self.choice_label(Product.Samples, product.samples) if product.samples else None
 
     @extend_schema_field(PhotoSerializer(allow_null=True))
     def get_photo(self, product):
@@ -329,9 +329,9 @@ class BusinessSerializer(HandBuilt, serializers.ModelSerializer):
             "name": business.name,
             "description": localized(business, "description"),
             "legal_form": business.legal_form,
-            "legal_form_label": str(business.get_legal_form_display()),
+            "legal_form_label": self.choice_label(Business.LegalForm, business.legal_form),
             "size_class": business.size_class,
-            "size_class_label": str(business.get_size_class_display()),
+            "size_class_label": self.choice_label(Business.SizeClass, business.size_class),
             "founded_year": business.founded_year,
             "desa": {"code": desa.code, "name": desa.name},
             "kecamatan": {"code": kecamatan.code, "name": kecamatan.name},
