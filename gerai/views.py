@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gerai import feeds, services
-from gerai.calendar import month_grid, parse_month, shift_month
+from gerai.calendar import add_items, month_grid, parse_month, shift_month
 from gerai.forms import BoothApplicationForm, EventFilterForm
 from gerai.models import (
     BoothApplication,
@@ -98,6 +98,7 @@ def event_calendar(request, year=None, month=None):
     prefix, _slug, suffix = reverse("gerai:event_detail", args=["--slug--"]).partition("--slug--")
     for event in events:
         event.url = prefix + event.slug + suffix
+    add_items(events)
     weeks = month_grid(year, month, events, today)
     prev_year, prev_month = shift_month(year, month, -1)
     next_year, next_month = shift_month(year, month, 1)
