@@ -18,9 +18,8 @@ from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, capfirst
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from ikm_registry.templatetags.catalog_tags import photo_alt
 from tangerang_ikm.templatetags.portal import format_number, picture_html
