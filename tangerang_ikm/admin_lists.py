@@ -74,7 +74,9 @@ class LargeTablePaginator(KeysFirstPaginator):
             if estimate is not None and estimate > ESTIMATE_ABOVE:
                 self.estimated = True
                 return estimate
-        counted = queryset.order_by()[: COUNT_UP_TO + 1].count()
+        # Keys only: a sliced count keeps the select list, annotations (each business's
+        # product count) included, and a DISTINCT compares them all.
+        counted = queryset.order_by().values("pk")[: COUNT_UP_TO + 1].count()
         if counted <= COUNT_UP_TO:
             return counted
         if query.where:

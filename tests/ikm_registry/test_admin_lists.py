@@ -27,3 +27,23 @@ def test_businesses_of_one_name_are_listed_by_key_ascending(client, superuser):
     response = client.get(reverse("admin:ikm_registry_business_changelist") + "?q=UD+Sama")
     shown = [obj.pk for obj in response.context["cl"].result_list]
     assert shown == [b.pk for b in businesses]
+
+
+def test_a_filtered_count_reads_keys_not_each_rows_product_count(client, superuser):
+    """The count of a filtered list is of keys: the product-count annotation was computed
+    for every business a commodity filter left (a DISTINCT over every column)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ikm_registry.models import Commodity
+
+    rotan = Commodity.objects.get(slug="kerajinan-rotan")
+    for _ in range(3):
+        BusinessFactory().commodities.add(rotan)
+    client.force_login(superuser)
+    url = reverse("admin:ikm_registry_business_changelist")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url + f"?commodities__id__exact={rotan.pk}")
+    assert response.context["cl"].result_count == 3
+    counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT")]
+    assert counts and all("ikm_registry_product" not in sql for sql in counts)
