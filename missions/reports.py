@@ -145,7 +145,9 @@ def _over(field, realised):
 
 
 def deal_sums():
-    """Aggregates over confirmed deals annotated by with_realised(), used by every table.
+    """Aggregates over confirmed deals annotated by with_realised(): what each figure
+    means, one filtered aggregate per figure. The reports compute the same sums in grouped
+    passes (grouped_sums); tests/missions/test_report_passes.py compares the two.
 
     Each money sum has a `_both` twin over the deals both parties confirmed.
     """
