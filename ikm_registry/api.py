@@ -14,7 +14,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
-from ikm_registry import trust
+from ikm_registry import search, trust
 from ikm_registry.catalog import export_countries, public_products
 from ikm_registry.forms_catalog import CatalogFilterForm, valid_certificates
 from ikm_registry.models import (
@@ -470,6 +470,15 @@ CATALOG_PARAMETERS = [
 ]
 
 
+def read_by_key(filtered, rows):
+    """A search's matches (search.InOrder) are filtered already: its page's rows are read
+    by key from the unfiltered list `rows`. With the filters again, reading 24 rows by key
+    also ran their subqueries (a commodity's: every business with a product in it)."""
+    if isinstance(filtered, search.InOrder):
+        return search.InOrder(rows, filtered.ids)
+    return filtered
+
+
 class CatalogFilterMixin:
     """The catalog pages' filters (CatalogFilterForm), refused with 400 when invalid."""
 
@@ -502,7 +511,7 @@ class ProductViewSet(CatalogFilterMixin, PublicAPIMixin, viewsets.ReadOnlyModelV
     def filter_queryset(self, queryset):
         if self.action != "list":
             return queryset
-        return self.filter_form().filter_products(queryset)
+        return read_by_key(self.filter_form().filter_products(queryset), queryset)
 
     @extend_schema(parameters=CATALOG_PARAMETERS, responses=list_responses(ProductSerializer))
     def list(self, request, *args, **kwargs):
@@ -530,7 +539,7 @@ class BusinessViewSet(CatalogFilterMixin, PublicAPIMixin, viewsets.ReadOnlyModel
     def filter_queryset(self, queryset):
         if self.action != "list":
             return queryset
-        return self.filter_form().filter_businesses(queryset)
+        return read_by_key(self.filter_form().filter_businesses(queryset), queryset)
 
     @extend_schema(parameters=CATALOG_PARAMETERS, responses=list_responses(BusinessSerializer))
     def list(self, request, *args, **kwargs):

@@ -146,3 +146,26 @@ def test_newest_businesses_are_the_directorys_newest_verified(client, api_world)
         seen += [b["slug"] for b in body["results"]]
         url = body["next"]
     assert seen == api_order
+
+
+def test_a_searchs_page_reads_its_rows_by_key_without_the_filters(client, api_world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cases = [
+        ("/api/v1/businesses/?q=rotan&commodity=kerajinan-rotan", '"website"', "commodit"),
+        ("/api/v1/products/?q=rotan&certificate=svlk", '"payment_terms"', "certificate"),
+    ]
+    for url, page_column, filter_table in cases:
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            results = client.get(url).json()["results"]
+        assert results, url
+        page_reads = [q["sql"] for q in ctx.captured_queries if page_column in q["sql"]]
+        assert len(page_reads) == 1, url
+        # The filter ran once, in the search; the page's rows are read by key alone.
+        assert filter_table not in page_reads[0], url
+        assert any(filter_table in q["sql"] for q in ctx.captured_queries), url
+    products = client.get("/api/v1/products/?q=rotan&certificate=svlk").json()["results"]
+    assert {p["slug"] for p in products} == {"keranjang-rotan-bundar", "kursi-rotan-teras"}
+    assert client.get("/api/v1/products/?q=rotan&certificate=haccp").json()["results"] == []
