@@ -892,6 +892,7 @@ class ProductAdmin(ListRowsMixin, SimpleHistoryAdmin):
     # "name" alone Django adds "-pk" to make the order total, and PostgreSQL sorted all
     # 50,000 products (on disk) for every page.
     ordering = ["name", "pk"]
+    list_per_page = 50  # as the other long lists: Django's 100 rows were half the CPU
     list_filter = ["export_ready", "is_active", "category"]
     paginator = LargeTablePaginator
     show_full_result_count = False

@@ -47,3 +47,13 @@ def test_a_filtered_count_reads_keys_not_each_rows_product_count(client, superus
     assert response.context["cl"].result_count == 3
     counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT")]
     assert counts and all("ikm_registry_product" not in sql for sql in counts)
+
+
+def test_fifty_products_a_page(client, superuser):
+    business = BusinessFactory()
+    for n in range(51):
+        ProductFactory(business=business, name=f"Produk {n:02d}")
+    client.force_login(superuser)
+    response = client.get(reverse("admin:ikm_registry_product_changelist"))
+    assert len(response.context["cl"].result_list) == 50
+    assert response.context["cl"].multi_page
