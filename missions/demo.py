@@ -214,6 +214,7 @@ def seed(*, owners, stdout):
     expo, created = _mission(
         "pameran-ikm-jakarta-" + str(year),
         title=f"Pameran Kriya dan Pangan IKM Tangerang di Jakarta {year}",
+        title_en=f"Tangerang SME Craft and Food Exhibition in Jakarta {year}",
         kind=TradeMission.Kind.EXHIBITION,
         scope=TradeMission.Scope.JABODETABEK,
         city="Jakarta Pusat",
@@ -254,6 +255,7 @@ def seed(*, owners, stdout):
     kaltim, created = _mission(
         "misi-dagang-kaltim-" + str(year),
         title=f"Misi Dagang Kabupaten Tangerang \u2013 Kalimantan Timur {year}",
+        title_en=f"Tangerang Regency Trade Mission \u2013 East Kalimantan {year}",
         kind=TradeMission.Kind.TRADE_MISSION,
         scope=TradeMission.Scope.NATIONAL,
         city="Samarinda",
@@ -318,6 +320,7 @@ def seed(*, owners, stdout):
     busan, created = _mission(
         "business-matching-itpc-busan-" + str(year),
         title=f"Business Matching ITPC Busan {year}",
+        title_en=f"ITPC Busan Business Matching {year}",
         kind=TradeMission.Kind.BUSINESS_MATCHING,
         scope=TradeMission.Scope.INTERNATIONAL,
         city="Busan",
@@ -433,6 +436,7 @@ def seed(*, owners, stdout):
     upcoming, created = _mission(
         f"temu-bisnis-singapura-{day4.year}",
         title=f"Temu Bisnis Produk Pangan IKM \u2013 Singapura {day4.year}",
+        title_en=f"SME Processed Food Business Meeting \u2013 Singapore {day4.year}",
         kind=TradeMission.Kind.BUSINESS_MATCHING,
         scope=TradeMission.Scope.INTERNATIONAL,
         city="Singapura",

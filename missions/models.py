@@ -24,6 +24,7 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from gerai.models import localized
 from ikm_registry.models import Business, Commodity, Inquiry, Product
 from tangerang_ikm.storage import private_storage
 from tangerang_ikm.uploads import PrivateDocumentField
@@ -151,6 +152,7 @@ class TradeMission(models.Model):
     }
 
     title = models.CharField(_("judul"), max_length=200)
+    title_en = models.CharField(_("judul (bahasa Inggris)"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
     scope = models.CharField(_("cakupan"), max_length=15, choices=Scope.choices)
@@ -242,6 +244,11 @@ class TradeMission(models.Model):
 
     def get_absolute_url(self):
         return reverse("missions:detail", args=[self.slug])
+
+    @property
+    def display_title(self):
+        """The title in the active language: English when set and active, else Indonesian."""
+        return localized(self, "title")
 
     def clean(self):
         if self.start_date and self.end_date and self.end_date < self.start_date:
