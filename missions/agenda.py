@@ -26,7 +26,7 @@ def agenda_calendar(participation, meetings, *, stamp):
     cal.add(
         "x-wr-calname",
         _("Agenda %(business)s: %(mission)s")
-        % {"business": participation.business.name, "mission": mission.title},
+        % {"business": participation.business.name, "mission": mission.display_title},
     )
     for meeting in meetings:
         item = icalendar.Event()
@@ -42,7 +42,7 @@ def agenda_calendar(participation, meetings, *, stamp):
         if meeting.table:
             place = _("Meja %(table)s, %(place)s") % {"table": meeting.table, "place": place}
         item.add("location", place)
-        lines = [mission.title, f"{meeting.buyer.company} ({meeting.buyer.country.name})"]
+        lines = [mission.display_title, f"{meeting.buyer.company} ({meeting.buyer.country.name})"]
         if meeting.outcome:
             lines.append(_("Hasil: %(outcome)s") % {"outcome": meeting.get_outcome_display()})
         lines.append(settings.SITE_URL + mission.get_absolute_url())
