@@ -135,6 +135,25 @@ def run_lighthouse(url, report):
     return scores, cls, failing
 
 
+def measure(url, report):
+    """One Lighthouse run; a performance score under the bar gets two more runs.
+
+    Performance is a timing, and one run on a busy machine can lose tens of points to a
+    single descheduled task (Lighthouse's own advice is the median of several runs). The
+    page then counts with the median performance, the lowest other scores and the largest
+    layout shift of the three runs; each run's report is kept (<page>.json, -2, -3).
+    """
+    runs = [run_lighthouse(url, report)]
+    if runs[0][0]["performance"] < MIN_SCORE:
+        for n in (2, 3):
+            runs.append(run_lighthouse(url, report.with_stem(f"{report.stem}-{n}")))
+    perf = sorted(r[0]["performance"] for r in runs)[len(runs) // 2]
+    scores = {c: min(r[0][c] for r in runs) for c in CATEGORIES} | {"performance": perf}
+    cls = max(r[1] for r in runs)
+    failing = sorted({audit for r in runs for audit in r[2]})
+    return scores, cls, failing, [r[0]["performance"] for r in runs]
+
+
 def passes(scores, cls):
     """Issue #22's bar: every category at least MIN_SCORE and no layout shift at all."""
     return all(scores[c] >= MIN_SCORE for c in CATEGORIES) and cls == 0
@@ -185,9 +204,10 @@ def audit(database_url, english_all, only=None):
     with gunicorn(database_url, port=PORT, workers=1, threads=2, **SERVER_ENV):
         for label, path in pages:
             report = OUT / (label.replace(" (", "-").rstrip(")") + ".json")
-            scores, cls, failing = run_lighthouse(base + path, report)
+            scores, cls, failing, perfs = measure(base + path, report)
             rows.append((label, path, scores, cls, failing))
-            print(f"  {label:<16} {path}  {scores}  CLS {cls:.3f}", flush=True)
+            runs = f"  (performance of {len(perfs)} runs: {perfs})" if len(perfs) > 1 else ""
+            print(f"  {label:<16} {path}  {scores}  CLS {cls:.3f}{runs}", flush=True)
     header = f"{'page':<16} {'perf':>5} {'a11y':>5} {'best':>5} {'seo':>5} {'CLS':>6}  path"
     print()
     print(header)

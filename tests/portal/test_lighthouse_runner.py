@@ -35,3 +35,41 @@ def test_missing_chromium_fails_under_ci(monkeypatch, capsys):
     monkeypatch.setenv("CI", "true")
     assert lighthouse.main([]) == 1
     assert "Chromium at /nonexistent/chromium" in capsys.readouterr().out
+
+
+def fake_runs(monkeypatch, results):
+    """run_lighthouse answering `results` (performance, CLS) in turn; returns the calls."""
+    calls = []
+
+    def run(url, report):
+        perf, cls = results[len(calls)]
+        calls.append(report.name)
+        return {**PERFECT, "performance": perf}, cls, []
+
+    monkeypatch.setattr(lighthouse, "run_lighthouse", run)
+    return calls
+
+
+def test_a_page_at_the_bar_is_measured_once(monkeypatch, tmp_path):
+    calls = fake_runs(monkeypatch, [(95, 0.0)])
+    scores, _cls, _, perfs = lighthouse.measure("http://x/", tmp_path / "home-id.json")
+    assert calls == ["home-id.json"] and perfs == [95] and scores["performance"] == 95
+
+
+@pytest.mark.parametrize(
+    ("results", "perf", "cls", "ok"),
+    [
+        ([(60, 0.0), (98, 0.0), (97, 0.0)], 97, 0.0, True),  # one slow run: the median passes
+        ([(60, 0.0), (70, 0.0), (98, 0.0)], 70, 0.0, False),  # two slow runs: it fails
+        ([(60, 0.0), (98, 0.2), (97, 0.0)], 97, 0.2, False),  # a shift in any run counts
+    ],
+)
+def test_a_page_under_the_bar_counts_with_the_median_of_three(
+    monkeypatch, tmp_path, results, perf, cls, ok
+):
+    calls = fake_runs(monkeypatch, results)
+    scores, got_cls, _, perfs = lighthouse.measure("http://x/", tmp_path / "event-en.json")
+    assert calls == ["event-en.json", "event-en-2.json", "event-en-3.json"]
+    assert perfs == [r[0] for r in results]
+    assert (scores["performance"], got_cls) == (perf, cls)
+    assert lighthouse.passes(scores, got_cls) is ok
