@@ -177,6 +177,8 @@ def main(argv=None):
         return 1 if os.environ.get("CI") == "true" else 0
 
     OUT.mkdir(parents=True, exist_ok=True)
+    for old in OUT.glob("*.json"):  # the last run's reports: only this run's stay
+        old.unlink()
     print(f"load average before the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if args.database_url:
         load.DB = args.database_url  # bench/load.py creates and drops the database it names
