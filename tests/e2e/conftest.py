@@ -142,6 +142,19 @@ def page_problems(page, name, *, sideways=True):
     return problems
 
 
+def problems_at_each_size(page, name, *, sideways=True):
+    """page_problems at 375 px, then at 1280 px after resizing the same loaded page: the
+    layout (media queries) and so what axe sees changes with the width, but the server's
+    HTML does not, so one load serves both sizes. Load pages at phone size (the page
+    fixture's first size) before calling this; it leaves the page at phone size."""
+    problems = []
+    for size, viewport in SIZES.items():
+        page.set_viewport_size(viewport)
+        problems += page_problems(page, f"{name}-{size}", sideways=sideways)
+    page.set_viewport_size(PHONE)
+    return problems
+
+
 def assert_page_is_sound(page, name):
     """Every page: no serious axe violations, no sideways scroll, no CSP or JavaScript
     errors (a screenshot when there are)."""

@@ -2,9 +2,11 @@
 zero serious/critical axe violations, no sideways scroll, no CSP or JavaScript errors (a
 screenshot of any page that has some), and the page still renders with JavaScript off.
 
-One test per screen size visits every page in a loop (one world, one browser context) and
-reports every page's problems together: a test per page would spend its time building the
-world and flushing the database, not looking at pages.
+One test visits every page in a loop (one world, one browser context) and reports every
+page's problems together: a test per page would spend its time building the world and
+flushing the database, not looking at pages. Each page is loaded once at 375 px, checked,
+resized to 1280 px and checked again (problems_at_each_size): the HTML is the same at both
+widths, only the layout differs.
 """
 
 import pytest
@@ -12,7 +14,7 @@ from django.conf import settings
 from django.test import Client
 
 from tests import url_matrix as m
-from tests.e2e.conftest import page_problems, watch
+from tests.e2e.conftest import problems_at_each_size, watch
 
 pytestmark = pytest.mark.e2e
 
@@ -30,26 +32,26 @@ def login_browser(context, user, live_server):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_public_pages_are_sound(live_server, context_factory, size, world):
+def test_public_pages_are_sound(live_server, context_factory, world):
     """Each public page in Indonesian, then in English (whose <html lang> is en)."""
-    page = watch(context_factory(size).new_page())
+    page = watch(context_factory("phone").new_page())
     problems = []
     for route in PUBLIC:
         path = route.path(world)
         page.goto(live_server.url + path)
-        problems += page_problems(page, f"public-{route.name}-{size}")
+        problems += problems_at_each_size(page, f"public-{route.name}")
         english = "/en" + path if not path.startswith("/en/") else path
         page.goto(live_server.url + english)
         if (lang := page.locator("html").get_attribute("lang")) != "en":
             problems.append(f"{english}: <html lang={lang!r}>, not en")
-        problems += page_problems(page, f"public-{route.name}-en-{size}")
+        problems += problems_at_each_size(page, f"public-{route.name}-en")
     assert len(PUBLIC) > 20
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_owner_pages_are_sound(live_server, context_factory, size, world):
-    context = context_factory(size)
+def test_owner_pages_are_sound(live_server, context_factory, world):
+    context = context_factory("phone")
     login_browser(context, world["users"]["owner_a"], live_server)
     page = watch(context.new_page())
     problems = []
@@ -57,7 +59,7 @@ def test_owner_pages_are_sound(live_server, context_factory, size, world):
         response = page.goto(live_server.url + route.path(world))
         if response.status != 200 or "/akun/masuk/" in page.url:
             problems.append(f"owner-{route.name}: {response.status} at {page.url}")
-        problems += page_problems(page, f"owner-{route.name}-{size}")
+        problems += problems_at_each_size(page, f"owner-{route.name}")
     assert len(OWNER) > 10
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
 
