@@ -65,6 +65,43 @@ def optional_tool_lines():
     return lines
 
 
+# The longest tests (each a loop over many pages in the browser), started first among the
+# transactional tests, so that on two processes neither is left running one of them alone
+# at the end while the other idles.
+LONG_FIRST = (
+    "tests/e2e/test_admin_pages.py",
+    "tests/e2e/test_pages.py::test_public_pages_are_sound",
+    "tests/e2e/test_page_weight.py",
+    "tests/e2e/test_pages.py::test_owner_pages_are_sound",
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """After pytest-django's order (database tests, then transactional ones, then the
+    rest; a transactional test empties the database, so that order stays), move LONG_FIRST
+    to the front of the transactional block. pytest-xdist (--dist load) hands tests out in
+    this order."""
+    long = [item for item in items if item.nodeid.startswith(LONG_FIRST)]
+    if not long:
+        return
+    long.sort(key=lambda item: LONG_FIRST.index(_long_key(item)))
+    rest = [item for item in items if item not in long]
+    first = next(
+        (
+            index
+            for index, item in enumerate(rest)
+            if {"live_server", "transactional_db"} & set(getattr(item, "fixturenames", ()))
+        ),
+        len(rest),
+    )
+    items[:] = rest[:first] + long + rest[first:]
+
+
+def _long_key(item):
+    return next(prefix for prefix in LONG_FIRST if item.nodeid.startswith(prefix))
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: no page, count or limit from the one before."""
