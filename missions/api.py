@@ -23,6 +23,7 @@ from tangerang_ikm.api import (
     LANG_PARAMETER,
     ChoiceLabelField,
     CodeNameSerializer,
+    LocalizedField,
     PageURLField,
     PublicAPIMixin,
     date_range,
@@ -78,6 +79,7 @@ def published_results(mission):
 
 class MissionSerializer(serializers.ModelSerializer):
     url = PageURLField("missions:detail")
+    title = LocalizedField("title")
     kind_label = ChoiceLabelField("kind")
     scope_label = ChoiceLabelField("scope")
     status_label = ChoiceLabelField("status")
@@ -202,7 +204,7 @@ class MissionViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
         results = published_results(mission)
         if results is None:
             raise Http404
-        data = {"mission": mission.slug, "title": mission.title, "results": results}
+        data = {"mission": mission.slug, "title": mission.display_title, "results": results}
         return Response(MissionResultsSerializer(data).data)
 
 
@@ -232,7 +234,7 @@ def results_dataset(mission):
         return None
     return Dataset(
         slug=f"hasil-misi-{mission.slug}",
-        title=gettext_lazy("Hasil misi dagang: %(title)s") % {"title": mission.title},
+        title=gettext_lazy("Hasil misi dagang: %(title)s") % {"title": mission.display_title},
         description=gettext_lazy(
             "Hasil yang dipublikasikan dari misi dagang Disperindag Kabupaten Tangerang: "
             "jumlah peserta, pembeli, pertemuan dan transaksi terkonfirmasi serta nilainya. "

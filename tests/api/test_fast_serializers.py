@@ -169,3 +169,17 @@ def test_a_searchs_page_reads_its_rows_by_key_without_the_filters(client, api_wo
     products = client.get("/api/v1/products/?q=rotan&certificate=svlk").json()["results"]
     assert {p["slug"] for p in products} == {"keranjang-rotan-bundar", "kursi-rotan-teras"}
     assert client.get("/api/v1/products/?q=rotan&certificate=haccp").json()["results"] == []
+
+
+def test_missions_are_titled_in_the_asked_language(client, api_world):
+    from missions.models import TradeMission
+
+    TradeMission.objects.filter(slug="misi-osaka").update(title_en="Osaka Trade Mission")
+    english = {
+        m["slug"]: m["title"] for m in client.get("/api/v1/missions/?lang=en").json()["results"]
+    }
+    assert english == {"misi-osaka": "Osaka Trade Mission", "misi-busan": "Misi Busan"}
+    indonesian = client.get("/api/v1/missions/misi-osaka/").json()
+    assert indonesian["title"] == "Misi Osaka"
+    results = client.get("/api/v1/missions/misi-osaka/results/?lang=en").json()
+    assert results["title"] == "Osaka Trade Mission"
