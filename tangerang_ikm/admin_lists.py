@@ -87,6 +87,11 @@ class LargeTablePaginator(KeysFirstPaginator):
         return max(estimate, counted)
 
 
+# Django's own msgid (contrib/admin/options.py), so Django's catalogs translate it as
+# they do its widget's label; a constant, so makemessages leaves it out of ours.
+DJANGO_CHECKBOX_LABEL = "Select this object for an action - {}"
+
+
 class ListRowsMixin:
     """For ModelAdmins of long lists: each row's action checkbox written out.
 
@@ -101,8 +106,7 @@ class ListRowsMixin:
             '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
             ACTION_CHECKBOX_NAME,
             str(obj.pk),
-            # Django's own msgid, so its translations apply as they do to its widget.
-            format_html(gettext("Select this object for an action - {}"), str(obj)),
+            format_html(gettext(DJANGO_CHECKBOX_LABEL), str(obj)),
         )
 
 
