@@ -218,7 +218,7 @@ class TradeMissionAdmin(SimpleHistoryAdmin):
         "links",
     ]
     list_filter = ["status", "scope", "kind"]
-    search_fields = ["title", "city", "partner"]
+    search_fields = ["title", "title_en", "city", "partner"]
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["commodities", "coordinators"]
@@ -226,7 +226,7 @@ class TradeMissionAdmin(SimpleHistoryAdmin):
     inlines = [ParticipationInline, MissionBuyerInline, MeetingInline, MissionDealInline]
     actions = [_transition_action(s) for s in TradeMission.Status]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "scope", "status", "links"]}),
+        (None, {"fields": ["title", "title_en", "slug", "kind", "scope", "status", "links"]}),
         (
             gettext_lazy("Tujuan dan waktu"),
             {
