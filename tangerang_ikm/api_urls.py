@@ -120,15 +120,19 @@ def index(request):
         TradeMission.objects.public()
         .with_results()
         .order_by("-start_date")
-        .values_list("slug", "title")[:20]
+        .only("slug", "title", "title_en")[:20]
     )
     context = {
         "base": base,
         "schema_url": request.build_absolute_uri(reverse("api:schema")),
         "directory_urls": _urls(request, "directory_data"),
         "missions": [
-            {"slug": slug, "title": title, "urls": _urls(request, "mission_results_data", slug)}
-            for slug, title in published
+            {
+                "slug": m.slug,
+                "title": m.display_title,
+                "urls": _urls(request, "mission_results_data", m.slug),
+            }
+            for m in published
         ],
         "directory": directory_dataset(request),
         "rate_limit": settings.API_RATE_LIMIT,

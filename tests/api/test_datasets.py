@@ -100,3 +100,14 @@ def test_api_page_in_both_languages_with_example_calls(client, api_world):
     english = client.get("/api/?lang=en")
     assert english.status_code == 200
     assert '<html lang="en">' in english.content.decode()
+
+
+def test_api_page_lists_mission_datasets_under_their_title_in_the_readers_language(
+    client, api_world
+):
+    api_world.done_mission.title_en = "Osaka Trade Mission"
+    api_world.done_mission.save()
+    assert "<li>Misi Osaka: " in client.get("/api/").content.decode()
+    english = client.get("/api/?lang=en").content.decode()
+    assert "<li>Osaka Trade Mission: " in english
+    assert "Misi Osaka" not in english
