@@ -105,3 +105,18 @@ def test_the_large_lists_offer_no_facet_counts(client, superuser, changelist):
     response = client.get(reverse(changelist) + "?_facets=True")
     assert response.status_code == 200
     assert response.context["cl"].add_facets is False
+
+
+@pytest.mark.postgres
+def test_the_buyer_lookup_of_the_deal_search_can_use_its_trigram_index():
+    """Migration 0011: UPPER(company) LIKE '%…%' (icontains) by a pg_trgm index."""
+    from django.db import connection
+
+    from missions.models import Buyer
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL index")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = Buyer.objects.filter(company__icontains="busan").order_by().values("pk").explain()
+    assert "buyer_company_upper_trgm" in plan, plan
