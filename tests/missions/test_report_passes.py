@@ -5,7 +5,6 @@ figures and for every group, with parties' answers, disputes, over-realisation, 
 US$ values and cents in the data."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 
