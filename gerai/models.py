@@ -403,6 +403,17 @@ class EventQuerySet(models.QuerySet):
         )
 
 
+# Event's display-size poster, made from the poster (Event.store_poster_renditions).
+POSTER_RENDITION_FIELDS = (
+    "poster_avif",
+    "poster_display",
+    "poster_display_width",
+    "poster_display_height",
+)
+# from_db without the poster column loaded (deferred): its change cannot be told.
+_UNKNOWN = object()
+
+
 class Event(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draf")
@@ -445,6 +456,25 @@ class Event(models.Model):
     # Kept with the poster so its <img> gets width and height without opening the file.
     poster_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     poster_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The poster at display size (ikm_registry.images.process_poster), made when the poster
+    # changes (save()); empty for a poster that could not be read, whose page then shows
+    # the file as uploaded. Derived from the poster, so not in the history.
+    poster_avif = models.FileField(
+        _("poster ukuran tampilan (AVIF)"),
+        upload_to="gerai/posters/display/",
+        max_length=255,
+        blank=True,
+        editable=False,
+    )
+    poster_display = models.FileField(
+        _("poster ukuran tampilan (JPEG)"),
+        upload_to="gerai/posters/display/",
+        max_length=255,
+        blank=True,
+        editable=False,
+    )
+    poster_display_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    poster_display_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     poster_alt = models.CharField(
         _("keterangan poster"), max_length=200, blank=True, help_text=_("Untuk pembaca layar.")
     )
@@ -513,7 +543,10 @@ class Event(models.Model):
     objects = EventQuerySet.as_manager()
 
     # `sequence` is raised with an F() expression in save(); history could not store it.
-    history = HistoricalRecords(excluded_fields=["sequence"], m2m_fields=["spaces"])
+    # The poster's renditions are stored with update() after the save (save()).
+    history = HistoricalRecords(
+        excluded_fields=["sequence", *POSTER_RENDITION_FIELDS], m2m_fields=["spaces"]
+    )
 
     class Meta:
         verbose_name = _("acara")
@@ -543,18 +576,67 @@ class Event(models.Model):
             update_fields = kwargs.get("update_fields")
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "sequence"}
+        poster_changed = self._poster_changed(kwargs.get("update_fields"))
         super().save(*args, **kwargs)
         if isinstance(self.sequence, models.expressions.Combinable):
             self.refresh_from_db(fields=["sequence"])
         self._calendar_snapshot = self._calendar_values()
+        if poster_changed:
+            # After the save: the poster is then in storage, whichever way it came.
+            self.store_poster_renditions()
+        if "poster" in self.__dict__:
+            self._poster_name = self.poster.name or ""
 
     def get_absolute_url(self):
         return reverse("gerai:event_detail", kwargs={"slug": self.slug})
+
+    def _poster_changed(self, update_fields):
+        if "poster" not in self.__dict__:  # deferred, so not assigned
+            return False
+        if update_fields is not None and "poster" not in update_fields:
+            return False
+        before = getattr(self, "_poster_name", "")  # a new instance has had none
+        return before is not _UNKNOWN and (self.poster.name or "") != before
+
+    def store_poster_renditions(self):
+        """Make the poster's display size (AVIF and JPEG) and store it, replacing the
+        one made before; without a readable poster, clear it. One UPDATE, no history
+        row (the renditions follow from the poster, which history keeps)."""
+        from ikm_registry.images import process_poster
+
+        old = [(f.storage, f.name) for f in (self.poster_avif, self.poster_display) if f]
+        images = None
+        if self.poster:
+            try:
+                with self.poster.storage.open(self.poster.name, "rb") as file:
+                    images = process_poster(file, stem=self.slug[:60] or "poster")
+            except (ValidationError, OSError):
+                images = None  # unreadable or too large: the page shows it as uploaded
+        if images is None:
+            self.poster_avif = self.poster_display = ""
+            self.poster_display_width = self.poster_display_height = None
+        else:
+            self.poster_avif.save(images.avif.name, images.avif, save=False)
+            self.poster_display.save(images.jpeg.name, images.jpeg, save=False)
+            self.poster_display_width, self.poster_display_height = images.width, images.height
+        Event.objects.filter(pk=self.pk).update(
+            poster_avif=self.poster_avif.name or "",
+            poster_display=self.poster_display.name or "",
+            poster_display_width=self.poster_display_width,
+            poster_display_height=self.poster_display_height,
+        )
+        kept = {self.poster_avif.name, self.poster_display.name}
+        stale = [(storage, name) for storage, name in old if name not in kept]
+        if stale:
+            # Only once the new names are committed: a rollback keeps the old ones in use.
+            transaction.on_commit(lambda: [storage.delete(name) for storage, name in stale])
 
     @classmethod
     def from_db(cls, db, field_names, values, *, fetch_mode=None):
         instance = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
         instance._calendar_snapshot = instance._calendar_values()
+        poster = instance.__dict__.get("poster", _UNKNOWN)
+        instance._poster_name = poster if poster is _UNKNOWN else poster or ""
         return instance
 
     def _calendar_values(self):

@@ -35,6 +35,10 @@ THUMBNAIL_QUALITY = 40  # Pillow's AVIF scale (default 75); fine texture softens
 MEDIUM_SIZE = (800, 800)
 MEDIUM_QUALITY = 50
 LOGO_SIZE = (512, 512)
+# An event poster on its page: at most 1200 px wide (the page column on a 3x phone), any
+# shape up to 1:2. AVIF, with a JPEG of the same size for browsers without AVIF.
+POSTER_SIZE = (1200, 2400)
+POSTER_QUALITY = MEDIUM_QUALITY
 
 
 @dataclass
@@ -136,12 +140,12 @@ def _thumbnail(image, name):
     return ContentFile(out.getvalue(), name=name)
 
 
-def _medium(image, name):
+def _medium(image, name, box=MEDIUM_SIZE, quality=MEDIUM_QUALITY):
     copy = image.copy()
-    copy.thumbnail(MEDIUM_SIZE, Image.Resampling.LANCZOS)
+    copy.thumbnail(box, Image.Resampling.LANCZOS)
     copy.info.clear()
     out = io.BytesIO()
-    copy.save(out, "AVIF", quality=MEDIUM_QUALITY)
+    copy.save(out, "AVIF", quality=quality)
     return ContentFile(out.getvalue(), name=name)
 
 
@@ -153,6 +157,27 @@ def process_photo(upload, *, stem="foto"):
         display=_encode(image, DISPLAY_SIZE, f"{stem}.jpg"),
         thumbnail=_thumbnail(image, f"{stem}-kecil.avif"),
         medium=_medium(image, f"{stem}-sedang.avif"),
+    )
+
+
+@dataclass
+class PosterImages:
+    avif: ContentFile
+    jpeg: ContentFile
+    width: int
+    height: int
+
+
+def process_poster(upload, *, stem="poster"):
+    """Check `upload` (an event poster) and return its display size, at most POSTER_SIZE,
+    as AVIF and as a JPEG fallback, both without metadata, with their width and height."""
+    image = _to_rgb(_open_checked(upload))
+    image.thumbnail(POSTER_SIZE, Image.Resampling.LANCZOS)  # once, for both encodings
+    return PosterImages(
+        avif=_medium(image, f"{stem}.avif", POSTER_SIZE, POSTER_QUALITY),
+        jpeg=_encode(image, POSTER_SIZE, f"{stem}.jpg"),
+        width=image.width,
+        height=image.height,
     )
 
 
