@@ -39,6 +39,9 @@ LOGO_SIZE = (512, 512)
 # shape up to 1:2. AVIF, with a JPEG of the same size for browsers without AVIF.
 POSTER_SIZE = (1200, 2400)
 POSTER_QUALITY = MEDIUM_QUALITY
+# A print-ready poster PNG (A3 at 300 dpi) may well pass 10 MB; staff upload it, the
+# pixel limit still holds, and the page then shows the rendition instead.
+POSTER_MAX_BYTES = 40 * 1024 * 1024
 
 
 @dataclass
@@ -48,13 +51,13 @@ class ProcessedImage:
     medium: ContentFile | None = None
 
 
-def _open_checked(upload):
+def _open_checked(upload, max_bytes=MAX_BYTES):
     """Open and fully decode `upload`, or raise ValidationError with a clear reason."""
     size = getattr(upload, "size", None)
     if size is None:
         upload.seek(0, io.SEEK_END)
         size = upload.tell()
-    if size > MAX_BYTES:
+    if size > max_bytes:
         raise ValidationError(_("Berkas foto terlalu besar (maksimal 10 MB)."), code="too_large")
     upload.seek(0)
     try:
@@ -171,7 +174,7 @@ class PosterImages:
 def process_poster(upload, *, stem="poster"):
     """Check `upload` (an event poster) and return its display size, at most POSTER_SIZE,
     as AVIF and as a JPEG fallback, both without metadata, with their width and height."""
-    image = _to_rgb(_open_checked(upload))
+    image = _to_rgb(_open_checked(upload, POSTER_MAX_BYTES))
     image.thumbnail(POSTER_SIZE, Image.Resampling.LANCZOS)  # once, for both encodings
     return PosterImages(
         avif=_medium(image, f"{stem}.avif", POSTER_SIZE, POSTER_QUALITY),

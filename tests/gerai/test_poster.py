@@ -2,6 +2,7 @@
 saved, shown in a <picture> with width and height (issue #22)."""
 
 import io
+import os
 import re
 
 import pytest
@@ -156,3 +157,14 @@ def test_demo_posters_get_renditions():
     for event in with_poster:
         assert opened(event.poster_avif).format == "AVIF"
         assert opened(event.poster_display).format == "JPEG"
+
+
+def test_a_print_size_poster_over_10_mb_still_gets_renditions():
+    buffer = io.BytesIO()
+    noise = Image.frombytes("RGB", (2000, 2000), os.urandom(2000 * 2000 * 3))
+    noise.save(buffer, "PNG", compress_level=1)
+    assert buffer.tell() > 10 * 1024 * 1024  # over the product photos' limit
+    event = EventFactory()
+    event.poster.save("cetak.png", ContentFile(buffer.getvalue()), save=True)
+    event.refresh_from_db()
+    assert (event.poster_display_width, event.poster_display_height) == (1200, 1200)
