@@ -168,3 +168,12 @@ def test_a_print_size_poster_over_10_mb_still_gets_renditions():
     event.poster.save("cetak.png", ContentFile(buffer.getvalue()), save=True)
     event.refresh_from_db()
     assert (event.poster_display_width, event.poster_display_height) == (1200, 1200)
+
+
+def test_a_poster_assigned_as_the_admin_form_does_gets_renditions():
+    event = Event.objects.get(pk=EventFactory().pk)
+    event.poster = png(900, 600)  # not yet in storage: the model's save stores it
+    event.save()
+    event.refresh_from_db()
+    assert (event.poster_display_width, event.poster_display_height) == (900, 600)
+    assert opened(event.poster_display).format == "JPEG"
