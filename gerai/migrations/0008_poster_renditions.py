@@ -4,30 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('gerai', '0007_image_dimensions'),
+        ("gerai", "0007_image_dimensions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='event',
-            name='poster_avif',
-            field=models.FileField(blank=True, editable=False, max_length=255, upload_to='gerai/posters/display/', verbose_name='poster ukuran tampilan (AVIF)'),
+            model_name="event",
+            name="poster_avif",
+            field=models.FileField(
+                blank=True,
+                editable=False,
+                max_length=255,
+                upload_to="gerai/posters/display/",
+                verbose_name="poster ukuran tampilan (AVIF)",
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='poster_display',
-            field=models.FileField(blank=True, editable=False, max_length=255, upload_to='gerai/posters/display/', verbose_name='poster ukuran tampilan (JPEG)'),
+            model_name="event",
+            name="poster_display",
+            field=models.FileField(
+                blank=True,
+                editable=False,
+                max_length=255,
+                upload_to="gerai/posters/display/",
+                verbose_name="poster ukuran tampilan (JPEG)",
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='poster_display_height',
+            model_name="event",
+            name="poster_display_height",
             field=models.PositiveIntegerField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='event',
-            name='poster_display_width',
+            model_name="event",
+            name="poster_display_width",
             field=models.PositiveIntegerField(blank=True, editable=False, null=True),
         ),
     ]
