@@ -11,6 +11,11 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
 	  then echo $$p; break; fi; done)
 
+# Python caches compiled modules unless PYTHONDONTWRITEBYTECODE is set (it is on some
+# machines, this project's CI among them): then every process of a test run compiled
+# and assertion-rewrote its ~500 modules from source again, about 5 s each.
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: help install run test lint format messages check-deploy clean bench fault load multiprocess worker backup lighthouse
 
 help:
@@ -66,6 +71,9 @@ run: install $(MO_FILES)
 # process has its own test database, live server and Chromium. pytest-django orders the
 # database tests first and the transactional ones (the browser tests among them) last in
 # each process. TEST_E2E=0 leaves the browser tests out (CI runs them once, on PostgreSQL).
+# --maxschedchunk=1: a process is handed one test at a time once the first quarter is out.
+# With xdist's default chunks one process was handed every browser test at once and ran
+# them alone for three minutes while the other sat idle (6 min 46 s in all).
 # Exit status 5 means "no test selected", which PYTEST_ARGS naming only browser tests
 # with TEST_E2E=0 makes normal.
 TEST_WORKERS ?= 2
@@ -73,7 +81,7 @@ TEST_E2E ?= 1
 test: install
 	@if [ "$(TEST_E2E)" = 1 ]; then marks=(); \
 	else echo "browser tests (tests/e2e) left out: TEST_E2E=0"; marks=(-m "not e2e"); fi; \
-	$(PY) -m pytest -n $(TEST_WORKERS) --durations=15 "$${marks[@]}" $(PYTEST_ARGS); rc=$$?; \
+	$(PY) -m pytest -n $(TEST_WORKERS) --maxschedchunk=1 --durations=15 "$${marks[@]}" $(PYTEST_ARGS); rc=$$?; \
 	[ $$rc = 0 ] || [ $$rc = 5 ] || exit $$rc
 
 lint: install
