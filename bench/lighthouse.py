@@ -107,21 +107,29 @@ def page_paths(database_url, english_all):
     return pages
 
 
+# Lighthouse sometimes fails to record a page load's trace ("NO_NAVSTART", "NO_FCP":
+# "Please run Lighthouse again") and exits 1 with no scores: such a run is repeated.
+ATTEMPTS = 3
+
+
 def run_lighthouse(url, report):
     env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
-    subprocess.run(
-        [
-            str(LIGHTHOUSE),
-            url,
-            "--output=json",
-            f"--output-path={report}",
-            "--only-categories=" + ",".join(CATEGORIES),
-            "--chrome-flags=--headless=new --no-sandbox",
-            "--quiet",
-        ],
-        env=env,
-        check=True,
-    )
+    command = [
+        str(LIGHTHOUSE),
+        url,
+        "--output=json",
+        f"--output-path={report}",
+        "--only-categories=" + ",".join(CATEGORIES),
+        "--chrome-flags=--headless=new --no-sandbox",
+        "--quiet",
+    ]
+    for attempt in range(1, ATTEMPTS + 1):
+        result = subprocess.run(command, env=env)
+        if result.returncode == 0:
+            break
+        if attempt == ATTEMPTS:
+            raise subprocess.CalledProcessError(result.returncode, command)
+        print(f"  Lighthouse could not measure {url}; again ({attempt + 1}/{ATTEMPTS})", flush=True)
     data = json.loads(report.read_text())
     scores = {c: round(100 * (data["categories"][c]["score"] or 0)) for c in CATEGORIES}
     cls = data["audits"]["cumulative-layout-shift"]["numericValue"]

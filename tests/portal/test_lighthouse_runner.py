@@ -73,3 +73,42 @@ def test_a_page_under_the_bar_counts_with_the_median_of_three(
     assert perfs == [r[0] for r in results]
     assert (scores["performance"], got_cls) == (perf, cls)
     assert lighthouse.passes(scores, got_cls) is ok
+
+
+def lighthouse_exits(monkeypatch, codes):
+    """subprocess.run answering each Lighthouse call with the next exit code of `codes`,
+    writing a perfect report on success; returns the calls."""
+    import json
+    import subprocess
+
+    calls = []
+
+    def run(command, env):
+        code = codes[len(calls)]
+        calls.append(command)
+        if code == 0:
+            report = next(a for a in command if a.startswith("--output-path="))
+            categories = {c: {"score": 1} for c in lighthouse.CATEGORIES}
+            audits = {"cumulative-layout-shift": {"numericValue": 0}}
+            with open(report.split("=", 1)[1], "w") as out:
+                json.dump({"categories": categories, "audits": audits}, out)
+        return subprocess.CompletedProcess(command, code)
+
+    monkeypatch.setattr(lighthouse.subprocess, "run", run)
+    return calls
+
+
+def test_a_run_lighthouse_could_not_record_is_repeated(monkeypatch, tmp_path):
+    calls = lighthouse_exits(monkeypatch, [1, 1, 0])
+    scores, cls, failing = lighthouse.run_lighthouse("http://x/", tmp_path / "event-id.json")
+    assert len(calls) == 3
+    assert scores == PERFECT and cls == 0 and failing == []
+
+
+def test_lighthouse_failing_every_time_fails_the_page(monkeypatch, tmp_path):
+    import subprocess
+
+    calls = lighthouse_exits(monkeypatch, [1] * lighthouse.ATTEMPTS)
+    with pytest.raises(subprocess.CalledProcessError):
+        lighthouse.run_lighthouse("http://x/", tmp_path / "event-id.json")
+    assert len(calls) == lighthouse.ATTEMPTS
