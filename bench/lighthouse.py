@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import load  # noqa: E402
-from bench.server import gunicorn, production_env  # noqa: E402
+from bench.server import gunicorn, migrate_and_seed_demo, production_env  # noqa: E402
 
 PORT = 8930
 OUT = ROOT / "var" / "lighthouse"
@@ -68,18 +68,7 @@ def missing_tools():
 
 
 def prepare_database(database_url):
-    env = production_env(database_url, **SERVER_ENV)
-    for command in (["migrate", "--noinput", "-v0"], ["seed_demo"]):
-        done = subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        if done.returncode:
-            print(done.stdout[-2000:], done.stderr[-4000:])
-            raise SystemExit(f"manage.py {command[0]} failed")
+    migrate_and_seed_demo(production_env(database_url, **SERVER_ENV))
 
 
 def page_paths(database_url, english_all):

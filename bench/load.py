@@ -15,7 +15,6 @@ when the run fails.
 import argparse
 import os
 import random
-import subprocess
 import sys
 import threading
 import time
@@ -30,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.client import Browser  # noqa: E402
 from bench.fault import sign_up  # noqa: E402
-from bench.server import gunicorn, production_env  # noqa: E402
+from bench.server import gunicorn, migrate_and_seed_demo, production_env  # noqa: E402
 
 DB = os.environ.get("LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tangerang_ikm_load")
 PORT = 8920
@@ -120,19 +119,7 @@ def drop_database():
 
 def run(args, client, counts, errors, stop):
     env = production_env(DB, EMAIL_URL="dummymail://")
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-    )
-    seeded = subprocess.run(
-        [sys.executable, "manage.py", "seed_demo"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if seeded.returncode:
-        print(seeded.stdout[-2000:], seeded.stderr[-4000:])
-        raise SystemExit("seed_demo failed")
+    migrate_and_seed_demo(env)
     peak = {}
     # One trusted proxy in front (each client's address counts for the form limits); no
     # console mail.

@@ -33,6 +33,22 @@ def production_env(database_url, **extra):
     return env
 
 
+def migrate_and_seed_demo(env):
+    """`migrate`, then `seed_demo`, with `env` (production_env's); stops with their output
+    when either fails. The load test and the Lighthouse run serve the demo data."""
+    for command in (["migrate", "--noinput", "-v0"], ["seed_demo"]):
+        done = subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode:
+            print(done.stdout[-2000:], done.stderr[-4000:])
+            raise SystemExit(f"manage.py {command[0]} failed")
+
+
 def wait_until_up(url, timeout=60):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
