@@ -222,8 +222,9 @@ def run_long_tail(args, cookie):
     with ExitStack() as stack:
         for i, (tree, port) in enumerate(zip(trees, ports, strict=True)):
             # Each tree its own Redis database: older code may keep other values under
-            # the same keys.
-            cache_url = f"redis://127.0.0.1:6379/{3 + i}"
+            # the same keys. BENCH_REDIS_DB moves the first one, for two runs at once.
+            first_db = int(os.environ.get("BENCH_REDIS_DB", 3))
+            cache_url = f"redis://127.0.0.1:6379/{first_db + i}"
             redis.Redis.from_url(cache_url).flushdb()
             stack.enter_context(
                 gunicorn(
