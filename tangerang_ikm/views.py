@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.encoding import force_bytes, force_str
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_GET
 from django.views.static import was_modified_since
 
 from tangerang_ikm.accounts import account_mail_allowed
-from tangerang_ikm.cache import public_page
+from tangerang_ikm.cache import cached, public_page
 from tangerang_ikm.forms import LoginForm, PasswordResetForm, ResendConfirmationForm, SignUpForm
 from tangerang_ikm.mail import send_templated_mail
 from tangerang_ikm.tokens import email_confirmation_token
@@ -29,9 +30,22 @@ from tangerang_ikm.tokens import email_confirmation_token
 User = get_user_model()
 
 
+# The registry's receivers bump this area on every save or delete of a business, product,
+# photo, certificate, commodity or kecamatan (ikm_registry/signals.MODELS): all that the
+# home page's featured cards show. Its name is the mission reports', its first user.
+REGISTRY_AREA = "reports"
+
+
 @public_page
 def home(request):
-    return render(request, "home.html")
+    # The featured products are the same for every visitor until the registry changes:
+    # rendered once per language and data version (a query and six cards a request else).
+    featured = cached(
+        REGISTRY_AREA,
+        "home-featured",
+        lambda: render_to_string("ikm_registry/catalog/_home_featured.html"),
+    )
+    return render(request, "home.html", {"featured": featured})
 
 
 @never_cache
