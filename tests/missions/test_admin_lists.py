@@ -58,11 +58,20 @@ def test_the_currency_column_sorts_by_the_code(client, coordinator):
         ('"sari rasa"', 1),
         ("xyz", 0),
         ("", 5),
+        # Several words split between the business, the buyer and the buyer's name.
+        ("rasa jaya", 1),
+        ("busan sari rasa", 1),
+        ("trade abadi", 1),
+        ("co jaya", 1),
+        ("uji abadi", 1),
+        ("mart pembeli", 0),
+        ("cv jaya abadi", 2),
     ],
 )
 def test_the_deal_search_finds_what_djangos_search_finds(rf, coordinator, term, found):
-    """DealAdmin.get_search_results looks sellers and buyers up first; the deals found are
-    those Django's own search over search_fields finds (every word in one field)."""
+    """DealAdmin.get_search_results looks sellers and buyers up first, and adds a narrower
+    condition for several words; the deals found are those Django's own search over
+    search_fields finds (every word in one field)."""
     from django.contrib import admin
 
     from missions.models import Buyer
@@ -120,3 +129,32 @@ def test_the_buyer_lookup_of_the_deal_search_can_use_its_trigram_index():
         cursor.execute("SET LOCAL enable_seqscan = off")
     plan = Buyer.objects.filter(company__icontains="busan").order_by().values("pk").explain()
     assert "buyer_company_upper_trgm" in plan, plan
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "query,index",
+    [
+        ("q=Jaya", "deal_buyer_name_upper_trgm"),
+        ("q=Jaya&currency__exact=JPY", "deal_currency"),
+        ("q=Jaya&parties=one", "deal_buyer_answer"),
+        ("q=Jaya&parties=both", "deal_ikm_answer"),
+    ],
+)
+def test_a_filtered_deal_search_can_read_its_rows_off_indexes(rf, superuser, query, index):
+    """Migration 0012: a rare filter beside a search word, or a rare word, is found through
+    indexes (the filter's, the search's), not by reading every deal in date order. The
+    buyer-name index is partial (names only): the search must say buyer_name <> ''."""
+    from django.contrib import admin
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL indexes")
+    make_deal(make_mission(), BusinessFactory(name="CV Jaya Abadi"), amount="1")
+    request = rf.get("/", dict(pair.split("=") for pair in query.split("&")))
+    request.user = superuser
+    changelist = admin.site._registry[Deal].get_changelist_instance(request)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = changelist.queryset.order_by().values("pk").explain()
+    assert index in plan, plan
