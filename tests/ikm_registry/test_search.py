@@ -306,26 +306,79 @@ def test_product_scans_start_no_parallel_workers(db):
 
 @needs_postgres
 @pytest.mark.parametrize("q", ["rotan", "keranjang", "kacang mede", "sejahtera", "tidakada"])
-def test_a_directory_search_for_common_words_reads_businesses_in_id_order(
-    catalog_world, monkeypatch, q
+@pytest.mark.parametrize("filtered", [False, True])
+def test_a_directory_search_finds_the_same_businesses_either_way(
+    catalog_world, monkeypatch, q, filtered
 ):
-    """The directory finds a business by its own text or its products' either way."""
+    """The directory finds a business by its own text or its products' whichever way it
+    reads them: in id order (the lowest ids first), or every match through the indexes."""
     from django.test.utils import CaptureQueriesContext
 
     grow_catalog(3, with_photos=False)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE ikm_registry_product")
     query = search.prepare(q)
     qs = Business.objects.verified()
+    if filtered:
+        qs = qs.filter(size_class=Business.SizeClass.MIKRO)
+    monkeypatch.setattr(search, "_businesses_in_id_order", lambda *args: False)
     everything = list(search.first_business_matches(qs, query, 10_000))
-    monkeypatch.setattr(search, "LARGE", 0)
-    monkeypatch.setattr(search, "COMMON", 0)
+    assert sorted(everything) == sorted(
+        search.matching_businesses(qs, query).values_list("pk", flat=True)
+    )
+    monkeypatch.setattr(search, "_businesses_in_id_order", lambda *args: True)
     with CaptureQueriesContext(connection) as ctx:
         first = list(search.first_business_matches(qs, query, 2))
-    in_id_order = bool(list(search.first_matches(Product.objects.public(), query, 1)))
-    assert ("ts_match_vq" in ctx.captured_queries[-1]["sql"]) == in_id_order
-    if in_id_order:
-        assert first == sorted(everything)[:2]
-    else:  # no product matches: the indexes answer, in no particular order
-        assert set(first) <= set(everything) and len(first) == min(2, len(everything))
-    assert sorted(list(search.first_business_matches(qs, query, 10_000))) == sorted(everything)
+    assert "ts_match_vq" in ctx.captured_queries[-1]["sql"]
+    assert first == sorted(everything)[:2]
+    assert list(search.first_business_matches(qs, query, 10_000)) == sorted(everything)
+
+
+def _decide(qs, q, limit=1001):
+    return search._businesses_in_id_order(qs, search.prepare(q), limit)
+
+
+@needs_postgres
+def test_the_directory_reads_in_id_order_when_that_finds_the_first_matches_sooner(
+    catalog_world, monkeypatch
+):
+    """The first businesses and products in id order tell how common the words are."""
+    grow_catalog(3, with_photos=False)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE ikm_registry_product")  # the table's size, as autovacuum keeps it
+    qs = Business.objects.verified()
+    # No business of the sample matches: the indexes answer.
+    assert not _decide(qs, "tidakada")
+    # The whole list fits in the sample: reading it in id order costs little.
+    assert _decide(qs, "rotan")
+    monkeypatch.setattr(search, "BUSINESS_SAMPLE", 1)
+    lowest = Business.objects.verified().order_by("pk").first()
+    lowest_matches = search.matching_businesses(
+        Business.objects.filter(pk=lowest.pk), search.prepare("rotan")
+    ).exists()
+    products = Product.objects.count()
+    # One business sampled: id order when it matches and, reading limit / share
+    # businesses, that reads fewer product rows than the matching products.
+    monkeypatch.setattr(search, "SAMPLE", products)
+    matched = search.matching(Product.objects.all(), search.prepare("rotan")).count()
+    assert matched
+    reads = matched / search.PRODUCTS_READ  # the limit at which both ways cost the same
+    assert _decide(qs, "rotan", limit=int(reads) - 1) == lowest_matches
+    assert not _decide(qs, "rotan", limit=int(reads) + 1)
+
+
+@needs_postgres
+def test_a_directory_search_in_id_order_probes_each_business(catalog_world):
+    """Each business is checked against its own products by the business_id index, one
+    at a time: not by collecting every matching product first."""
+    grow_catalog(3, with_photos=False)
+    query = search.prepare("rotan")
+    from unittest import mock
+
+    with mock.patch.object(search, "_businesses_in_id_order", return_value=True):
+        sql, params = search.first_business_matches(
+            Business.objects.verified(), query, 5
+        ).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "hashed SubPlan" not in plan, plan
