@@ -4,11 +4,13 @@ import calendar as pycalendar
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
+
+from gerai.models import day_text
 
 
 @dataclass
@@ -25,30 +27,100 @@ class Day:
 
     @cached_property  # the grid and the agenda both show it
     def label(self):
-        return date_format(self.date, "l, j F Y")
+        return day_text(self.date)
 
 
 _ITEM = '<li{}><a href="{}">{}</a>{}</li>'
 _CANCELLED = mark_safe(' class="event-cancelled"')
 
 
+_LIST_ITEM = '\n    <li><a href="{}">{}</a>, <time datetime="{}">{}</time>{}</li>\n    '
+
+
 def add_items(events):
     """Each event's `<li>` (`event.item_html`, as _calendar_item.html writes it) worked
     out once: an event shows in the grid on every day it touches and again in the
     agenda, and through the template each showing resolved its five lookups and
-    translations again (the month's rendering was most of its time). Needs `event.url`."""
+    translations again (the month's rendering was most of its time). Needs `event.url`.
+
+    Also `event.list_html`, its line in the month's list below the table."""
     cancelled = format_html(" <strong>({})</strong>", _("dibatalkan"))
     postponed = format_html(" <strong>({})</strong>", _("ditunda"))
     for event in events:
         state = cancelled if event.is_cancelled else postponed if event.is_postponed else ""
+        title = event.display_title
         event.item_html = format_html(
-            _ITEM,
-            _CANCELLED if event.is_cancelled else "",
+            _ITEM, _CANCELLED if event.is_cancelled else "", event.url, title, state
+        )
+        event.list_html = format_html(
+            _LIST_ITEM,
             event.url,
-            event.display_title,
+            title,
+            template_localtime(event.start).isoformat(),  # the `date:"c"` filter's
+            event.when_text(),
             state,
         )
     return events
+
+
+# The month table's rows and the phone agenda's days, written here rather than by the
+# template's loops over 35-42 cells (the month's rendering was most of its CPU). The
+# whitespace is the loops' own, so the page is byte for byte what event_calendar.html
+# wrote with them (tests/gerai/test_calendar_markup.py keeps the loops to compare).
+
+
+def _events_html(events, indent):
+    return "".join(f"\n{indent}{event.item_html}\n{indent}" for event in events)
+
+
+def grid_html(weeks):
+    """The table body's rows: `{% for week in weeks %}…{% endfor %}` of the template."""
+    out = []
+    for week in weeks:
+        out.append("\n    <tr>\n    ")
+        for day in week:
+            today = day.is_today
+            out.append(
+                '\n      <td class="{}{}"{}>\n        <span class="day-number"><time datetime="{}">'
+                '<span class="visually-hidden">{}</span><span aria-hidden="true">{}</span>'
+                "</time></span>\n        ".format(
+                    "" if day.in_month else "other-month",
+                    " today" if today else "",
+                    ' aria-current="date"' if today else "",
+                    day.iso,
+                    conditional_escape(day.label),
+                    day.date.day,
+                )
+            )
+            if day.events:
+                out.append('\n        <ul class="day-events">\n          ')
+                out.append(_events_html(day.events, "          "))
+                out.append("\n        </ul>\n        ")
+            out.append("\n      </td>\n    ")
+        out.append("\n    </tr>\n  ")
+    return mark_safe("".join(out))  # noqa: S308 - escaped above; items are format_html
+
+
+def agenda_html(weeks):
+    """The phone agenda's days with events, as the template's loops wrote them."""
+    out = []
+    for week in weeks:
+        for day in week:
+            if not (day.in_month and day.events):
+                continue
+            today = day.is_today
+            out.append(
+                '\n  <li class="agenda-day{}"{}>\n    <time class="agenda-date" datetime="{}">'
+                '{}</time>\n    <ul class="day-events">\n      '.format(
+                    " today" if today else "",
+                    ' aria-current="date"' if today else "",
+                    day.iso,
+                    conditional_escape(day.label),
+                )
+            )
+            out.append(_events_html(day.events, "      "))
+            out.append("\n    </ul>\n  </li>\n")
+    return mark_safe("".join(out))  # noqa: S308 - escaped above; items are format_html
 
 
 def parse_month(value, today):

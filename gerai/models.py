@@ -744,6 +744,11 @@ def _time_text(language, moment):
     return date_format(moment, "TIME_FORMAT")
 
 
+def day_text(day):
+    """'Sabtu, 12 Desember 2026' in the active language, formatted once per day."""
+    return _day_text(get_language(), day)
+
+
 @receiver(setting_changed)
 def _forget_when_texts(**kwargs):
     """A test's override_settings may change the formats."""

@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gerai import feeds, services
-from gerai.calendar import add_items, month_grid, parse_month, shift_month
+from gerai.calendar import (
+    add_items,
+    agenda_html,
+    grid_html,
+    month_grid,
+    parse_month,
+    shift_month,
+)
 from gerai.forms import BoothApplicationForm, EventFilterForm
 from gerai.models import (
     BoothApplication,
@@ -108,6 +115,8 @@ def event_calendar(request, year=None, month=None):
         "gerai/event_calendar.html",
         {
             "weeks": weeks,
+            "grid_rows": grid_html(weeks),
+            "agenda_days": agenda_html(weeks),
             "month_events": events,
             "month_start": weeks[0][0].date.replace(year=year, month=month, day=1),
             "prev_url": reverse("gerai:event_calendar", args=[prev_year, prev_month]) + suffix,
