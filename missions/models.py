@@ -245,6 +245,16 @@ class TradeMission(models.Model):
     def get_absolute_url(self):
         return reverse("missions:detail", args=[self.slug])
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        # What the dashboard's rollup counted the mission's deals under (missions/rollup.py).
+        instance.rollup_loaded = (
+            instance.__dict__.get("scope"),
+            instance.__dict__.get("status") == cls.Status.DRAFT,
+        )
+        return instance
+
     @property
     def display_title(self):
         """The title in the active language: English when set and active, else Indonesian."""
@@ -716,6 +726,14 @@ class DealQuerySet(models.QuerySet):
             )
         return self
 
+    def update(self, **kwargs):
+        """QuerySet.update(), which sends no signal, also tells the dashboard's rollup
+        which slices it changed (missions/rollup.py)."""
+        from missions import rollup
+
+        rollup.deals_updating(self, kwargs)
+        return super().update(**kwargs)
+
     def refresh_realised(self):
         """Store on these potential deals the sums of their staff-confirmed realisations.
 
@@ -988,10 +1006,19 @@ class Deal(models.Model):
             )
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "value_idr", "value_usd"}
-        before = None
+        from missions import rollup
+
+        before = old = None
         if self.pk is not None:
-            before = Deal.objects.filter(pk=self.pk).values_list("realises_id", flat=True).first()
+            old = (
+                Deal.objects.filter(pk=self.pk)
+                .values_list("realises_id", "status", "mission_id", "date")
+                .first()
+            )
+            before = old[0] if old else None
         super().save(*args, **kwargs)
+        # The dashboard's rollup: the slices the deal counted in before and counts in now.
+        rollup.deal_changed(self, old[1:] if old else None, kwargs.get("update_fields"))
         # The potential deals this realisation counts (or counted) for keep their sums.
         if self.realises_id or before:
             Deal.objects.filter(pk__in={self.realises_id, before} - {None}).refresh_realised()
@@ -1399,3 +1426,85 @@ class MeetingRequest(models.Model):
 
     def __str__(self):
         return f"{self.invitation.buyer.company} \u2192 {self.participation.business.name}"
+
+
+# --- The dashboard's figures, summed ahead ---------------------------------------------
+#
+# missions/rollup.py keeps these rows; docs/figures.md says how.
+
+ROLLUP_COUNTS = ("n", "n_disputed", "n_over")
+ROLLUP_MONEY = tuple(
+    f"{name}_{currency}{part}"
+    for name in ("spot", "potential", "realised", "actual", "open", "over", "realised_of_potential")
+    for currency in ("idr", "usd")
+    for part in ("", "_both")
+)
+
+
+class DealRollup(models.Model):
+    """reports.deal_sums() over the staff-confirmed deals of published (not draft) missions
+    of one scope and year, for one group of one grouping ("grain"). A null commodity or
+    size class means "all of them": the dashboard reads the rows matching its filters and
+    adds a few hundred of them instead of 200,000 deals."""
+
+    class Grain(models.TextChoices):
+        TOTAL = "total", "total"  # by commodity and size class only
+        QUARTER = "quarter", "quarter"
+        COUNTRY = "country", "country"
+        KECAMATAN = "kecamatan", "kecamatan"
+
+    scope = models.CharField(max_length=20)
+    year = models.PositiveSmallIntegerField()
+    grain = models.CharField(max_length=10, choices=Grain.choices)
+    commodity = models.ForeignKey(
+        Commodity, null=True, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    # Null: every class; "" is a business without recorded sales (belum diketahui).
+    size_class = models.CharField(max_length=10, null=True)  # noqa: DJ001
+    quarter = models.PositiveSmallIntegerField(null=True)
+    country = models.CharField(max_length=2, blank=True)
+    kecamatan = models.ForeignKey(
+        "ikm_registry.Kecamatan",
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+    )
+    # Which of the commodity (1) and the size class (2) the row is for one of: the
+    # dashboard reads one variant per grain, through the index.
+    variant = models.PositiveSmallIntegerField(default=0)
+    n = models.PositiveIntegerField(default=0)
+    n_disputed = models.PositiveIntegerField(default=0)
+    n_over = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["scope", "year"], name="dealrollup_slice"),
+            models.Index(fields=["variant", "grain", "commodity"], name="dealrollup_variant"),
+        ]
+
+    def __str__(self):
+        return f"{self.scope} {self.year} {self.grain}"
+
+
+for _name in ROLLUP_MONEY:
+    DealRollup.add_to_class(
+        _name, models.DecimalField(max_digits=22, decimal_places=2, default=Decimal("0.00"))
+    )
+
+
+class DealRollupDirty(models.Model):
+    """A write the rollup does not show yet: written in the writer's transaction, so it is
+    there exactly when the write is; the rebuild after the commit (or the next dashboard,
+    if that did not run) sums the slices it names again and deletes it.
+
+    `mission` and `business` are plain ids: the row must outlive a deleted mission."""
+
+    mission_id = models.BigIntegerField(null=True)
+    business_id = models.BigIntegerField(null=True)
+    scope = models.CharField(max_length=20, blank=True)  # a scope the mission had before
+    year = models.PositiveSmallIntegerField(null=True)  # null: every year
+    everything = models.BooleanField(default=False)
+
+    def __str__(self):
+        return f"{self.mission_id} {self.business_id} {self.scope} {self.year}"

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ikm_registry.models import Business, Commodity, Product
+from missions import rollup
 from missions.models import Buyer, Deal, Meeting, Participation, ProgramTarget, TradeMission
 
 WIB = datetime.timezone(datetime.timedelta(hours=7))
@@ -59,10 +60,24 @@ SLOTS_PER_DAY = 16  # 09.00-17.00
 TABLES = 8
 
 
-def seed(*, businesses, missions, buyers, deals, batch, progress, participants=30, meetings=120):
-    """Insert missions, buyers and deals; `businesses` are the ids seed_scale created."""
+def seed(*, businesses, missions, buyers, deals, batch, progress, **kwargs):
+    """Insert missions, buyers and deals; `businesses` are the ids seed_scale created.
+    The dashboard's rollup is summed once at the end (bulk_create saves no deal)."""
     if not missions or not businesses:
         return
+    with rollup.summed_at_the_end():
+        _seed(
+            businesses=businesses,
+            missions=missions,
+            buyers=buyers,
+            deals=deals,
+            batch=batch,
+            progress=progress,
+            **kwargs,
+        )
+
+
+def _seed(*, businesses, missions, buyers, deals, batch, progress, participants=30, meetings=120):
     rng = random.Random(20261202)
     # The new rows by id range: an IN list of a million ids is more than a query takes.
     new = (min(businesses), max(businesses))
