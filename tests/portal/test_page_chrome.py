@@ -86,3 +86,25 @@ def test_home_featured_products_are_kept_until_the_registry_changes(
     assert "Keranjang Mendong Hijau" not in body
     # Per language: the English page has its own copy.
     assert "Red Mendong Basket" in client.get("/en/").content.decode()
+
+
+def test_kept_header_and_footer_never_show_one_visitors_menu_to_another(client, owner):
+    assert ">Masuk</a>" in client.get("/").content.decode()
+    client.force_login(owner)
+    logged_in = client.get("/").content.decode()
+    assert "Keluar" in logged_in and "Dasbor IKM saya" in logged_in
+    assert "csrfmiddlewaretoken" in logged_in  # the logout form's own token
+    client.logout()
+    again = client.get("/").content.decode()
+    assert "Keluar" not in again and "Dasbor IKM saya" not in again
+    assert ">Masuk</a>" in again
+    # In English, the kept parts are English.
+    english = client.get("/en/").content.decode()
+    assert ">Log in</a>" in english and ">Home</a>" in english
+    assert ">Masuk</a>" not in english
+
+
+def test_kept_footer_follows_the_settings(client, settings):
+    client.get("/")  # the footer kept with the first address
+    settings.OFFICE_EMAIL = "kantor-baru@example.go.id"
+    assert "mailto:kantor-baru@example.go.id" in client.get("/").content.decode()
