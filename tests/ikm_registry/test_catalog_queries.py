@@ -19,7 +19,8 @@ PAGES = [
     ("/katalog/", 2),
     # ... plus the vocabulary lookup that corrects typos (search.prepare); the ids of
     # the first matches replace the count; PostgreSQL also stems the words both ways,
-    # and reads the table's size and how common the words are (search._is_common)
+    # and reads the tables' sizes and how common the words are (search._is_common; the
+    # directory: search._businesses_in_id_order)
     ("/en/katalog/?q=rotan&sort=name", "3 + 2 on PostgreSQL"),
     ("/katalog/?q=rottan", "3 + 2 on PostgreSQL"),
     # ... plus the lookup of the chosen commodity

@@ -332,37 +332,77 @@ def test_a_directory_search_finds_the_same_businesses_either_way(
     assert list(search.first_business_matches(qs, query, 10_000)) == sorted(everything)
 
 
-def _decide(qs, q, limit=1001):
-    return search._businesses_in_id_order(qs, search.prepare(q), limit)
-
-
 @needs_postgres
-def test_the_directory_reads_in_id_order_when_that_finds_the_first_matches_sooner(
-    catalog_world, monkeypatch
-):
-    """The first businesses and products in id order tell how common the words are."""
+def test_the_directory_samples_its_first_businesses_and_products(catalog_world, monkeypatch):
+    """One query reads the tables' sizes, how many of the first products match, and among
+    the list's first businesses how many there are, how many match, and how many
+    businesses of the table it walked to find them."""
     grow_catalog(3, with_photos=False)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE ikm_registry_product")  # the table's size, as autovacuum keeps it
-    qs = Business.objects.verified()
-    # No business of the sample matches: the indexes answer.
-    assert not _decide(qs, "tidakada")
-    # The whole list fits in the sample: reading it in id order costs little.
-    assert _decide(qs, "rotan")
-    monkeypatch.setattr(search, "BUSINESS_SAMPLE", 1)
-    lowest = Business.objects.verified().order_by("pk").first()
-    lowest_matches = search.matching_businesses(
-        Business.objects.filter(pk=lowest.pk), search.prepare("rotan")
-    ).exists()
-    products = Product.objects.count()
-    # One business sampled: id order when it matches and, reading limit / share
-    # businesses, that reads fewer product rows than the matching products.
-    monkeypatch.setattr(search, "SAMPLE", products)
-    matched = search.matching(Product.objects.all(), search.prepare("rotan")).count()
-    assert matched
-    reads = matched / search.PRODUCTS_READ  # the limit at which both ways cost the same
-    assert _decide(qs, "rotan", limit=int(reads) - 1) == lowest_matches
-    assert not _decide(qs, "rotan", limit=int(reads) + 1)
+        cursor.execute("ANALYZE ikm_registry_product")
+        cursor.execute("ANALYZE ikm_registry_business")
+    seen = []
+    monkeypatch.setattr(search, "_id_order_is_sooner", lambda *row, limit: seen.append(row))
+    query = search.prepare("rotan")
+    rotan_products = search.matching(Product.objects.all(), query)
+    verified = Business.objects.verified().order_by("pk")
+    # Few matching products: collected at once, without sampling the businesses.
+    monkeypatch.setattr(search, "COLLECT_US", 10**9)
+    assert not search._businesses_in_id_order(verified, query, 1001)
+    assert not seen
+    monkeypatch.setattr(search, "COLLECT_US", 0)
+    for size in (2, 200):
+        monkeypatch.setattr(search, "BUSINESS_SAMPLE", size)
+        seen.clear()
+        search._businesses_in_id_order(verified, query, 1001)
+        first = list(verified[:size])
+        matched = search.matching_businesses(
+            Business.objects.filter(pk__in=[b.pk for b in first]), query
+        ).count()
+        assert (
+            seen
+            == [
+                (
+                    Product.objects.count(),  # reltuples, exact after ANALYZE of a small table
+                    rotan_products.filter(
+                        pk__in=Product.objects.order_by("pk").values("pk")[: search.PRODUCT_SAMPLE]
+                    ).count(),
+                    Business.objects.count(),
+                    len(first),
+                    matched,
+                    Business.objects.filter(pk__lte=first[-1].pk).count(),
+                )
+            ]
+        )
+        assert 0 < matched < len(first)  # the sample tells matches from the rest
+
+
+@pytest.mark.parametrize(
+    ("row", "limit", "in_id_order"),
+    [
+        # products, of the first 500 matching, businesses, sampled, matching, walked
+        # Regency, a word of every product ('kualitas'): 1,001 businesses probed.
+        ((50_000, 500, 10_000, 200, 200, 245), 1001, True),
+        # Regency, one product in eight ('rotan') and one business in eight: probing
+        # 8,000 businesses costs more than collecting 6,250 products.
+        ((50_000, 62, 10_000, 200, 24, 245), 1001, False),
+        # A list a filter narrows to one business in two hundred: id order walks the
+        # whole table, still less than collecting every product of a common word...
+        ((50_000, 500, 10_000, 10, 10, 2000), 1001, True),
+        # ... but not 6,000 products when no business of the sample matches.
+        ((50_000, 62, 10_000, 197, 0, 2000), 1001, False),
+        # National, 'kacang mete': 5,000 businesses probed against 625,000 products.
+        ((5_000_000, 62, 1_000_000, 200, 40, 245), 1001, True),
+        # National, a word of a few thousand products and no sampled business.
+        ((5_000_000, 1, 1_000_000, 200, 0, 245), 1001, False),
+        # A table never analysed (reltuples -1): nothing to collect, nothing to gain.
+        ((-1, 0, -1, 0, 0, 0), 1001, False),
+    ],
+)
+def test_the_directory_reads_in_id_order_when_that_finds_the_first_matches_sooner(
+    row, limit, in_id_order
+):
+    assert search._id_order_is_sooner(*row, limit=limit) == in_id_order
 
 
 @needs_postgres
