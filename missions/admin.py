@@ -44,6 +44,7 @@ from tangerang_ikm.admin_lists import (
     LargeTablePaginator,
     ListRowsMixin,
     SharedLookupsInline,
+    keys_in,
     recent_filter,
 )
 from tangerang_ikm.cache import cached
@@ -933,7 +934,9 @@ class DealAdmin(ListRowsMixin, SimpleHistoryAdmin):
 
     @admin.display(description=gettext_lazy("para pihak"))
     def parties(self, obj):
-        return PARTY_STATES[obj.party_state]
+        # A str, not the lazy label: Django's cell compares the value with True, False and
+        # None first, and a lazy label translates itself for each comparison.
+        return str(PARTY_STATES[obj.party_state])
 
     def get_search_results(self, request, queryset, search_term):
         """Django's search over search_fields (each word in one of them), with the sellers
@@ -961,7 +964,9 @@ class DealAdmin(ListRowsMixin, SimpleHistoryAdmin):
             businesses = set(businesses.values_list("pk", flat=True))
             buyers = set(buyers.values_list("pk", flat=True))
             name = Q(buyer_name__icontains=word) & ~Q(buyer_name="")
-            queryset = queryset.filter(Q(business__in=businesses) | Q(buyer__in=buyers) | name)
+            queryset = queryset.filter(
+                keys_in("business", businesses) | keys_in("buyer", buyers) | name
+            )
             every_business = businesses if every_business is None else every_business & businesses
             every_buyer = buyers if every_buyer is None else every_buyer & buyers
             any_business |= businesses
@@ -969,9 +974,9 @@ class DealAdmin(ListRowsMixin, SimpleHistoryAdmin):
             named |= name
         if len(words) > 1:
             queryset = queryset.filter(
-                Q(business__in=every_business)
-                | Q(buyer__in=every_buyer)
-                | (Q(business__in=any_business) & Q(buyer__in=any_buyer))
+                keys_in("business", every_business)
+                | keys_in("buyer", every_buyer)
+                | (keys_in("business", any_business) & keys_in("buyer", any_buyer))
                 | named
             )
         return queryset, False

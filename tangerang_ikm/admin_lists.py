@@ -11,7 +11,10 @@ from django.contrib.admin import widgets as admin_widgets
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections
+from django.db.models import F
+from django.db.models.lookups import In
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -87,6 +90,28 @@ class LargeTablePaginator(KeysFirstPaginator):
             return queryset.count()
         self.estimated = True
         return max(estimate, counted)
+
+
+class _ArrayIn(In):
+    """Django's IN with the keys as one array parameter on PostgreSQL (`= ANY(%s)`)."""
+
+    def as_postgresql(self, compiler, connection):
+        keys = [key for key in dict.fromkeys(self.rhs) if key is not None]
+        if not keys:
+            raise EmptyResultSet  # as Django's IN: an OR drops it, an AND finds nothing
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        array = f"{self.lhs.output_field.db_type(connection)}[]"
+        return f"{lhs} = ANY(%s::{array})", (*lhs_params, keys)
+
+
+def keys_in(field, keys):
+    """`Q(field__in=keys)` for a long list of keys looked up first (a search's sellers).
+
+    As Django's IN each key is its own placeholder, which the driver finds and quotes one
+    by one, in each query of the page (count, keys, rows): a word that matches a thousand
+    businesses made a third of the deal list's CPU. On PostgreSQL the keys go as one
+    array; elsewhere this is Django's IN. Combine it with Q objects as a Q."""
+    return _ArrayIn(F(field), list(keys))
 
 
 # Django's own msgid (contrib/admin/options.py), so Django's catalogs translate it as

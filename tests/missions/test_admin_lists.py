@@ -158,3 +158,25 @@ def test_a_filtered_deal_search_can_read_its_rows_off_indexes(rf, superuser, que
         cursor.execute("SET LOCAL enable_seqscan = off")
     plan = changelist.queryset.order_by().values("pk").explain()
     assert index in plan, plan
+
+
+@pytest.mark.postgres
+def test_the_deal_search_sends_its_sellers_as_one_array(client, superuser):
+    """keys_in: on PostgreSQL a word's businesses and buyers go as one array parameter
+    (`= ANY(...)`), not one placeholder per key in each of the page's queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL arrays")
+    mission = make_mission()
+    businesses = [BusinessFactory(name=f"CV Jaya {n}") for n in range(3)]
+    for n, business in enumerate(businesses):
+        make_deal(mission, business, amount=str(n + 1))
+    client.force_login(superuser)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(reverse("admin:missions_deal_changelist") + "?q=jaya").content.decode()
+    assert "3 transaksi" in body
+    searched = [q["sql"] for q in queries if '"missions_deal"."buyer_name"' in q["sql"]]
+    assert searched and all('"business_id" = ANY(' in sql for sql in searched), searched
+    assert not any('"business_id" IN (' in sql for sql in searched), searched
