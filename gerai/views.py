@@ -132,19 +132,25 @@ def event_calendar(request, year=None, month=None):
 
 @public_page
 def event_detail(request, slug):
+    # The venue comes with the event's spaces (one query less); an event without
+    # spaces names the portal's venue, the first.
+    spaces = Space.objects.select_related("venue__desa__kecamatan").order_by("position")
     event = get_object_or_404(
-        Event.objects.published().prefetch_related(
-            Prefetch("spaces", queryset=Space.objects.order_by("position"))
-        ),
+        Event.objects.published().prefetch_related(Prefetch("spaces", queryset=spaces)),
         slug=slug,
     )
     exhibitors = (
         BoothApplication.objects.filter(event=event)
         .exhibitors()
         .select_related("business")
+        .only("booth_number", "business__name")
         .order_by("booth_number")
     )
-    venue = Venue.objects.select_related("desa__kecamatan").first()
+    its_spaces = event.spaces.all()
+    if its_spaces:
+        venue = its_spaces[0].venue
+    else:
+        venue = Venue.objects.select_related("desa__kecamatan").first()
     ics_path = reverse("gerai:event_ics", args=[event.slug])
     can_apply = event.applications_open()
     image = feeds.event_image(event)  # the poster, else a photo of the place

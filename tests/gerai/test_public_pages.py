@@ -362,8 +362,9 @@ def test_event_page_runs_a_fixed_number_of_queries(client):
             services.accept_application(application=BoothApplicationFactory(event=event))
         event.spaces.add(space("halaman-depan"))
 
-    # Event, spaces, exhibitors, venue, and a space photo for the JSON-LD (no poster).
-    assert assert_fixed_queries(client, event.get_absolute_url(), grow) == 5
+    # Event, spaces with their venue, exhibitors, and a space photo for the JSON-LD (no
+    # poster).
+    assert assert_fixed_queries(client, event.get_absolute_url(), grow) == 4
 
 
 def test_sitemap_items_exclude_drafts(draft):
