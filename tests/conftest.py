@@ -68,10 +68,12 @@ def optional_tool_lines():
 # The longest tests (each a loop over many pages in the browser), started first among the
 # transactional tests, so that on two processes neither is left running one of them alone
 # at the end while the other idles.
+# Each but the owner pages is split into parametrized parts of 10-15 s (on a quiet
+# machine), so the two processes share them; longest first.
 LONG_FIRST = (
+    "tests/e2e/test_page_weight.py",
     "tests/e2e/test_admin_pages.py",
     "tests/e2e/test_pages.py::test_public_pages_are_sound",
-    "tests/e2e/test_page_weight.py",
     "tests/e2e/test_pages.py::test_owner_pages_are_sound",
 )
 

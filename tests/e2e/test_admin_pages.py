@@ -8,6 +8,10 @@ its first row in the `world` fixture, or its add form when the world has none. S
 scroll is not checked: the admin's wide tables scroll by design on a phone. Each page is
 loaded once at 375 px, checked, resized to 1280 px and checked again: the admin's layout
 (its media queries) differs between the two, so axe runs at both; the HTML does not.
+
+The pages are checked in PARTS tests (every PARTS-th page of the list from the index,
+each part on its own world and login), so pytest-xdist spreads the matrix over its
+processes instead of one process running it alone.
 """
 
 import pytest
@@ -19,6 +23,8 @@ from tests.e2e.conftest import problems_at_each_size, watch
 from tests.e2e.test_pages import login_browser
 
 pytestmark = pytest.mark.e2e
+
+PARTS = 4
 
 
 def admin_pages(superuser):
@@ -48,7 +54,8 @@ def admin_pages(superuser):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_admin_pages_are_accessible(live_server, context_factory, world):
+@pytest.mark.parametrize("part", range(PARTS), ids=[f"part{n + 1}of{PARTS}" for n in range(PARTS)])
+def test_admin_pages_are_accessible(live_server, context_factory, world, part):
     superuser = world["users"]["superuser"]
     context = context_factory("phone")
     login_browser(context, superuser, live_server)
@@ -56,7 +63,7 @@ def test_admin_pages_are_accessible(live_server, context_factory, world):
     pages = admin_pages(superuser)
     assert len(pages) > 50, pages
     problems = []
-    for name, path in pages:
+    for name, path in pages[part::PARTS]:
         response = page.goto(live_server.url + path)
         if response.status != 200:
             problems.append(f"{name} ({path}): {response.status}")

@@ -6,9 +6,13 @@ The catalog is filled with photographic photos (texture at every scale, so they 
 as real product photos do, not as flat colour) made by the real pipeline
 (images.process_photo, and services.add_photo for product A), so thumbnails are the sizes
 and formats production makes. The measurement lives in bench/page_weight.py, which weighs
-a running server the same way. The table is printed and saved as
-test-artifacts/page-weight-phone.txt and page-weight-desktop.txt (one file per size). Both
-sizes and the catalog's photo check run in one test, so the photo catalog is built once.
+a running server the same way.
+
+The pages are weighed in four tests, each size in two halves (every other page), so
+pytest-xdist spreads them over its processes (one test of every page at both sizes ran
+alone for about a minute). Each builds the photo catalog; the photos are made and
+processed once a process (processed_photo), so a second build only stores files. Each
+test prints its table and saves it as test-artifacts/page-weight-<size>-<part>.txt.
 """
 
 import functools
@@ -135,32 +139,42 @@ def photo_catalog(world, settings):
     return world
 
 
-def write_report(size):
-    rows = [(r.name, size, RESULTS[r.name, size]) for r in PUBLIC if (r.name, size) in RESULTS]
+def write_report(routes, size, part):
+    rows = [(r.name, size, RESULTS[r.name, size]) for r in routes if (r.name, size) in RESULTS]
     text = table(rows)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / f"page-weight-{size}.txt").write_text(text + "\n")
+    (ARTIFACTS / f"page-weight-{size}-{part}.txt").write_text(text + "\n")
     return text
 
 
+PARTS = 2  # every other page of the list, at each size
+WEIGHINGS = [(size, part) for size in SIZES for part in range(PARTS)]
+
+
 @pytest.mark.django_db(transaction=True)
-def test_public_pages_are_light_and_local(live_server, browser, photo_catalog):
-    """Each page in a fresh context (nothing cached), at both sizes, in one test: the photo
-    catalog is built once (building it per size cost more than weighing the pages)."""
+@pytest.mark.parametrize(
+    ("size", "part"),
+    WEIGHINGS,
+    ids=[f"{size}-part{part + 1}of{PARTS}" for size, part in WEIGHINGS],
+)
+def test_public_pages_are_light_and_local(live_server, browser, photo_catalog, size, part):
+    """Each page in a fresh context (nothing cached). The last part also checks that the
+    catalog's first page shows 24 real thumbnails, so the weights count them."""
     problems = []
-    for size in SIZES:
-        for route in PUBLIC:
-            path = route.path(photo_catalog)
-            context = browser.new_context(viewport=SIZES[size], locale="id-ID")
-            context.set_default_timeout(15_000)
-            try:
-                weight = measure(context, live_server.url + path)
-            finally:
-                context.close()
-            RESULTS[route.name, size] = weight
-            problems += weight_problems(route, path, size, weight)
-        print("\n" + write_report(size))
-    problems += catalog_problems(browser, live_server)
+    routes = PUBLIC[part::PARTS]
+    for route in routes:
+        path = route.path(photo_catalog)
+        context = browser.new_context(viewport=SIZES[size], locale="id-ID")
+        context.set_default_timeout(15_000)
+        try:
+            weight = measure(context, live_server.url + path)
+        finally:
+            context.close()
+        RESULTS[route.name, size] = weight
+        problems += weight_problems(route, path, size, weight)
+    print("\n" + write_report(routes, size, f"part{part + 1}of{PARTS}"))
+    if (size, part) == WEIGHINGS[-1]:
+        problems += catalog_problems(browser, live_server)
     assert not problems, "\n".join(problems)
 
 

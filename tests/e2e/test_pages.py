@@ -6,7 +6,8 @@ One test visits every page in a loop (one world, one browser context) and report
 page's problems together: a test per page would spend its time building the world and
 flushing the database, not looking at pages. Each page is loaded once at 375 px, checked,
 resized to 1280 px and checked again (problems_at_each_size): the HTML is the same at both
-widths, only the layout differs.
+widths, only the layout differs. The public pages are checked in PUBLIC_PARTS tests (every
+PUBLIC_PARTS-th page each), so pytest-xdist spreads the loop over its processes.
 """
 
 import pytest
@@ -20,6 +21,7 @@ pytestmark = pytest.mark.e2e
 
 PUBLIC = [r for r in m.ROUTES if r.public]
 OWNER = [r for r in m.ROUTES if r.owner_page]
+PUBLIC_PARTS = 2
 
 
 def login_browser(context, user, live_server):
@@ -32,11 +34,14 @@ def login_browser(context, user, live_server):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_public_pages_are_sound(live_server, context_factory, world):
+@pytest.mark.parametrize(
+    "part", range(PUBLIC_PARTS), ids=[f"part{n + 1}of{PUBLIC_PARTS}" for n in range(PUBLIC_PARTS)]
+)
+def test_public_pages_are_sound(live_server, context_factory, world, part):
     """Each public page in Indonesian, then in English (whose <html lang> is en)."""
     page = watch(context_factory("phone").new_page())
     problems = []
-    for route in PUBLIC:
+    for route in PUBLIC[part::PUBLIC_PARTS]:
         path = route.path(world)
         page.goto(live_server.url + path)
         problems += problems_at_each_size(page, f"public-{route.name}")
