@@ -16,6 +16,7 @@ check first requires that they left nothing for the reader to sum.
 import datetime
 import itertools
 from decimal import ROUND_HALF_UP, Decimal
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -393,3 +394,17 @@ def test_the_dashboard_page_shows_the_rollup(world, client, coordinator, setting
     rupiah = _expected(year=2026)[1]["actual_idr"].quantize(Decimal(1), ROUND_HALF_UP)
     assert rupiah > 1000
     assert "Rp" + f"{rupiah:,}".replace(",", ".") in body
+
+
+def test_seed_scale_and_seed_demo_fill_the_rollup(db):
+    from tests.portal.test_seed_scale import seed
+
+    seed()  # bulk_create saves no deal: seed_scale sums the rollup once at the end
+    assert not DealRollupDirty.objects.exists()
+    assert DealRollup.objects.exists()
+    stored = rollup.snapshot()
+    rollup.rebuild()
+    assert rollup.snapshot() == stored
+    call_command("seed_demo", stdout=StringIO())  # through the services: each write sums
+    overall = rollup.dashboard_groups()[1]
+    assert overall == _expected()[1]
