@@ -182,7 +182,8 @@ def deal_sums():
 # lets the database group by kind and answers instead (ten plain aggregates per group)
 # and adds the groups up here, so one pass grouped by several columns feeds several
 # tables and the overall figures. The result has deal_sums()'s keys and the same values
-# (tests/missions/test_report_passes.py compares them).
+# (tests/missions/test_report_passes.py compares them). The mission report sums its
+# deals so; the dashboard reads sums kept ahead (missions/rollup.py, DealRollup).
 
 _BOTH = ExpressionWrapper(BOTH_PARTIES_Q, output_field=BooleanField())
 _DISPUTED = ExpressionWrapper(DISPUTED_Q, output_field=BooleanField())
