@@ -1508,3 +1508,28 @@ class DealRollupDirty(models.Model):
 
     def __str__(self):
         return f"{self.mission_id} {self.business_id} {self.scope} {self.year}"
+
+
+class DealExporter(models.Model):
+    """Staff-confirmed actual deals abroad, counted per business in the rollup's slices
+    (missions/rollup.py), draft missions' deals too (flagged): the dashboard's exporters
+    and first-time exporters (reports._exporters) from 34,000 narrow rows instead of
+    every deal abroad joined to its mission."""
+
+    scope = models.CharField(max_length=20)
+    year = models.PositiveSmallIntegerField()
+    commodity = models.ForeignKey(
+        Commodity, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    size_class = models.CharField(max_length=10, blank=True)
+    business = models.ForeignKey(
+        Business, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    draft = models.BooleanField(default=False)
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "year"], name="dealexporter_slice")]
+
+    def __str__(self):
+        return f"{self.scope} {self.year} {self.business_id}"

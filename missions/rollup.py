@@ -26,13 +26,24 @@ import threading
 from collections import defaultdict
 
 from django.db import connection, transaction
-from django.db.models import Case, F, IntegerField, Q, Sum, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    Sum,
+    When,
+)
 from django.db.models.functions import ExtractQuarter, ExtractYear
 
 from missions.models import (
     ROLLUP_COUNTS,
     ROLLUP_MONEY,
     Deal,
+    DealExporter,
     DealRollup,
     DealRollupDirty,
     TradeMission,
@@ -256,7 +267,8 @@ def rebuild(slices=None):
 
 def _rebuild(slices):
     stale = DealRollup.objects.all()
-    deals = Deal.objects.confirmed().exclude(mission__status=TradeMission.Status.DRAFT)
+    stale_exporters = DealExporter.objects.all()
+    confirmed = Deal.objects.confirmed()
     if slices is not None:
         if not slices:
             return 0
@@ -270,11 +282,46 @@ def _rebuild(slices):
             for year in years:
                 any_year |= Q(date__year=year)  # a date range: the deals' date index serves it
             in_deals |= Q(mission__scope=scope) & any_year
-        stale, deals = stale.filter(in_rows), deals.filter(in_deals)
+        stale, stale_exporters = stale.filter(in_rows), stale_exporters.filter(in_rows)
+        confirmed = confirmed.filter(in_deals)
     stale.delete()
-    rows = _rows(deals)
+    stale_exporters.delete()
+    rows = _rows(confirmed.exclude(mission__status=TradeMission.Status.DRAFT))
     DealRollup.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+    exporters = _exporter_rows(confirmed)
+    DealExporter.objects.bulk_create(exporters, batch_size=1000)
+    return len(rows) + len(exporters)
+
+
+def _exporter_rows(confirmed):
+    """DealExporter rows: actual deals abroad per slice, commodity, class and business."""
+    draft = ExpressionWrapper(Q(mission__status=TradeMission.Status.DRAFT), BooleanField())
+    rows = (
+        confirmed.filter(kind__in=Deal.ACTUAL)
+        .exclude(destination_country="ID")
+        .order_by()
+        .values(
+            "commodity_id",
+            "business_id",
+            g_scope=F("mission__scope"),
+            g_year=ExtractYear("date"),
+            g_size=F("business__size_class_by_sales"),
+            g_draft=draft,
+        )
+        .annotate(g_n=Count("pk"))
+    )
+    return [
+        DealExporter(
+            scope=row["g_scope"],
+            year=row["g_year"],
+            commodity_id=row["commodity_id"],
+            size_class=row["g_size"],
+            business_id=row["business_id"],
+            draft=row["g_draft"],
+            n=row["g_n"],
+        )
+        for row in rows
+    ]
 
 
 def _rows(deals):
@@ -356,10 +403,10 @@ def dashboard_groups(*, year=None, scope="", commodity=None, size_class=""):
     """The dashboard's sums under its filters, from the rollup in one query:
     ({"period": {quarter start: sums}, "commodity": {name: sums}, "size": {class: sums},
     "country": {code: sums}, "kecamatan": {name: sums}}, overall sums), each sums dict
-    with reports.deal_sums()'s keys, as grouped_sums() gives them."""
+    with reports.deal_sums()'s keys, as grouped_sums() gives them. The caller sums what
+    a commit left first (rebuild_dirty; program_dashboard does)."""
     from missions.reports import _d, empty_sums
 
-    rebuild_dirty()
     rows = DealRollup.objects.all()
     if year:
         rows = rows.filter(year=year)
@@ -422,4 +469,7 @@ def snapshot():
     """Every rollup row as a comparable tuple (rebuild_deal_rollup --check, tests)."""
     fields = ["scope", "year", "grain", "commodity_id", "size_class", "quarter", "country"]
     fields += ["kecamatan_id", *MEASURES]
-    return set(DealRollup.objects.values_list(*fields))
+    exporter = ["scope", "year", "commodity_id", "size_class", "business_id", "draft", "n"]
+    return set(DealRollup.objects.values_list(*fields)) | {
+        ("exporter", *row) for row in DealExporter.objects.values_list(*exporter)
+    }

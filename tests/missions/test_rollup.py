@@ -25,7 +25,7 @@ from django.db.models.functions import TruncQuarter
 from django.urls import reverse
 from import_export.signals import post_import
 
-from ikm_registry.models import Business, Commodity, Desa
+from ikm_registry.models import Business, Commodity, Desa, ExportRecord
 from missions import reports, rollup, services
 from missions.models import (
     Deal,
@@ -81,10 +81,38 @@ def _expected(year=None, scope="", commodity=None, size_class=""):
     return {"period": period, **by_trade, **by_place}, overall
 
 
+def _expected_exporters(year=None, scope="", commodity=None, size_class=""):
+    """reports._exporters() as it was, from the deals themselves."""
+    q = Q(status=Deal.Status.CONFIRMED) & ~Q(mission__status=TradeMission.Status.DRAFT)
+    if year:
+        q &= Q(date__year=year)
+    if scope:
+        q &= Q(mission__scope=scope)
+    if commodity:
+        q &= Q(commodity=commodity)
+    if size_class:
+        q &= Q(business__size_class_by_sales=size_class)
+    abroad = Deal.objects.confirmed().filter(kind__in=Deal.ACTUAL).exclude(destination_country="ID")
+    first = {}
+    for deal in abroad.select_related("mission"):
+        first[deal.business_id] = min(first.get(deal.business_id, 9999), deal.date.year)
+    exporters = set(abroad.filter(q).values_list("business_id", flat=True))
+    records = {}
+    for business_id, record_year in ExportRecord.objects.values_list("business_id", "year"):
+        records[business_id] = min(records.get(business_id, 9999), record_year)
+    first_time = sum(
+        1 for b in exporters if (not year or first[b] == year) and records.get(b, 9999) >= first[b]
+    )
+    return {"exporters": len(exporters), "first_time": first_time}
+
+
 def check(*, committed=True):
     """The rollup-fed sums equal the recomputation for every combination of filters."""
     if committed:
         assert not DealRollupDirty.objects.exists(), "the commit left slices unsummed"
+    else:
+        reports.program_dashboard()  # the reader sums what the commit left
+        assert not DealRollupDirty.objects.exists()
     years = [None, 2025, 2026]
     scopes = ["", *TradeMission.Scope.values]
     commodities = [None, *Commodity.objects.filter(mission_deals__isnull=False).distinct()]
@@ -96,6 +124,7 @@ def check(*, committed=True):
         expected_groups, expected_overall = _expected(**filters)
         assert overall == expected_overall, filters
         assert groups == expected_groups, filters
+        assert reports._exporters(**filters) == _expected_exporters(**filters), filters
         compared += bool(overall["n"])
     return compared
 
@@ -117,6 +146,8 @@ def world(db, django_capture_on_commit_callbacks):
         make_deal(local, larger, amount="2500000.01", kind=K.REALISED, realises=partly, date=SPRING)
         make_deal(local, small, amount="999999", status=Deal.Status.REPORTED, destination="ID")
         make_deal(local, small, amount="4000000", destination="ID", commodity=mede)
+        # An export record older than its first deal abroad: an exporter, not a first-timer.
+        ExportRecord.objects.create(business=larger, country="SG", year=2020)
     return {
         "rotan": rotan,
         "mede": mede,
@@ -134,6 +165,7 @@ def test_the_seeded_world_is_summed_and_reaches_every_figure(world):
     overall = rollup.dashboard_groups()[1]
     assert overall["n_over"] == 1 and overall["open_idr"] and overall["over_idr"]
     assert DealRollup.objects.filter(variant=3).exists()
+    assert reports._exporters() == {"exporters": 2, "first_time": 1}
 
 
 def test_services_staff_record_owner_report_confirm_and_answers(
