@@ -927,6 +927,32 @@ class DealAdmin(ListRowsMixin, SimpleHistoryAdmin):
     exclude = ["document"]
     actions = ["confirm", "resend_party_links"]
 
+    # What the rows show (and each row's name, the label of its checkbox: Deal.__str__).
+    LISTED = [
+        "date",
+        "business__name",
+        "buyer__company",
+        "buyer__country",
+        "buyer_name",
+        "kind",
+        "amount",
+        "currency",
+        "value_idr",
+        "value_usd",
+        "status",
+        "buyer_answer",
+        "ikm_answer",
+        "mission__title",
+    ]
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        """A page's rows read only the columns the list shows: a deal, its business and
+        its mission have 90 columns between them, and building them was a fifth of the
+        page's CPU. The count and the page's keys are those of the whole list."""
+        return self.paginator(
+            queryset, per_page, orphans, allow_empty_first_page, rows=queryset.only(*self.LISTED)
+        )
+
     def get_inlines(self, request, obj):
         if obj is not None and obj.kind == Deal.Kind.POTENTIAL:
             return [PartyConfirmationInline, FollowUpInline]
