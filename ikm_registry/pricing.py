@@ -6,6 +6,9 @@ Indonesia's rates or the office's own). The registry does not import the mission
 ContactLog's lazy reference to a mission does. The rupiah price stays the offer: the
 dollar figure is labelled indicative, with the rate's date and source, and is left out
 when no rate is in force (`ExchangeRate.objects.on`: that day's or the week before's).
+
+Every product page of a day shows the same rate, so the row is kept per day in the
+"exchange-rates" data-version area, which signals.py bumps on every write to the table.
 """
 
 from dataclasses import dataclass
@@ -15,7 +18,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.apps import apps
 from django.utils import timezone
 
+from tangerang_ikm.cache import cached
+
 CENT = Decimal("0.01")
+RATES_AREA = "exchange-rates"
+RATES_TIMEOUT = 3600
 
 
 @dataclass(frozen=True)
@@ -38,13 +45,29 @@ class IndicativePrice:
         return self.high
 
 
-def usd_rate(on=None):
-    """The US-dollar row of the rate table in force on `on` (today), or None."""
+def rate_model():
+    """missions.ExchangeRate, or None in a deployment without the missions app."""
     try:
-        ExchangeRate = apps.get_model("missions", "ExchangeRate")
-    except LookupError:  # a deployment without the missions app
+        return apps.get_model("missions", "ExchangeRate")
+    except LookupError:
         return None
-    return ExchangeRate.objects.on("USD", on or timezone.localdate())
+
+
+def usd_rate(on=None):
+    """The US-dollar row of the rate table in force on `on` (today), or None.
+
+    Kept per day until the rate table changes (RATES_AREA): no query on most pages."""
+    ExchangeRate = rate_model()
+    if ExchangeRate is None:
+        return None
+    day = on or timezone.localdate()
+    return cached(
+        RATES_AREA,
+        f"USD:{day.isoformat()}",
+        lambda: ExchangeRate.objects.on("USD", day),
+        RATES_TIMEOUT,
+        per_language=False,
+    )
 
 
 def to_usd(rupiah, rate):

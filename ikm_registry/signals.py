@@ -5,12 +5,13 @@
 - The stored search texts (search.py) are an index over other rows, kept current here
   the way a cache is: a product's text names its business and kecamatan, a business's
   its commodities.
+- Product pages keep the day's US$ rate (pricing.usd_rate) until the rate table changes.
 """
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save
 
-from ikm_registry import search
+from ikm_registry import pricing, search
 from ikm_registry.models import (
     Business,
     Certificate,
@@ -81,7 +82,15 @@ def clear_filter_choices(**kwargs):
     bump(CHOICES_AREA)
 
 
+def clear_rates(**kwargs):
+    """The rate table changed: product pages read the day's US$ rate again."""
+    bump(pricing.RATES_AREA)
+
+
 def connect():
+    rates = pricing.rate_model()
+    if rates is not None:
+        clear_on_change(clear_rates, models=[rates])
     clear_on_change(clear_reports, models=MODELS, through=[Business.commodities.through])
     clear_on_change(clear_filter_choices, models=CHOICE_MODELS)
     post_save.connect(product_saved, sender=Product, dispatch_uid="search-product")

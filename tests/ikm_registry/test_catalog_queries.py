@@ -29,9 +29,10 @@ PAGES = [
     ("/ikm-direktori/", 3),
     # ... plus the vocabulary lookup (and on PostgreSQL the stems, the size and sample)
     ("/en/ikm-direktori/?q=rotan", "4 + 2 on PostgreSQL"),
-    # product, photos, certificates, exports, commodities, more products, the US$ rate
-    ("/katalog/keranjang-rotan-bundar/", 7),
-    ("/en/katalog/keranjang-rotan-bundar/", 7),
+    # product, photos, certificates, exports, commodities, more products (the day's US$
+    # rate is kept until the rate table changes: pricing.usd_rate)
+    ("/katalog/keranjang-rotan-bundar/", 6),
+    ("/en/katalog/keranjang-rotan-bundar/", 6),
     # business, certificates, exports, commodities, product count, products
     ("/ikm-direktori/anyaman-rotan-sejahtera/", 6),
     # featured products, with or without any
