@@ -135,6 +135,22 @@ def export_countries(business):
     return list(seen.values())
 
 
+def products_of(business):
+    """`business`'s public products as cards, without joining the business again: its
+    page has it already (with_business puts it on each product)."""
+    return (
+        public_products().filter(business=business).select_related(None).select_related("category")
+    )
+
+
+def with_business(business, products):
+    """The products, each with `business` as its business (no query): a list."""
+    products = list(products)
+    for product in products:
+        product.business = business
+    return products
+
+
 @public_page
 def product_detail(request, slug):
     product = get_object_or_404(
@@ -145,11 +161,8 @@ def product_detail(request, slug):
     )
     business = product.business
     photos = list(product.photos.order_by("position", "pk"))
-    more = list(
-        public_products()
-        .filter(business=business)
-        .exclude(pk=product.pk)
-        .order_by("-export_ready", "name")[:4]
+    more = with_business(
+        business, products_of(business).exclude(pk=product.pk).order_by("-export_ready", "name")[:4]
     )
     context = {
         "product": product,
@@ -171,10 +184,12 @@ def business_detail(request, slug):
         .defer(*public_business_fields()),
         slug=slug,
     )
-    products = public_products().filter(business=business).order_by("-export_ready", "name")
+    products = products_of(business).order_by("-export_ready", "name")
+    page = _page(request, products)
+    with_business(business, page.object_list)
     context = {
         "business": business,
-        "page_obj": _page(request, products),
+        "page_obj": page,
         "commodities": list(business.commodities.all()),
         **trust.business_trust(business),
     }
