@@ -10,12 +10,13 @@ from urllib.parse import urlencode
 
 import icalendar
 from django.conf import settings
-from django.db.models import Case, IntegerField, Value, When
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gerai.models import WIB, Event, SpacePhoto
+from gerai.signals import VENUE_AREA
+from tangerang_ikm.cache import cached
 
 PRODID = "-//Disperindag Kabupaten Tangerang//Gerai Tangerang Gemilang//ID"
 UID_DOMAIN = "gerai.ikm.tangerangkab.go.id"
@@ -135,26 +136,37 @@ def whatsapp_share_url(event, *, request):
 
 def event_image(event):
     """The event's picture for search engines: its poster, else a photo of a space it
-    uses (else of any space of the venue), else the venue's picture. At most one query,
-    and none when there is a poster. `event.spaces` should be prefetched."""
+    uses (else of any space of the venue), else the venue's picture. No query when there
+    is a poster; otherwise the spaces' photos come from venue_photos(), kept per data
+    version of the venue, so at most one query. `event.spaces` should be prefetched."""
     if event.poster:
         return event.poster.url
-    used = [space.pk for space in event.spaces.all()]
-    its_own_first = Case(
-        When(space__in=used, then=Value(0)), default=Value(1), output_field=IntegerField()
-    )
-    photo = (
-        SpacePhoto.objects.filter(space__is_active=True)
-        .order_by(
-            its_own_first,
-            "space__position",
-            "position",
-            "pk",
+    photos = venue_photos()
+    used = {space.pk for space in event.spaces.all()}
+    its_own = next((url for space_pk, url in photos if space_pk in used), None)
+    if its_own:
+        return its_own
+    return photos[0][1] if photos else static(FALLBACK_IMAGE)
+
+
+def venue_photos():
+    """[(space pk, URL of its first photo)] of the active spaces that have photos, in the
+    venue's order (space position, then the photo's position): one query per data version
+    of the venue (gerai.signals bumps it on every write to spaces and their photos)."""
+
+    def first_of_each_space():
+        photos = (
+            SpacePhoto.objects.filter(space__is_active=True)
+            .order_by("space__position", "position", "pk")
+            .only("space_id", "image")
         )
-        .only("image")
-        .first()
-    )
-    return photo.image.url if photo else static(FALLBACK_IMAGE)
+        firsts = {}
+        for photo in photos:
+            if photo.image and photo.space_id not in firsts:
+                firsts[photo.space_id] = photo.image.url
+        return list(firsts.items())
+
+    return cached(VENUE_AREA, "space-photos", first_of_each_space, per_language=False)
 
 
 def event_availability(event, now=None):

@@ -31,9 +31,10 @@ from gerai.models import (
     Space,
     Venue,
 )
+from gerai.signals import VENUE_AREA
 from ikm_registry.models import Product
 from tangerang_ikm import jsonld
-from tangerang_ikm.cache import public_page
+from tangerang_ikm.cache import cached, public_page
 
 PAGE_SIZE = 20
 
@@ -149,8 +150,13 @@ def event_detail(request, slug):
     its_spaces = event.spaces.all()
     if its_spaces:
         venue = its_spaces[0].venue
-    else:
-        venue = Venue.objects.select_related("desa__kecamatan").first()
+    else:  # the portal's venue, kept per data version of the venue (gerai.signals)
+        venue = cached(
+            VENUE_AREA,
+            "first",
+            lambda: Venue.objects.select_related("desa__kecamatan").first(),
+            per_language=False,
+        )
     ics_path = reverse("gerai:event_ics", args=[event.slug])
     can_apply = event.applications_open()
     image = feeds.event_image(event)  # the poster, else a photo of the place
