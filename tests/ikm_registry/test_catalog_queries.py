@@ -35,8 +35,9 @@ PAGES = [
     ("/en/katalog/keranjang-rotan-bundar/", 6),
     # business, certificates, exports, commodities, product count, products
     ("/ikm-direktori/anyaman-rotan-sejahtera/", 6),
-    # featured products, with or without any
-    ("/", 1),
+    # none: the featured cards are kept per registry data version (tangerang_ikm.views.home);
+    # the first request after a registry write reads them again (one query, tested below)
+    ("/", 0),
 ]
 
 
