@@ -44,6 +44,11 @@ def test_seed_scale_builds_every_app_to_the_asked_sizes():
     assert Product.objects.public().search("keranjang").exists()
     assert Product.objects.public().search("kerajinan rotan").exists()  # by its category
     assert Business.objects.verified().search("rotan").exists()
+    # Products are public exactly when their business is (what sync_public would store).
+    public = set(Product.objects.filter(is_public=True).values_list("pk", flat=True))
+    Product.objects.all().sync_public()
+    assert public == set(Product.objects.filter(is_public=True).values_list("pk", flat=True))
+    assert public and len(public) < 240
 
 
 def test_seeded_bookings_and_meetings_never_overlap():
