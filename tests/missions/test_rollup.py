@@ -19,9 +19,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from io import StringIO
 
 import pytest
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db.models import Q
-from django.db.models.functions import TruncQuarter
+from django.db.models.functions import ExtractYear, TruncQuarter
 from django.urls import reverse
 from import_export.signals import post_import
 
@@ -106,27 +107,146 @@ def _expected_exporters(year=None, scope="", commodity=None, size_class=""):
     return {"exporters": len(exporters), "first_time": first_time}
 
 
-def check(*, committed=True):
-    """The rollup-fed sums equal the recomputation for every combination of filters."""
-    if committed:
-        assert not DealRollupDirty.objects.exists(), "the commit left slices unsummed"
-    else:
-        reports.program_dashboard()  # the reader sums what the commit left
-        assert not DealRollupDirty.objects.exists()
+COMBINATIONS_FILTERS = ("year", "scope", "commodity", "size_class")
+
+
+def _combinations():
+    """Every combination of the dashboard's filters over the test's data: 144 in the world."""
     years = [None, 2025, 2026]
     scopes = ["", *TradeMission.Scope.values]
     commodities = [None, *Commodity.objects.filter(mission_deals__isnull=False).distinct()]
     sizes = ["", "mikro", "kecil", "menengah"]
+    for combination in itertools.product(years, scopes, commodities, sizes):
+        yield dict(zip(COMBINATIONS_FILTERS, combination, strict=True))
+
+
+def _add(into, sums):
+    for key, value in sums.items():
+        into[key] += value
+
+
+class Reference:
+    """The dashboard's sums and exporters for any filters, from ONE pass over the deals.
+
+    reports.grouped_sums() (the reference passes, checked against deal_sums() in
+    test_report_passes.py) groups the counted deals by every dimension a filter or a table
+    names; each filter's figures add the groups it keeps. test_the_reference_is_the_former_
+    computation checks this against _expected() (one recomputation per filter) for every
+    combination."""
+
+    def __init__(self):
+        deals = Deal.objects.filter(
+            Q(status=Deal.Status.CONFIRMED) & ~Q(mission__status=TradeMission.Status.DRAFT)
+        )
+        dims = {
+            "g_year": ExtractYear("date"),
+            "g_q": TruncQuarter("date"),
+            "g_scope": "mission__scope",
+            "g_cid": "commodity_id",
+            "g_c": "commodity__name",
+            "g_size": "business__size_class_by_sales",
+            "g_country": "destination_country",
+            "g_kec": "business__desa__kecamatan__name",
+        }
+        tables, _ = reports.grouped_sums(deals, dims, {"rows": tuple(dims)})
+        self.rows = tables["rows"]
+        abroad = Deal.objects.confirmed().filter(kind__in=Deal.ACTUAL)
+        self.abroad = list(
+            abroad.exclude(destination_country="ID").values_list(
+                "business_id",
+                "date__year",
+                "mission__scope",
+                "commodity_id",
+                "business__size_class_by_sales",
+                "mission__status",
+            )
+        )
+        self.records = {}
+        for business_id, record_year in ExportRecord.objects.values_list("business_id", "year"):
+            self.records[business_id] = min(self.records.get(business_id, 9999), record_year)
+
+    def sums(self, year=None, scope="", commodity=None, size_class=""):
+        groups = {k: {} for k in ("period", "commodity", "country", "size", "kecamatan")}
+        overall = reports.empty_sums()
+        for (y, quarter, s, cid, name, size, country, kec), sums in self.rows.items():
+            if (year and y != year) or (scope and s != scope):
+                continue
+            if (commodity and cid != commodity.pk) or (size_class and size != size_class):
+                continue
+            start = quarter.date() if isinstance(quarter, datetime.datetime) else quarter
+            for table, group in (
+                ("period", start),
+                ("commodity", name),
+                ("country", country),
+                ("size", size),
+                ("kecamatan", kec),
+            ):
+                _add(groups[table].setdefault(group, reports.empty_sums()), sums)
+            _add(overall, sums)
+        return groups, overall
+
+    def exporters(self, year=None, scope="", commodity=None, size_class=""):
+        first, exporters = {}, set()
+        for business_id, y, s, cid, size, status in self.abroad:
+            first[business_id] = min(first.get(business_id, 9999), y)
+            if status == TradeMission.Status.DRAFT:
+                continue
+            if (year and y != year) or (scope and s != scope):
+                continue
+            if (commodity and cid != commodity.pk) or (size_class and size != size_class):
+                continue
+            exporters.add(business_id)
+        first_time = sum(
+            1
+            for b in exporters
+            if (not year or first[b] == year) and self.records.get(b, 9999) >= first[b]
+        )
+        return {"exporters": len(exporters), "first_time": first_time}
+
+
+def run_queued_resums():
+    """What `manage.py db_worker` does with the queued re-sums; how many ran."""
+    backend = rollup.resum_dirty.get_backend()
+    queued = [r for r in backend.results if r.task.name == rollup.resum_dirty.name]
+    for result in queued:
+        rollup.resum_dirty.call(*result.args, **result.kwargs)
+    backend.clear()
+    return len(queued)
+
+
+def check(*, committed=True):
+    """The rollup-fed sums equal the recomputation for every combination of filters.
+
+    committed: the write's commit ran its callbacks, which queued the re-sum for a worker
+    (the tests' backend defers, as TASKS_BACKEND=database does); the worker runs it here.
+    Otherwise the reader sums what the write left."""
+    if committed:
+        marked = DealRollupDirty.objects.exists()
+        queued = run_queued_resums()
+        assert queued <= 1 and (queued or not marked), "commits that mark queue one re-sum"
+        assert not DealRollupDirty.objects.exists(), "the re-sum left slices unsummed"
+    else:
+        reports.program_dashboard()  # the reader sums what the commit left
+        assert not DealRollupDirty.objects.exists()
+    reference = Reference()
     compared = 0
-    for year, scope, commodity, size in itertools.product(years, scopes, commodities, sizes):
-        filters = {"year": year, "scope": scope, "commodity": commodity, "size_class": size}
+    for filters in _combinations():
         groups, overall = rollup.dashboard_groups(**filters)
-        expected_groups, expected_overall = _expected(**filters)
+        expected_groups, expected_overall = reference.sums(**filters)
         assert overall == expected_overall, filters
         assert groups == expected_groups, filters
-        assert reports._exporters(**filters) == _expected_exporters(**filters), filters
+        assert reports._exporters(**filters) == reference.exporters(**filters), filters
         compared += bool(overall["n"])
     return compared
+
+
+@pytest.fixture(autouse=True)
+def deferring_tasks(settings):
+    """A backend that queues for a worker, as in production (TASKS_BACKEND=database)."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    cache.delete(rollup.QUEUED)
+    yield
+    rollup.resum_dirty.get_backend().clear()
 
 
 @pytest.fixture
@@ -162,6 +282,11 @@ def world(db, django_capture_on_commit_callbacks):
 
 def test_the_seeded_world_is_summed_and_reaches_every_figure(world):
     assert check() > 20
+    # The one-pass reference is the former computation, one pass per filter.
+    reference = Reference()
+    for filters in _combinations():
+        assert reference.sums(**filters) == _expected(**filters), filters
+        assert reference.exporters(**filters) == _expected_exporters(**filters), filters
     overall = rollup.dashboard_groups()[1]
     assert overall["n_over"] == 1 and overall["open_idr"] and overall["over_idr"]
     assert DealRollup.objects.filter(variant=3).exists()
@@ -230,6 +355,7 @@ def test_services_staff_record_owner_report_confirm_and_answers(
             confirmation=links.get(side=PartyConfirmation.Side.IKM),
             answer=PartyAnswer.CONFIRMED,
         )
+    run_queued_resums()
     assert rollup.dashboard_groups()[1]["actual_idr_both"] > 0
     check()
     with run(execute=True):  # asked again (changed facts clear the answers), then disputed
@@ -241,6 +367,7 @@ def test_services_staff_record_owner_report_confirm_and_answers(
             answer=PartyAnswer.DISPUTED,
             comment="salah",
         )
+    run_queued_resums()
     assert rollup.dashboard_groups()[1]["n_disputed"] == 1
     check()
 
@@ -268,6 +395,7 @@ def test_realisations_added_changed_and_deleted_one_by_one_and_in_bulk(
     check()
     with run(execute=True):
         Deal.objects.filter(kind=K.REALISED).delete()  # a bulk delete (the admin's action)
+    run_queued_resums()
     assert rollup.dashboard_groups()[1]["realised_idr"] == 0
     check()
 
@@ -442,7 +570,8 @@ def test_seed_scale_fills_the_rollup(db):
 
 def test_seed_demo_fills_the_rollup(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo", stdout=StringIO())  # through the services: each write sums
+        call_command("seed_demo", stdout=StringIO())  # through the services: each write marks
+    assert run_queued_resums() == 1  # one re-sum queued for all of them
     assert rollup.dashboard_groups()[1] == _expected()[1]
     assert rollup.dashboard_groups()[1]["n"] > 5
     assert reports._exporters() == _expected_exporters()
