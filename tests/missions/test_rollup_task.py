@@ -10,10 +10,13 @@ from django.test.utils import CaptureQueriesContext
 
 from missions import reports, rollup
 from missions.models import Deal, DealRollupDirty
+from tests.missions import test_rollup
 from tests.missions.conftest import make_deal
-from tests.missions.test_rollup import AUTUMN, LAST_YEAR, check, world  # noqa: F401
+from tests.missions.test_rollup import AUTUMN, LAST_YEAR, check
 
 pytestmark = pytest.mark.django_db
+
+world = test_rollup.world  # the fixture: a few deals in two slices
 
 DEFERRING = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
@@ -29,7 +32,7 @@ def no_queued_marker():
 
 
 @pytest.fixture
-def summed(world, settings, monkeypatch):  # noqa: F811
+def summed(world, settings, monkeypatch):
     """The world with its slices summed; returns the list each re-sum appends its slices to."""
     settings.TASKS = DEFERRING
     rollup.resum_dirty.get_backend().clear()
@@ -45,7 +48,7 @@ def queued():
     return [r for r in backend.results if r.task.name == rollup.resum_dirty.name]
 
 
-def write_two_deals(world):  # noqa: F811
+def write_two_deals(world):
     """One commit, two slices marked (2026 abroad, 2025 Jabodetabek)."""
     with transaction.atomic():
         make_deal(world["abroad"], world["small"], amount="1111111.11", date=AUTUMN)
@@ -56,7 +59,7 @@ def test_with_the_immediate_backend_the_writer_sums_nothing(
     summed,
     world,
     settings,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     settings.TASKS = IMMEDIATE
     with CaptureQueriesContext(connection) as ctx:
@@ -76,7 +79,7 @@ def test_with_the_immediate_backend_the_writer_sums_nothing(
 def test_with_a_worker_one_resum_is_queued_per_commit_and_run_by_it(
     summed,
     world,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
         write_two_deals(world)
@@ -99,7 +102,7 @@ def test_with_a_worker_one_resum_is_queued_per_commit_and_run_by_it(
 def test_commits_before_the_worker_runs_share_its_task(
     summed,
     world,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
         make_deal(world["abroad"], world["small"], amount="10", date=AUTUMN)
@@ -113,7 +116,7 @@ def test_commits_before_the_worker_runs_share_its_task(
 def test_a_reader_before_the_worker_sums_first(
     summed,
     world,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
         write_two_deals(world)
