@@ -864,7 +864,7 @@ def program_dashboard(*, year=None, scope="", commodity=None, size_class=""):
     `size_class` is the business's class by annual sales (PP 7/2021 for empowerment
     programmes), never the class by capital.
     """
-    # Writes whose commit left the rollup unsummed (missions/rollup.py): summed first.
+    # Slices a write marked that no worker has summed yet (missions/rollup.py): summed first.
     rollup.rebuild_dirty()
     participations = Participation.objects.filter(
         status__in=[Participation.Status.ACCEPTED, Participation.Status.ATTENDED]

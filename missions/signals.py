@@ -46,7 +46,8 @@ def connect():
     ]
     clear_on_change(clear_reports, models=MODELS + REGISTRY, through=through)
     post_delete.connect(refresh_realised_after_delete, sender=Deal, dispatch_uid="deal_realised")
-    # The dashboard's rollup (missions/rollup.py): what each write changed is summed again.
+    # The dashboard's rollup (missions/rollup.py): each write marks what it changed, and a
+    # task (or the next dashboard reader) sums it again.
     # Deal.save() and DealQuerySet.update() mark their own slices.
     post_delete.connect(rollup.deal_deleted, sender=Deal, dispatch_uid="rollup_deal")
     post_save.connect(rollup.mission_saved, sender=TradeMission, dispatch_uid="rollup_mission")
