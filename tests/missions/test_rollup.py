@@ -429,6 +429,12 @@ def test_bulk_updates_of_answers_values_dates_and_missions(
     with run(execute=True):
         Deal.objects.filter(currency="USD").update(value_usd=None)
     check()
+    with run(execute=True):  # alone into a slice none of the updated deals counts in
+        Deal.objects.filter(amount=Decimal("4000000")).update(date=SPRING)  # 2025 -> 2026
+    check()
+    with run(execute=True):  # Jabodetabek -> the other mission's scope, alone
+        Deal.objects.filter(amount=Decimal("4000000")).update(mission=world["abroad"])
+    check()
     with run(execute=True):
         Deal.objects.filter(mission=world["local"]).update(date=AUTUMN)  # 2025 -> 2026
     check()
