@@ -11,7 +11,9 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
+from gerai import scale as gerai_scale
 from ikm_registry import scale as registry_scale
+from missions import scale as missions_scale
 
 
 class Progress:
@@ -52,14 +54,10 @@ class Command(BaseCommand):
         businesses = registry_scale.seed(
             ikm=o["ikm"], products=o["products"], batch=o["batch"], progress=Progress
         )
-        for module_name, kwargs in [
-            ("missions.scale", {k: o[k] for k in ("missions", "buyers", "deals")}),
-            ("gerai.scale", {k: o[k] for k in ("events", "bookings")}),
+        for module, kwargs in [
+            (missions_scale, {k: o[k] for k in ("missions", "buyers", "deals")}),
+            (gerai_scale, {k: o[k] for k in ("events", "bookings")}),
         ]:
-            try:
-                module = __import__(module_name, fromlist=["seed"])
-            except ImportError:
-                continue
             module.seed(businesses=businesses, batch=o["batch"], progress=Progress, **kwargs)
         if connection.vendor == "postgresql":
             # Fresh statistics, or the planner guesses one row per table after a bulk load.
