@@ -153,7 +153,7 @@ def run_mode(mode, args, cookie):
                 }
             )
             for name, path, kind, needs_staff in pages():
-                if args.only and args.only not in name:
+                if not wanted(args, name):
                     continue
                 settle(base + path, cookie=cookie if needs_staff else None)
                 row = wrk(
@@ -238,7 +238,7 @@ def run_long_tail(args, cookie):
         base = f"http://127.0.0.1:{ports[-1]}"
         mixes = []
         for i, (name, kind, rows) in enumerate(longtail.mixes(base, cookie)):
-            if args.only and args.only not in name:
+            if not wanted(args, name):
                 continue
             rows = [row if isinstance(row, tuple) else (row, "") for row in rows]
             paths = workdir / f"mix{i}.txt"
@@ -306,6 +306,11 @@ def print_long_tail(results):
         )
 
 
+def wanted(args, name):
+    """--only: any of its comma-separated words in the page's or mix's name."""
+    return not args.only or any(word in name for word in args.only.split(","))
+
+
 def print_table(results, *, national=False):
     header = ("mode", "c", "page", "p50", "p95", "p99", "req/s", "floor", "target", "err")
     print("{:<6} {:>3} {:<34} {:>7} {:>7} {:>7} {:>8} {:>6} {:>7} {:>4}".format(*header))
@@ -347,7 +352,11 @@ def main():
         help="long tail: serve the project from this tree (a worktree of another commit); "
         "twice to measure two trees taking turns, e.g. --app-dir /tmp/before --app-dir .",
     )
-    parser.add_argument("--only", default="", help="only pages whose name contains this")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="only pages or mixes whose name contains this (several: comma-separated)",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8900)
     parser.add_argument("--json", help="also write the results to this file")
