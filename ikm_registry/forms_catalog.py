@@ -268,9 +268,13 @@ class CatalogFilterForm(forms.Form):
         public = Product.objects.public()
         if commodity := self.value("commodity"):
             in_sector = Business.commodities.through.objects.filter(commodity=commodity)
+            # One IN over a UNION, not two INs joined by OR: PostgreSQL cannot turn an OR
+            # of subqueries into a join, and tested each business against both (national
+            # scale, a kecamatan and a commodity: over a minute -> 0.5 s).
             qs = qs.filter(
-                Q(pk__in=in_sector.values("business_id"))
-                | Q(pk__in=public.filter(category=commodity).values("business_id"))
+                pk__in=in_sector.values("business_id").union(
+                    public.filter(category=commodity).values("business_id")
+                )
             )
         if self.value("export_ready"):
             qs = qs.filter(pk__in=public.filter(export_ready=True).values("business_id"))
