@@ -50,8 +50,8 @@ SPRING, AUTUMN, LAST_YEAR = (
 )
 
 
-def _expected(year=None, scope="", commodity=None, size_class=""):
-    """The dashboard's sums computed from the deals, as the dashboard did before the rollup."""
+def _dashboard_filter(year, scope, commodity, size_class):
+    """The deals the dashboard counts under its four filters, as it chose them before."""
     q = Q(status=Deal.Status.CONFIRMED) & ~Q(mission__status=TradeMission.Status.DRAFT)
     if year:
         q &= Q(date__year=year)
@@ -61,6 +61,12 @@ def _expected(year=None, scope="", commodity=None, size_class=""):
         q &= Q(commodity=commodity)
     if size_class:
         q &= Q(business__size_class_by_sales=size_class)
+    return q
+
+
+def _expected(year=None, scope="", commodity=None, size_class=""):
+    """The dashboard's sums computed from the deals, as the dashboard did before the rollup."""
+    q = _dashboard_filter(year, scope, commodity, size_class)
     deals = Deal.objects.filter(q)
     by_time, overall = reports.grouped_sums(
         deals, {"g_q": TruncQuarter("date")}, {"period": ("g_q",)}
@@ -84,15 +90,7 @@ def _expected(year=None, scope="", commodity=None, size_class=""):
 
 def _expected_exporters(year=None, scope="", commodity=None, size_class=""):
     """reports._exporters() as it was, from the deals themselves."""
-    q = Q(status=Deal.Status.CONFIRMED) & ~Q(mission__status=TradeMission.Status.DRAFT)
-    if year:
-        q &= Q(date__year=year)
-    if scope:
-        q &= Q(mission__scope=scope)
-    if commodity:
-        q &= Q(commodity=commodity)
-    if size_class:
-        q &= Q(business__size_class_by_sales=size_class)
+    q = _dashboard_filter(year, scope, commodity, size_class)
     abroad = Deal.objects.confirmed().filter(kind__in=Deal.ACTUAL).exclude(destination_country="ID")
     first = {}
     for deal in abroad.select_related("mission"):
