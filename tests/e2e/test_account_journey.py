@@ -1,6 +1,7 @@
 """An IKM owner signs up on a phone, confirms the e-mail from the outbox and logs in."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_page_is_sound
 from tests.e2e.steps import confirm_and_log_in, sign_up
@@ -25,7 +26,8 @@ def test_owner_signs_up_confirms_and_logs_in(live_server, page, size, settings):
     page.get_by_label("Alamat e-mail").fill(email)
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="Masuk").click()
-    assert page.get_by_text("Konfirmasi alamat e-mail Anda terlebih dahulu").is_visible()
+    # The form posts back to the same URL, so wait for the message, not for a new URL.
+    expect(page.get_by_text("Konfirmasi alamat e-mail Anda terlebih dahulu")).to_be_visible()
 
     confirm_and_log_in(page, live_server, email=email, password=PASSWORD)
 

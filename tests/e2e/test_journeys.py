@@ -15,6 +15,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from ikm_registry.models import Business, Inquiry
 from tests.e2e.conftest import assert_page_is_sound
@@ -123,7 +124,7 @@ def test_owner_signs_up_registers_and_submits_staff_verify_visitor_finds_and_ask
     visitor.locator("#id_quantity").fill("500 pcs")
     visitor.locator("#id_message").fill("Please send your price list for 500 baskets.")
     visitor.get_by_role("button", name="Kirim permintaan").click()
-    assert visitor.get_by_text("Terima kasih. Permintaan Anda sudah dikirim").is_visible()
+    expect(visitor.get_by_text("Terima kasih. Permintaan Anda sudah dikirim")).to_be_visible()
     inquiry = Inquiry.objects.get(email="buyer@example.kr")
     assert inquiry.business == business
     assert {email} <= {address for m in mail.outbox for address in m.to}
@@ -174,7 +175,7 @@ def test_visitor_finds_a_product_by_search_and_asks_in_english(
     page.locator("#id_message").fill("Could you quote FOB Jakarta for 300 baskets?")
     page.get_by_role("button", name="Send an inquiry").click()
     thanks = page.get_by_text("Thank you. Your inquiry has been sent to Anyaman Rotan Talaga")
-    assert thanks.is_visible()
+    expect(thanks).to_be_visible()
     inquiry = Inquiry.objects.get(email="jane@example.co.uk")
     assert (inquiry.product, inquiry.business, inquiry.language) == (product, business, "en")
     assert any(owner.email in m.to for m in mail.outbox)
