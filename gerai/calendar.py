@@ -2,15 +2,18 @@
 
 import calendar as pycalendar
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
+from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from gerai.models import day_text
+
+_INSTANT = timedelta(microseconds=1)
 
 
 @dataclass
@@ -30,11 +33,15 @@ class Day:
         return day_text(self.date)
 
 
+_CANCELLED = ' class="event-cancelled"'
+
+# Written with str.format over escaped parts rather than format_html (which escapes
+# each argument again through conditional_escape): a month has about 60 events.
 _ITEM = '<li{}><a href="{}">{}</a>{}</li>'
-_CANCELLED = mark_safe(' class="event-cancelled"')
-
-
 _LIST_ITEM = '\n    <li><a href="{}">{}</a>, <time datetime="{}">{}</time>{}</li>\n    '
+
+# The fields add_items and month_grid read (the calendar view loads only these).
+ITEM_FIELDS = ("pk", "slug", "title", "title_en", "start", "end", "status")
 
 
 def add_items(events):
@@ -46,19 +53,25 @@ def add_items(events):
     Also `event.list_html`, its line in the month's list below the table."""
     cancelled = format_html(" <strong>({})</strong>", _("dibatalkan"))
     postponed = format_html(" <strong>({})</strong>", _("ditunda"))
+    english = (get_language() or "id").startswith("en")
+    # The `date:"c"` filter's local time: the active time zone, looked up once.
+    zone = timezone.get_current_timezone()
     for event in events:
         state = cancelled if event.is_cancelled else postponed if event.is_postponed else ""
-        title = event.display_title
-        event.item_html = format_html(
-            _ITEM, _CANCELLED if event.is_cancelled else "", event.url, title, state
+        # Event.display_title (gerai.models.localized) with the language looked up once.
+        title = escape((english and event.title_en) or event.title)
+        url = escape(event.url)
+        event.item_html = mark_safe(  # noqa: S308 - every part is escaped or format_html
+            _ITEM.format(_CANCELLED if event.is_cancelled else "", url, title, state)
         )
-        event.list_html = format_html(
-            _LIST_ITEM,
-            event.url,
-            title,
-            template_localtime(event.start).isoformat(),  # the `date:"c"` filter's
-            event.when_text(),
-            state,
+        event.list_html = mark_safe(  # noqa: S308 - every part is escaped or format_html
+            _LIST_ITEM.format(
+                url,
+                title,
+                event.start.astimezone(zone).isoformat(),
+                escape(event.when_text()),
+                state,
+            )
         )
     return events
 
@@ -140,12 +153,16 @@ def shift_month(year, month, delta):
 
 
 def month_grid(year, month, events, today):
-    """Weeks (Monday first) of Day objects; an event appears on every day it touches."""
+    """Weeks (Monday first) of Day objects; an event appears on every day it touches
+    (Event.days(), with the time zone looked up once rather than twice per event)."""
     weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    zone = timezone.get_current_timezone()  # Event.days()'s, looked up once
     by_day = {}
     for event in events:
-        for day in event.days():
-            by_day.setdefault(day, []).append(event)
+        first = event.start.astimezone(zone).date()
+        last = (event.end - _INSTANT).astimezone(zone).date()
+        for n in range((last - first).days + 1):
+            by_day.setdefault(first + timedelta(days=n), []).append(event)
     return [
         [
             Day(date=d, in_month=d.month == month, is_today=d == today, events=by_day.get(d, []))

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from gerai import feeds, services
 from gerai.calendar import (
+    ITEM_FIELDS,
     add_items,
     agenda_html,
     grid_html,
@@ -97,7 +98,7 @@ def event_calendar(request, year=None, month=None):
     kind = request.GET.get("kind") or None
     if kind not in EventKind.values:
         kind = None
-    events = Event.objects.published().in_month(year, month)
+    events = Event.objects.published().in_month(year, month).only(*ITEM_FIELDS)
     if kind:
         events = events.filter(kind=kind)
     events = list(events)
