@@ -201,10 +201,10 @@ class CatalogFilterForm(forms.Form):
             return "name"
         return sort
 
-    def _business_filters(self, prefix=""):
+    def _business_filters(self, prefix="", kecamatan_field="desa__kecamatan"):
         condition = Q()
         if kecamatan := self.value("kecamatan"):
-            condition &= Q(**{f"{prefix}desa__kecamatan": kecamatan})
+            condition &= Q(**{kecamatan_field: kecamatan})
         if size := self.value("size"):
             condition &= Q(**{f"{prefix}size_class": size})
         if kind := self.value("certificate"):
@@ -244,7 +244,9 @@ class CatalogFilterForm(forms.Form):
     def filter_products(self, qs, rows=None):
         """Public products narrowed by the filters, in the chosen order: a queryset, or
         a search's matches as an InOrder sequence. `rows`: see _ordered()."""
-        qs = qs.filter(self._business_filters("business__"))
+        # The kecamatan from the product's own copy (Product.kecamatan): an index range,
+        # not a join of every matching product to its business and desa.
+        qs = qs.filter(self._business_filters("business__", kecamatan_field="kecamatan"))
         if commodity := self.value("commodity"):
             qs = qs.filter(category=commodity)
         if self.value("export_ready"):

@@ -600,6 +600,12 @@ class ProductQuerySet(models.QuerySet):
         visible = Business.objects.verified().filter(pk=models.OuterRef("business_id"))
         return self.update(is_public=models.Exists(visible))
 
+    def sync_kecamatan(self):
+        """Store each product's `kecamatan` from its business's desa, in one UPDATE (as
+        search.refresh_products() does product by product)."""
+        business = Business.objects.filter(pk=models.OuterRef("business_id"))
+        return self.update(kecamatan=models.Subquery(business.values("desa__kecamatan")[:1]))
+
     def search(self, q):
         """Matches for a catalog search, annotated with `search_rank` (see search.py)."""
         from ikm_registry.search import search_products
@@ -720,6 +726,20 @@ class Product(models.Model):
     # state, written by save() here and by Business.save() when the services move the
     # business's status or archive date. Products.public() reads it with is_active.
     is_public = models.BooleanField(_("usaha publik"), default=False, editable=False)
+    # The business's kecamatan, a copy like is_public: search.refresh_products() writes it
+    # with the search text (after every product or business save, an import, a rebuild),
+    # seed_scale at insert. The catalog's kecamatan filter then reads the product's own
+    # row (an index range) instead of joining every product to its business and desa.
+    kecamatan = models.ForeignKey(
+        Kecamatan,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=False,  # the partial indexes below hold it
+        related_name="+",
+        verbose_name=_("kecamatan usaha"),
+    )
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diperbarui pada"), auto_now=True)
     search_text = models.TextField(
@@ -731,7 +751,9 @@ class Product(models.Model):
     search_vector = SearchVectorColumn(_("vektor pencarian"), blank=True, editable=False)
 
     objects = ProductQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_text", "search_vector", "is_public"])
+    history = HistoricalRecords(
+        excluded_fields=["search_text", "search_vector", "is_public", "kecamatan"]
+    )
 
     MAX_PHOTOS = 8
 
@@ -765,6 +787,17 @@ class Product(models.Model):
                 fields=["business", "export_ready", "name"],
                 condition=PUBLIC_PRODUCT,
                 name="product_public_business",
+            ),
+            # The kecamatan filter (the stored copy): by name, and newest first.
+            models.Index(
+                fields=["kecamatan", "name", "id"],
+                condition=PUBLIC_PRODUCT,
+                name="product_public_kecamatan",
+            ),
+            models.Index(
+                fields=["kecamatan", "-created_at", "-id"],
+                condition=PUBLIC_PRODUCT,
+                name="product_public_kecamatan_new",
             ),
         ]
         constraints = [

@@ -74,6 +74,7 @@ def seed(*, ikm, products, batch, progress):
     """Insert `ikm` businesses and `products` products; return the new businesses' ids."""
     rng = random.Random(20261128)
     kecamatan_of = dict(Desa.objects.values_list("code", "kecamatan__name"))
+    kecamatan_code = dict(Desa.objects.values_list("code", "kecamatan_id"))
     desa_codes = sorted(kecamatan_of)
     commodity_objs = {c.slug: c for c in Commodity.objects.all()}
     commodities = {slug: c.pk for slug, c in commodity_objs.items()}
@@ -165,6 +166,8 @@ def seed(*, ikm, products, batch, progress):
                     # set here, not by a later UPDATE that rewrote every row (35 minutes
                     # for 5,000,000 products)
                     is_public=public[i % len(ids)],
+                    # the business's kecamatan, as search.refresh_products() stores it
+                    kecamatan_id=kecamatan_code[businesses_by_pk[business_id][1]],
                 )
             )
         for row in rows:
