@@ -11,8 +11,8 @@ chose to publish it (`whatsapp_public`), as the business page does.
 from django.db.models import Count, Max, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import mixins, serializers, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import APIException, ValidationError
 
 from ikm_registry import search, trust
 from ikm_registry.catalog import export_countries, public_products
@@ -479,10 +479,26 @@ def read_by_key(filtered, rows):
     return filtered
 
 
+class SearchTooBroad(APIException):
+    """The database gave up on the list's search or filters (search.time_limit)."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = CatalogFilterForm.TOO_BROAD
+    default_code = "search_too_broad"
+
+
 class CatalogFilterMixin:
-    """The catalog pages' filters (CatalogFilterForm), refused with 400 when invalid."""
+    """The catalog pages' filters (CatalogFilterForm), refused with 400 when invalid;
+    a list the database gives up on answers 503 with a message, never a 500."""
 
     lookup_field = "slug"
+
+    def list(self, request, *args, **kwargs):
+        try:
+            with search.time_limit():
+                return super().list(request, *args, **kwargs)
+        except search.SearchTooBroad:
+            raise SearchTooBroad() from None
 
     def filter_form(self):
         if not hasattr(self, "_form"):

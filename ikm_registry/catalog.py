@@ -10,12 +10,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ikm_registry import inquiries, trust
+from ikm_registry import inquiries, search, trust
 from ikm_registry.forms_catalog import CatalogFilterForm
 from ikm_registry.models import Business, Product, ProductPhoto
 from tangerang_ikm.cache import public_page
@@ -83,15 +84,31 @@ def _page(request, qs, known=None, rows=None):
     return page
 
 
+def _list_response(form, response):
+    """A list whose search the database gave up on (search.time_limit) is not kept by
+    a browser or proxy: the same search may answer when the server is less busy."""
+    if form.gave_up:
+        add_never_cache_headers(response)
+    return response
+
+
 @public_page
 def product_list(request):
     form = CatalogFilterForm(request.GET or None)
-    qs = form.filter_products(public_products(), rows=public_products())
-    page = _page(request, qs, known=form.match_count, rows=form.rows)
-    return render(
-        request,
-        "ikm_registry/catalog/product_list.html",
-        {"form": form, "page_obj": page, "querystring_base": form.querystring()},
+    try:
+        with search.time_limit():
+            qs = form.filter_products(public_products(), rows=public_products())
+            page = _page(request, qs, known=form.match_count, rows=form.rows)
+    except search.SearchTooBroad:
+        form.too_broad()
+        page = _page(request, Product.objects.none(), known=0)
+    return _list_response(
+        form,
+        render(
+            request,
+            "ikm_registry/catalog/product_list.html",
+            {"form": form, "page_obj": page, "querystring_base": form.querystring()},
+        ),
     )
 
 
@@ -118,12 +135,20 @@ def directory_businesses():
 def business_list(request):
     qs = directory_businesses()
     form = CatalogFilterForm(request.GET or None)
-    filtered = form.filter_businesses(qs, rows=qs)
-    page = _page(request, filtered, known=form.match_count, rows=form.rows)
-    return render(
-        request,
-        "ikm_registry/catalog/business_list.html",
-        {"form": form, "page_obj": page, "querystring_base": form.querystring()},
+    try:
+        with search.time_limit():
+            filtered = form.filter_businesses(qs, rows=qs)
+            page = _page(request, filtered, known=form.match_count, rows=form.rows)
+    except search.SearchTooBroad:
+        form.too_broad()
+        page = _page(request, Business.objects.none(), known=0)
+    return _list_response(
+        form,
+        render(
+            request,
+            "ikm_registry/catalog/business_list.html",
+            {"form": form, "page_obj": page, "querystring_base": form.querystring()},
+        ),
     )
 
 

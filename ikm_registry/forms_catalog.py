@@ -165,6 +165,7 @@ class CatalogFilterForm(forms.Form):
         self.implicit_sort = False
         self.match_count = None  # set by a search: how many matches it answers from
         self.rows = None  # set by filter_*(rows=…): the page's rows, read by key
+        self.gave_up = False  # set by too_broad()
         if data is not None:
             data = data.copy()
             data.pop("page", None)
@@ -288,6 +289,19 @@ class CatalogFilterForm(forms.Form):
         if self.query:
             return self._searched(qs, search.first_business_matches, ("name",), ordering, rows=rows)
         return self._ordered(qs, rows, ordering)
+
+    TOO_BROAD = _(
+        "Pencarian ini terlalu luas untuk dijawab sekarang. Persempit dengan kata yang "
+        "lebih khusus atau tambahkan filter."
+    )
+
+    def too_broad(self):
+        """The database gave up on this search (search.time_limit): no matches to show,
+        and the reason under the search box."""
+        self.match_count = 0
+        self.rows = None
+        self.gave_up = True
+        self.add_error("q" if self.is_bound else None, self.TOO_BROAD)
 
     def querystring(self):
         """The current filters as a query string, without the page, for pagination links."""

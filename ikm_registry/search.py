@@ -27,9 +27,11 @@ appear in `search_text`.
 
 import difflib
 import re
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import OperationalError, connection
 from django.db.models import BooleanField, F, FloatField, Func, OuterRef, Q, Subquery, Value
 from django.tasks import task
 
@@ -548,6 +550,64 @@ def search_businesses(qs, q):
     if not query:
         return qs
     return ranked(matching_businesses(qs, query), query)
+
+
+# --- A time limit for public searches -----------------------------------------
+
+# Seconds a public list or search may spend in the database before its query is
+# cancelled and the visitor is asked for a narrower search. Gunicorn kills a worker
+# that takes 30 s; a search that has not answered in a few seconds only holds the worker
+# (and a database core) away from the other visitors.
+TIME_LIMIT = 3.0
+
+
+class SearchTooBroad(Exception):
+    """The database gave up on a public search (time_limit): too broad to answer now."""
+
+
+@contextmanager
+def time_limit(seconds=None):
+    """Cancel the query running when `seconds` (TIME_LIMIT) have passed, and raise
+    SearchTooBroad; also for a query cancelled by a server-side statement_timeout.
+
+    PostgreSQL only: a timer thread sends a cancel request (psycopg's cancel_safe, on a
+    connection of its own), so the page runs no more queries than without it, where
+    `SET statement_timeout` would be one more on every search. The request is sent only
+    while the block runs (a lock holds the timer off once the block is done); a cancel
+    that reaches the server between queries is ignored by it. Not armed inside a
+    transaction (a test's, or a view's atomic block): a cancelled query would abort it.
+    """
+    timer = None
+    if is_postgresql() and not connection.in_atomic_block:
+        connection.ensure_connection()
+        raw = connection.connection  # psycopg's own connection: cancel_safe() is its API
+        lock = threading.Lock()
+        running = [True]
+
+        def cancel():
+            with lock:
+                if running[0]:
+                    raw.cancel_safe(timeout=2.0)
+
+        timer = threading.Timer(TIME_LIMIT if seconds is None else seconds, cancel)
+        timer.daemon = True
+        timer.start()
+    try:
+        yield
+    except OperationalError as exc:
+        if not _cancelled(exc):
+            raise
+        raise SearchTooBroad from exc
+    finally:
+        if timer is not None:
+            with lock:
+                running[0] = False
+            timer.cancel()
+
+
+def _cancelled(exc):
+    """A query cancelled (by time_limit or a statement_timeout): SQLSTATE 57014."""
+    return getattr(exc.__cause__, "sqlstate", None) == "57014"
 
 
 # --- Keeping the stored texts and the vocabulary current ----------------------
