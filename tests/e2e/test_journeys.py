@@ -83,7 +83,7 @@ def test_owner_signs_up_registers_and_submits_staff_verify_visitor_finds_and_ask
     page.get_by_label("Keterangan foto").fill("Keranjang rotan bundar berwarna cokelat")
     page.get_by_role("button", name="Unggah foto").click()
     photo = page.get_by_role("img", name="Keranjang rotan bundar berwarna cokelat")
-    assert photo.is_visible()
+    expect(photo).to_be_visible()  # the page after the upload's redirect
     assert business.products.get().photos.count() == 1
     assert_page_is_sound(page, f"journey-product-with-photo-{size}")
 
@@ -114,9 +114,14 @@ def test_owner_signs_up_registers_and_submits_staff_verify_visitor_finds_and_ask
     visitor.goto(live_server.url + "/katalog/")
     visitor.locator("input[name='q']").fill("keranjang rotan talaga")
     visitor.locator("input[name='q']").press("Enter")
+    # The unsearched catalog may list the product too: wait for the results before the
+    # click, and for the product page before checking it.
+    visitor.wait_for_url("**/katalog/?*q=keranjang*")
     visitor.get_by_role("link", name="Keranjang Rotan Talaga").first.click()
+    expect(visitor.locator("h1")).to_have_text("Keranjang Rotan Talaga")
     assert_page_is_sound(visitor, f"journey-product-{size}")
     visitor.get_by_role("link", name="Tanyakan produk ini").click()
+    visitor.wait_for_url("**/tanya/")
     visitor.locator("#id_name").fill("Kim Min-jun")
     visitor.locator("#id_company").fill("Busan Living Co.")
     visitor.locator("#id_country").select_option("KR")
@@ -167,6 +172,7 @@ def test_visitor_finds_a_product_by_search_and_asks_in_english(
     assert page.get_by_role("heading", name="Ask about this product").is_visible()
     assert_page_is_sound(page, f"journey-en-product-{size}")
     page.get_by_role("link", name="Ask about this product").click()
+    page.wait_for_url("**/tanya/")
     page.get_by_label("Your name").fill("Jane Miller")
     page.locator("#id_company").fill("Leeds Home Goods Ltd")
     page.get_by_label("Country").select_option("GB")
@@ -270,8 +276,10 @@ def test_visitor_browses_the_calendar_and_downloads_an_event(
         return month.get_by_role("link", name=title).count()
 
     page.goto(live_server.url + text["prefix"] + "/gerai/acara/")
+    # Every page here has an <h1>: expect() waits for the new page's, inner_text() would
+    # read whichever page is there.
     page.get_by_role("link", name=text["month_view"]).click()
-    assert page.locator("h1").inner_text() == heading(today)
+    expect(page.locator("h1")).to_have_text(heading(today))
     assert_page_is_sound(page, f"journey-calendar-{lang}-{size}")
     event_day = timezone.localtime(event.start).date()
     if (event_day.year, event_day.month) == (today.year, today.month):
@@ -282,7 +290,7 @@ def test_visitor_browses_the_calendar_and_downloads_an_event(
     if (event_day.year, event_day.month) == (following.year, following.month):
         assert shown_in_month(page, text["title"]) == 1
     page.get_by_role("link", name=text["prev"]).click()
-    assert page.locator("h1").inner_text() == heading(today)
+    expect(page.locator("h1")).to_have_text(heading(today))
 
 
 @pytest.mark.django_db(transaction=True)

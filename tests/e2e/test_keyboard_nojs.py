@@ -1,6 +1,7 @@
 """Keyboard-only use with visible focus, and forms and the calendar without JavaScript."""
 
 import pytest
+from playwright.sync_api import expect
 
 from ikm_registry.models import Inquiry
 from tests.factories import UserFactory
@@ -80,8 +81,10 @@ def test_login_without_javascript(live_server, context_factory):
     page.goto(live_server.url + "/akun/masuk/")
     page.get_by_label("Email").or_(page.get_by_label("E-mail")).first.fill(user.email)
     page.locator("input[type='password']").fill(PASSWORD)
-    page.locator("main form button[type='submit']").first.click()
-    page.wait_for_load_state()
+    # wait_for_load_state() after a click returns at once while the old page is loaded:
+    # wait for the navigation the submit starts.
+    with page.expect_navigation():
+        page.locator("main form button[type='submit']").first.click()
     assert "/akun/masuk/" not in page.url
 
 
@@ -96,8 +99,8 @@ def test_inquiry_without_javascript(live_server, context_factory, world, setting
     page.locator("#id_email").fill("nojs@example.kr")
     page.locator("#id_quantity").fill("100 buah")
     page.locator("#id_message").fill("Harga untuk 100 buah?")
-    page.locator("form:has(#id_message) button[type='submit']").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("form:has(#id_message) button[type='submit']").click()
     assert Inquiry.objects.filter(email="nojs@example.kr").exists()
 
 
@@ -105,11 +108,12 @@ def test_inquiry_without_javascript(live_server, context_factory, world, setting
 def test_calendar_navigates_without_javascript(live_server, context_factory):
     page = context_factory("phone", javascript=False).new_page()
     page.goto(live_server.url + "/gerai/acara/kalender/")
-    first = page.locator("caption").inner_text()
-    page.locator("a[rel='next']").click()
-    page.wait_for_load_state()
+    caption = page.locator("caption")
+    first = caption.inner_text()
+    with page.expect_navigation():
+        page.locator("a[rel='next']").click()
+    expect(caption).not_to_have_text(first)
     assert page.locator("table.month-calendar").count() == 1
-    assert page.locator("caption").inner_text() != first
-    page.locator("a[rel='prev']").click()
-    page.wait_for_load_state()
-    assert page.locator("caption").inner_text() == first
+    with page.expect_navigation():
+        page.locator("a[rel='prev']").click()
+    expect(caption).to_have_text(first)

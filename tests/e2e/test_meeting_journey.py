@@ -3,9 +3,11 @@ one owner accepts and the other declines; staff place the accepted one in the gr
 the owner sees it in their agenda and downloads it as .ics (issue #23, part 3)."""
 
 import datetime
+import re
 
 import icalendar
 import pytest
+from playwright.sync_api import expect
 
 from missions.models import Meeting, MeetingRequest, MissionBuyer
 from tests.e2e.conftest import assert_page_is_sound
@@ -55,8 +57,10 @@ def test_buyer_requests_owners_answer_staff_place_owner_downloads_the_agenda(
     form.get_by_label("Mede Sentosa Balaraja").check()
     form.locator("input[name=free_slots]").first.check()
     form.locator("textarea[name=message]").fill("We import rattan furniture and snacks.")
-    form.locator("button[type=submit]").click()
-    buyer_page.wait_for_load_state()
+    # Each submit below posts and answers with a page (a redirect or the form again): wait
+    # for that navigation, or the reads that follow can still see the page before it.
+    with buyer_page.expect_navigation():
+        form.locator("button[type=submit]").click()
     requests = buyer_page.locator("section[aria-labelledby='requests-heading'] table")
     assert "Rotan Jaya Cikupa" in requests.inner_text()
     assert "Mede Sentosa Balaraja" in requests.inner_text()
@@ -76,9 +80,12 @@ def test_buyer_requests_owners_answer_staff_place_owner_downloads_the_agenda(
     assert_page_is_sound(page_a, f"meeting-owner-agenda-{size}")
     card.get_by_label("Terima").check()
     card.get_by_label("Komentar untuk pembeli").fill("Kami bawa contoh kursi.")
-    card.get_by_role("button", name="Kirim jawaban").click()
+    # The answer redirects back to the agenda, the URL it was sent from: waiting for that
+    # URL would return at once.
+    with page_a.expect_navigation():
+        card.get_by_role("button", name="Kirim jawaban").click()
     page_a.wait_for_url(f"**/misi-dagang/peserta/{p_a.pk}/agenda/")
-    assert page_a.get_by_text("Jawaban Anda tersimpan").is_visible()
+    expect(page_a.get_by_text("Jawaban Anda tersimpan")).to_be_visible()
     # Owner A never sees owner B's requests.
     assert "Mede Sentosa Balaraja" not in page_a.content()
 
@@ -90,12 +97,13 @@ def test_buyer_requests_owners_answer_staff_place_owner_downloads_the_agenda(
     request_b = MeetingRequest.objects.get(participation=p_b)
     card = page_b.locator(f"#request-{request_b.pk}")
     card.get_by_label("Tolak").check()
-    card.get_by_role("button", name="Kirim jawaban").click()
-    page_b.wait_for_load_state()
-    assert "Tuliskan alasan penolakan" in page_b.locator(f"#request-{request_b.pk}").inner_text()
+    with page_b.expect_navigation():
+        card.get_by_role("button", name="Kirim jawaban").click()
+    expect(page_b.locator(f"#request-{request_b.pk}")).to_contain_text("Tuliskan alasan penolakan")
     card = page_b.locator(f"#request-{request_b.pk}")
     card.get_by_label("Komentar untuk pembeli").fill("Stok mede habis sampai Maret.")
-    card.get_by_role("button", name="Kirim jawaban").click()
+    with page_b.expect_navigation():
+        card.get_by_role("button", name="Kirim jawaban").click()
     page_b.wait_for_url(f"**/misi-dagang/peserta/{p_b.pk}/agenda/")
     request_a.refresh_from_db()
     request_b.refresh_from_db()
@@ -113,12 +121,16 @@ def test_buyer_requests_owners_answer_staff_place_owner_downloads_the_agenda(
     grid.goto(live_server.url + f"/admin/missions/trademission/{mission.pk}/jadwal/")
     listing = grid.locator("#request-list")
     assert "diterima IKM" in listing.inner_text() and "ditolak IKM" in listing.inner_text()
+    # The link reloads the grid with the request to place; the form it fills is on the
+    # page before it too, so wait for the new page before filling it.
     listing.locator(f"#request-{request_a.pk} a").click()
+    grid.wait_for_url(re.compile(rf"[?&]request={request_a.pk}\b"))
+    expect(grid.locator("#schedule-form")).to_contain_text("Tempatkan permintaan")
     grid.locator("#id_time").fill("10:00")
     grid.locator("#id_table").fill("2")
-    grid.locator("#schedule-form + form input[type=submit]").click()
-    grid.wait_for_load_state()
-    assert "Pertemuan dijadwalkan." in grid.content()
+    with grid.expect_navigation():
+        grid.locator("#schedule-form + form input[type=submit]").click()
+    expect(grid.locator("ul.messagelist")).to_contain_text("Pertemuan dijadwalkan.")
     assert (
         "Rotan Jaya Cikupa \u00d7 Hanok Living Co"
         in grid.locator("table.schedule-grid").inner_text()
