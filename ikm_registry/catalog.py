@@ -176,6 +176,28 @@ def with_business(business, products):
     return products
 
 
+def photos_and_covers(product, others):
+    """`product`'s photos (a list, in their order), with one query that also gives each
+    of `others` its card's cover (the `cover_*` values public_products() annotates: its
+    first photo's, or None). The three cover subqueries cost more to compile than the
+    query they saved: about a tenth of a product page's CPU."""
+    photos = ProductPhoto.objects.filter(
+        product_id__in=[product.pk, *(other.pk for other in others)]
+    ).order_by("position", "pk")
+    own, first = [], {}
+    for photo in photos:
+        if photo.product_id == product.pk:
+            own.append(photo)
+        else:
+            first.setdefault(photo.product_id, photo)
+    for other in others:
+        cover = first.get(other.pk)
+        other.cover_image = cover.image.name if cover else None
+        other.cover_thumbnail = cover.thumbnail.name if cover else None
+        other.cover_alt = cover.alt_text if cover else None
+    return own
+
+
 @public_page
 def product_detail(request, slug):
     product = get_object_or_404(
@@ -185,10 +207,17 @@ def product_detail(request, slug):
         slug=slug,
     )
     business = product.business
-    photos = list(product.photos.order_by("position", "pk"))
+    # The business's other products as cards: their covers come with the photos.
     more = with_business(
-        business, products_of(business).exclude(pk=product.pk).order_by("-export_ready", "name")[:4]
+        business,
+        Product.objects.public()
+        .filter(business=business)
+        .exclude(pk=product.pk)
+        .select_related("category")
+        .defer(*PRODUCT_UNREAD)
+        .order_by("-export_ready", "name")[:4],
     )
+    photos = photos_and_covers(product, more)
     context = {
         "product": product,
         "business": business,
@@ -201,6 +230,26 @@ def product_detail(request, slug):
     return render(request, "ikm_registry/catalog/product_detail.html", context)
 
 
+def products_page(request, business):
+    """A page of `business`'s product cards: the keys of its public products in their
+    order first (at most COUNT_CAP + 1, from the index over public products by business;
+    their number is the count), then the page's cards by key. The paginator's count and
+    keys-first page query, with the cards' subqueries, cost a third more to compile."""
+    keys = list(
+        Product.objects.public()
+        .filter(business=business)
+        .order_by("-export_ready", "name")
+        .values_list("pk", flat=True)[: COUNT_CAP + 1]
+    )
+    paginator = CappedPaginator(keys[:COUNT_CAP], PAGE_SIZE, COUNT_CAP, known=len(keys))
+    page = paginator.get_page(request.GET.get("page"))
+    cards = {
+        product.pk: product for product in products_of(business).filter(pk__in=page.object_list)
+    }
+    page.object_list = [cards[pk] for pk in page.object_list if pk in cards]
+    return page
+
+
 @public_page
 def business_detail(request, slug):
     business = get_object_or_404(
@@ -209,8 +258,7 @@ def business_detail(request, slug):
         .defer(*public_business_fields()),
         slug=slug,
     )
-    products = products_of(business).order_by("-export_ready", "name")
-    page = _page(request, products)
+    page = products_page(request, business)
     with_business(business, page.object_list)
     context = {
         "business": business,
