@@ -1,9 +1,11 @@
 import io
+import re
 from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -40,6 +42,9 @@ from tangerang_ikm.admin_lists import (
     SharedLookupsInline,
     keys_in,
 )
+
+# A NIB (Nomor Induk Berusaha) is 13 digits: such a search term is looked up exactly.
+NIB_TERM = re.compile(r"[0-9]{13}")
 
 # --- Reference data ----------------------------------------------------------
 
@@ -95,6 +100,50 @@ class KecamatanFilter(admin.SimpleListFilter):
         if self.value():
             return queryset.filter(**{self.kecamatan_path: self.value()})
         return queryset
+
+
+class BusinessKecamatanFilter(KecamatanFilter):
+    """The business list's kecamatan: the kecamatan's desa codes first (one small query),
+    then `desa_id IN (…)` on the businesses, without a join to the desa.
+
+    Through the join PostgreSQL took a kecamatan for one desa (it cannot see which desa
+    belong to which kecamatan) and sorted each of its 35,000 businesses at national scale
+    by name for a page (1 s, `EXPLAIN ANALYZE`); with the codes it knows a kecamatan's
+    share and reads the businesses in name order."""
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        codes = Desa.objects.filter(kecamatan_id=self.value()).values_list("code", flat=True)
+        return queryset.filter(desa_id__in=list(codes))
+
+
+class CommodityFilter(admin.SimpleListFilter):
+    """A business's commodities, by `EXISTS` on the link table: Django's own filter for a
+    many-to-many field makes the whole list `SELECT DISTINCT` over every column (a sort
+    of every business of the commodity, 1.1 s at national scale). The parameter stays
+    Django's (`commodities__id__exact`), so links to the list keep working."""
+
+    title = _("sektor komoditas")  # the field's verbose name, as Django's filter had it
+    parameter_name = "commodities__id__exact"
+    NONE = "none"
+
+    def lookups(self, request, model_admin):
+        return [
+            *Commodity.objects.order_by("name").values_list("pk", "name"),
+            (self.NONE, model_admin.get_empty_value_display()),  # Django's "-" choice
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        links = Business.commodities.through.objects.filter(business=OuterRef("pk"))
+        if value == self.NONE:
+            return queryset.exclude(Exists(links))
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(Exists(links.filter(commodity_id=int(value))))
 
 
 class ExportReadyFilter(admin.SimpleListFilter):
@@ -380,8 +429,8 @@ class BusinessAdmin(ListRowsMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     list_filter = [
         "status",
         "changed_since_verification",
-        KecamatanFilter,
-        "commodities",
+        BusinessKecamatanFilter,
+        CommodityFilter,
         "size_class_by_sales",
         "size_class_by_capital",
         "ikm_scale",
@@ -534,10 +583,33 @@ class BusinessAdmin(ListRowsMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     def get_prepopulated_fields(self, request, obj=None):
         return self.prepopulated_fields if self.has_change_permission(request, obj) else {}
 
+    def get_ordering(self, request):
+        """Searched, or filtered by a commodity, the list is in registration order (the
+        key ascending); otherwise by name. A common word or a commodity clusters in name
+        order ("CV Batik …" after every other "CV …"): at national scale PostgreSQL walked
+        half a million businesses of the name index for one page of a search (11-24 s),
+        and sorting a common word's 125,000 matches by name instead took 1.6 s. In key
+        order the matches are spread evenly, and a rare word's few are sorted. A column
+        header still sorts by that column."""
+        if request.GET.get(SEARCH_VAR, "").strip() or request.GET.get(
+            CommodityFilter.parameter_name
+        ):
+            return ["pk"]
+        return super().get_ordering(request)
+
     def get_search_results(self, request, queryset, search_term):
         base = queryset
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         term = search_term.strip()
+        e164 = self.searched_phone(term)
+        if NIB_TERM.fullmatch(term):
+            # Thirteen digits are a NIB (or a phone number written in full): looked up
+            # exactly by their unique indexes, not as a fragment of five columns (the
+            # trigram scans of a 13-digit fragment took 30 ms at national scale).
+            matched = Q(nib=term)
+            if e164:
+                matched |= Q(phone=e164)
+            return base.filter(matched), False
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if "@" in term and " " not in term:
             # The owner's account e-mail, exactly: its owners' keys first (one small
             # query), so the business query stays an OR of indexed conditions.
@@ -546,15 +618,20 @@ class BusinessAdmin(ListRowsMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
             )
             if owner_ids := list(owners[:100]):
                 queryset |= base.filter(owner__in=owner_ids)
-        # Staff type phones the local way (0812-3456-7890); they are stored as +62….
-        if sum(c.isdigit() for c in search_term) >= 8:
-            try:
-                e164 = normalize_phone(search_term)
-            except ValidationError:
-                e164 = ""
-            if e164:
-                queryset |= self.model.objects.filter(phone=e164)
+        if e164:
+            # Within the list's filters (`base`), by the phone's own index (migration 0023).
+            queryset |= base.filter(phone=e164)
         return queryset, may_have_duplicates
+
+    @staticmethod
+    def searched_phone(term):
+        """Staff type phones the local way (0812-3456-7890); they are stored as +62…."""
+        if sum(c.isdigit() for c in term) < 8:
+            return ""
+        try:
+            return normalize_phone(term)
+        except ValidationError:
+            return ""
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id))
@@ -911,9 +988,8 @@ class ProductAdmin(ListRowsMixin, SimpleHistoryAdmin):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         term = search_term.strip()
         if term:
-            businesses = Business.objects.filter(
-                Q(name__icontains=term) | Q(nib__iexact=term)
-            ).values_list("pk", flat=True)
+            matched = Q(nib=term) if NIB_TERM.fullmatch(term) else Q(name__icontains=term)
+            businesses = Business.objects.filter(matched).values_list("pk", flat=True)
             if business_ids := list(businesses[:500]):
                 # One array parameter, not 500 placeholders in each of the page's queries.
                 queryset |= base.filter(keys_in("business", business_ids))
