@@ -56,8 +56,9 @@ def webcal_url(request, path):
     return "webcal://" + url.split("://", 1)[1]
 
 
-def location_text(event):
-    spaces = ", ".join(s.display_name for s in event.spaces.all())
+def location_text(event, spaces=None):
+    """Where: the spaces used (`spaces`, else event.spaces.all()) and the venue's address."""
+    spaces = ", ".join(s.display_name for s in (event.spaces.all() if spaces is None else spaces))
     place = "Gerai Tangerang Gemilang, Jl. Raya Serang Km 18,5, Talaga, Cikupa, Kabupaten Tangerang"
     return f"{spaces} — {place}" if spaces else place
 
@@ -113,7 +114,7 @@ def vevent(event, *, request):
     return item
 
 
-def google_calendar_url(event, *, request):
+def google_calendar_url(event, *, request, spaces=None):
     fmt = "%Y%m%dT%H%M%SZ"
     start = event.start.astimezone(UTC).strftime(fmt)
     end = event.end.astimezone(UTC).strftime(fmt)
@@ -122,7 +123,7 @@ def google_calendar_url(event, *, request):
         "text": event.display_title,
         "dates": f"{start}/{end}",
         "details": absolute(request, event.get_absolute_url()),
-        "location": location_text(event),
+        "location": location_text(event, spaces),
         "ctz": "Asia/Jakarta",
     }
     return "https://calendar.google.com/calendar/render?" + urlencode(params)
@@ -134,15 +135,16 @@ def whatsapp_share_url(event, *, request):
     return "https://wa.me/?" + urlencode({"text": text})
 
 
-def event_image(event):
+def event_image(event, spaces=None):
     """The event's picture for search engines: its poster, else a photo of a space it
     uses (else of any space of the venue), else the venue's picture. No query when there
     is a poster; otherwise the spaces' photos come from venue_photos(), kept per data
-    version of the venue, so at most one query. `event.spaces` should be prefetched."""
+    version of the venue, so at most one query. `spaces` are the event's (else
+    `event.spaces`, which should then be prefetched)."""
     if event.poster:
         return event.poster.url
     photos = venue_photos()
-    used = {space.pk for space in event.spaces.all()}
+    used = {space.pk for space in (event.spaces.all() if spaces is None else spaces)}
     its_own = next((url for space_pk, url in photos if space_pk in used), None)
     if its_own:
         return its_own
