@@ -216,3 +216,19 @@ def test_searched_or_commodity_lists_are_in_key_order_others_by_name(client, sup
     # The "name" column (the first of list_display) sorted by hand, searched or not.
     assert ordered(client, "?q=Rotan&o=1") == by_name
     assert ordered(client, "?q=Rotan&o=-1") == by_name[::-1]
+
+
+def test_searched_products_are_in_key_order_others_by_name(client, superuser):
+    business = BusinessFactory(name="Usaha Urut")
+    for name in ("Keranjang Zeta", "Keranjang Alpha", "Keranjang Mid"):
+        ProductFactory(business=business, name=name)
+    client.force_login(superuser)
+
+    def products(query):
+        response = client.get(PRODUCTS + query)
+        return [p.name for p in response.context["cl"].result_list]
+
+    registered = ["Keranjang Zeta", "Keranjang Alpha", "Keranjang Mid"]
+    assert products("?q=Keranjang") == registered
+    assert products("") == sorted(registered)
+    assert products("?q=Keranjang&o=1") == sorted(registered)
