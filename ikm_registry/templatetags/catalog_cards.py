@@ -15,7 +15,7 @@ from django import template
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils.formats import localize
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import get_language, ngettext
@@ -55,55 +55,68 @@ def product_cards(products):
 
     Each product needs `category`, `business__desa__kecamatan` (select_related) and the
     `cover_image`/`cover_thumbnail`/`cover_alt` annotations of catalog.public_products().
+
+    Each card is str.format over parts escaped here (format_html escaped every part
+    again); what cards share (a category's name, a business's link and place) is
+    escaped once per list.
     """
     english = (get_language() or "id").startswith("en")
     product_url = _url_maker("ikm_registry:catalog_product")
     business_url = _url_maker("ikm_registry:directory_business")
     export_badge = format_html('<span class="badge">{}</span>', _("Siap ekspor"))
-    minimum = _("Min.")
+    minimum = escape(_("Min."))
+    categories = {}  # category pk -> (escaped name, placeholder)
+    businesses = {}  # business pk -> (escaped link, name, kecamatan)
     cards = []
     for product in products:
-        name = _localized(product, "name", english)
-        category = _localized(product.category, "name", english)
+        category = product.category
+        if category.pk not in categories:
+            text = _localized(category, "name", english)
+            categories[category.pk] = (escape(text), format_html(_PLACEHOLDER, text[:1]))
+        category_name, placeholder = categories[category.pk]
         business = product.business
+        if business.pk not in businesses:
+            businesses[business.pk] = (
+                escape(business_url(business.slug)),
+                escape(business.name),
+                escape(business.desa.kecamatan.name),
+            )
+        link, business_name, kecamatan = businesses[business.pk]
         if product.cover_thumbnail:
             # The AVIF thumbnail, the display-size JPEG for browsers without AVIF.
-            picture = format_html(
-                "{}\n  ",
+            picture = (
                 picture_html(
                     default_storage.url(product.cover_thumbnail),
                     default_storage.url(product.cover_image) if product.cover_image else "",
                     photo_alt(product),
                     320,
                     240,
-                ),
+                )
+                + "\n  "
             )
         else:
-            picture = format_html(_PLACEHOLDER, category[:1])
+            picture = placeholder
         if product.min_order:
-            min_order = format_html(
-                '<span class="badge badge-muted">{} {} {}</span>',
-                minimum,
-                format_number(product.min_order),
-                product.unit,
+            min_order = (
+                f'<span class="badge badge-muted">{minimum} '
+                f"{escape(format_number(product.min_order))} {escape(product.unit)}</span>"
             )
         else:
             min_order = ""
         cards.append(
-            format_html(
-                _CARD,
+            _CARD.format(
                 picture,
-                product_url(product.slug),
-                name,
-                category,
-                business_url(business.slug),
-                business.name,
-                business.desa.kecamatan.name,
+                escape(product_url(product.slug)),
+                escape(_localized(product, "name", english)),
+                category_name,
+                link,
+                business_name,
+                kecamatan,
                 export_badge if product.export_ready else "",
                 min_order,
             )
         )
-    return mark_safe("".join(cards))  # noqa: S308 - each card is format_html output
+    return mark_safe("".join(cards))  # noqa: S308 - every part is escaped or format_html
 
 
 _BUSINESS_CARD = (
@@ -125,35 +138,45 @@ def business_cards(businesses):
 
     Each business needs `desa__kecamatan` (select_related), its `commodities`
     (prefetch_related) and the `public_products` annotation of catalog.business_list.
+
+    As product_cards: str.format over escaped parts; a size class's label, a
+    commodity's badge and a product count's words are worked out once per list.
     """
     english = (get_language() or "id").startswith("en")
     business_url = _url_maker("ikm_registry:directory_business")
-    kecamatan_word = _("Kecamatan")
+    kecamatan_word = escape(_("Kecamatan"))
+    sizes = {"": ""}  # size class -> " · Label"
+    badges = {}  # commodity pk -> its badge
+    counts = {}  # number of products -> "3 produk"
     cards = []
     for business in businesses:
-        size = business.get_size_class_display() if business.size_class else ""
-        commodities = format_html_join(
-            "",
-            '<span class="badge">{}</span> ',
-            ((_localized(c, "name", english),) for c in business.commodities.all()),
-        )
+        size = business.size_class or ""
+        if size not in sizes:
+            sizes[size] = " · " + escape(capfirst(str(business.get_size_class_display())))
+        commodities = []
+        for commodity in business.commodities.all():
+            if commodity.pk not in badges:
+                name = escape(_localized(commodity, "name", english))
+                badges[commodity.pk] = f'<span class="badge">{name}</span> '
+            commodities.append(badges[commodity.pk])
         text = _localized(business, "description", english)
-        description = (
-            format_html("<p>{}</p>", Truncator(text).words(30, truncate=" …")) if text else ""
-        )
+        description = f"<p>{escape(Truncator(text).words(30, truncate=' …'))}</p>" if text else ""
         count = business.public_products or 0
-        cards.append(
-            format_html(
-                _BUSINESS_CARD,
-                business_url(business.slug),
-                business.name,
-                kecamatan_word,
-                business.desa.kecamatan.name,
-                format_html(" · {}", capfirst(size)) if size else "",
-                commodities,
-                description,
+        if count not in counts:
+            counts[count] = escape(
                 ngettext("%(counter)s produk", "%(counter)s produk", count)
-                % {"counter": localize(count)},
+                % {"counter": localize(count)}
+            )
+        cards.append(
+            _BUSINESS_CARD.format(
+                escape(business_url(business.slug)),
+                escape(business.name),
+                kecamatan_word,
+                escape(business.desa.kecamatan.name),
+                sizes[size],
+                "".join(commodities),
+                description,
+                counts[count],
             )
         )
-    return mark_safe("".join(cards))  # noqa: S308 - each card is format_html output
+    return mark_safe("".join(cards))  # noqa: S308 - every part is escaped above
