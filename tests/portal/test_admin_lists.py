@@ -118,6 +118,9 @@ def test_a_long_filtered_list_is_counted_up_to_the_cap_then_estimated(
     mission = make_mission()
     for n in range(4):
         make_deal(mission, BusinessFactory(), amount=str(n + 1))
+    # A second mission: with one mission only, Django's related filter has a single choice,
+    # shows nothing and filters nothing, and the list would not be a filtered one.
+    make_deal(make_mission(), BusinessFactory(), amount="9")
     monkeypatch.setattr(admin_lists, "COUNT_UP_TO", 2)
     client.force_login(coordinator)
     url = reverse("admin:missions_deal_changelist") + f"?mission__id__exact={mission.pk}"
