@@ -287,7 +287,7 @@ class CatalogFilterForm(forms.Form):
             "newest": ["-verified_at", "-pk"],
         }[self.sort_key()]
         if self.query:
-            return self._searched(qs, search.first_business_matches, ("name",), ordering, rows=rows)
+            return self._searched(qs, search.first_matches, ("name",), ordering, rows=rows)
         return self._ordered(qs, rows, ordering)
 
     TOO_BROAD = _(

@@ -401,14 +401,20 @@ class Business(models.Model):
         editable=False,
         help_text=_("Nama, deskripsi, kecamatan dan komoditas, untuk pencarian katalog."),
     )
+    # Its active products' names, descriptions and categories: the IKM directory finds a
+    # business by what it makes from this, in the business's own search_vector (weight
+    # C), instead of collecting every matching product (search.refresh_businesses keeps it).
+    products_text = models.TextField(_("teks pencarian produk"), blank=True, editable=False)
     search_vector = SearchVectorColumn(_("vektor pencarian"), blank=True, editable=False)
 
     objects = BusinessQuerySet.as_manager()
     # No NIK in the history: its diff would show the full number to every role that may
     # read the history (the change form masks it), and old NIKs are copies to protect.
     history = HistoricalRecords(
-        excluded_fields=["verified_snapshot", "search_text", "search_vector", "nik"]
-    )
+        excluded_fields=[
+            "verified_snapshot", "search_text", "products_text", "search_vector", "nik",
+        ]
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("usaha IKM")
@@ -825,6 +831,14 @@ class Product(models.Model):
         if update_fields is not None and "is_public" not in update_fields:
             kwargs["update_fields"] = [*update_fields, "is_public"]
         super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        product = super().from_db(db, field_names, values, **kwargs)
+        # The business it was read with: a save that moves it to another business
+        # refreshes both businesses' products_text (signals.product_saved).
+        product.loaded_business_id = product.__dict__.get("business_id")
+        return product
 
 
 class PhotoQuerySet(models.QuerySet):

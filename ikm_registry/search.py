@@ -2,9 +2,12 @@
 
 Each product's text holds its names and descriptions in both languages, its category,
 its business and its kecamatan; each business's text its name, descriptions,
-kecamatan and commodities. `product_text()` and `business_text()` compose them; the
-receivers in signals.py keep them current and `manage.py refresh_search` rebuilds them.
-A search is then one condition on one indexed column, however large the catalog.
+kecamatan and commodities, and beside it (`products_text`) its active products' names,
+descriptions and categories, so that the IKM directory finds a business by what it makes
+without reading its products. `product_text()`, `business_text()` and `products_text()`
+compose them; the receivers in signals.py keep them current and `manage.py
+refresh_search` rebuilds them. A search is then one condition on one indexed column,
+however large the catalog.
 
 PostgreSQL:
 - full-text search over `search_vector`, a stored tsvector of the names (weight A)
@@ -32,7 +35,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import OperationalError, connection
-from django.db.models import BooleanField, F, FloatField, Func, OuterRef, Q, Subquery, Value
+from django.db.models import BooleanField, F, FloatField, Func, Q, Value
 from django.tasks import task
 
 MAX_QUERY_LENGTH = 100
@@ -227,17 +230,21 @@ def _pg_stems(alternatives):
 CONFIGS = ("indonesian", "english")
 
 
-def vector_expression(names):
-    """The stored `search_vector`: the names weighted A, the whole text B, each in both
-    languages' stemming. refresh_*() and migration 0008 store it; GIN-indexed."""
+def vector_expression(names, *, products=False):
+    """The stored `search_vector`: the names weighted A, the whole text B and, for a
+    business (`products`), its products' text C, each in both languages' stemming.
+    refresh_*() and migrations 0008 and 0024 store it; GIN-indexed."""
     from django.contrib.postgres.search import SearchVector
 
     vector = None
     for config in CONFIGS:
-        for part in (
+        parts = [
             SearchVector(*names, config=config, weight="A"),
             SearchVector("search_text", config=config, weight="B"),
-        ):
+        ]
+        if products:
+            parts.append(SearchVector("products_text", config=config, weight="C"))
+        for part in parts:
             vector = part if vector is None else vector + part
     return vector
 
@@ -268,11 +275,13 @@ def _pg_rank(qs, query, names):
 
 
 def _simple_match(qs, query):
+    columns = ["search_text", *(["products_text"] if _has_products_text(qs.model) else [])]
     condition = Q()
     for alternatives in query.alternatives or [[query.text]]:
         either = Q()
         for word in alternatives:
-            either |= Q(search_text__icontains=word)
+            for column in columns:
+                either |= Q(**{f"{column}__icontains": word})
         condition &= either
     return qs.filter(condition)
 
@@ -396,152 +405,9 @@ def search_products(qs, q):
 
 
 def matching_businesses(qs, query):
-    """Businesses whose own text matches, or that have a public product that matches."""
-    from ikm_registry.models import Product
-
-    if not query:
-        return qs
-    own = matching(qs.model.objects.all(), query).order_by().values("pk")
-    products = matching(Product.objects.public(), query).order_by().values("business_id")
-    # One IN over a UNION: each side uses its own index. "IN own OR IN products" made
-    # PostgreSQL test every business against both (1 s at national scale, no match).
-    return qs.filter(pk__in=own.union(products))
-
-
-def first_business_matches(qs, query, limit):
-    """The keys of the first `limit` businesses of `qs` that match (matching_businesses),
-    as a sliced queryset (see first_matches).
-
-    PostgreSQL, when reading businesses in id order finds `limit` matches sooner than
-    collecting every matching product (_businesses_in_id_order): each business is then
-    checked against its own text and, through the business_id index, its public
-    products' until one matches. A word that every product of a regency catalog holds
-    ('kualitas') took 60-140 ms to collect 40,000 products' keys, and 6 s for 'kacang
-    mete' at national scale.
-    """
-    from ikm_registry.models import Product
-
-    if is_postgresql() and query.tsquery and _businesses_in_id_order(qs, query, limit):
-        tsquery = _tsquery(query)
-        # A scalar subquery, evaluated business by business: an EXISTS here was turned
-        # into one hashed scan of every matching product, which is what this avoids.
-        first_product = (
-            Product.objects.public()
-            .filter(_MatchFunction(F("search_vector"), tsquery), business=OuterRef("pk"))
-            .order_by()
-            .values("pk")[:1]
-        )
-        own = _MatchFunction(F("search_vector"), tsquery)
-        matches = (
-            qs.alias(first_matching_product=Subquery(first_product))
-            .filter(Q(own) | Q(first_matching_product__isnull=False))
-            .order_by("pk")
-        )
-    else:
-        matches = matching_businesses(qs, query).order_by()
-    return matches.values_list("pk", flat=True)[:limit]
-
-
-# Directory searches (PostgreSQL): which way finds the first `limit` matches sooner.
-# Reading businesses in id order reads every business up to the last match it needs
-# (WALK_US each, the filters checked on it) and probes each one the filters let through
-# against its own products (PROBE_US: the business_id index, a few product rows).
-# Collecting every match reads each matching product (MATCH_US). Measured at regency
-# scale (10,000 businesses, 50,000 products); the id-order walk of a heavily filtered
-# list was what made it slower than collecting a few thousand matches.
-#
-# One query decides: the first BUSINESS_SAMPLE businesses of the list among the first
-# WALK_SAMPLE of the table give the filters' share and the words' share of businesses;
-# the first PRODUCT_SAMPLE products the words' share of products; pg_class the tables' sizes.
-BUSINESS_SAMPLE = 200
-WALK_SAMPLE = 2000
-PRODUCT_SAMPLE = 500
-WALK_US = 1.7
-PROBE_US = 5.0
-MATCH_US = 2.0
-# Below this, the matches are collected without sampling the businesses: the sample
-# itself (WALK_SAMPLE * WALK_US + BUSINESS_SAMPLE * PROBE_US) costs about 4 ms.
-COLLECT_US = 30_000
-
-
-def _businesses_in_id_order(qs, query, limit):
-    from django.db.models.functions import Coalesce
-
-    from ikm_registry.models import Product
-
-    businesses = qs.model._base_manager.order_by("pk").values("pk")
-    # The sample's walk stops at the WALK_SAMPLE-th business (the last one in a small table).
-    bound = Coalesce(
-        Subquery(businesses[WALK_SAMPLE - 1 : WALK_SAMPLE]),
-        Subquery(qs.model._base_manager.order_by("-pk").values("pk")[:1]),
-    )
-    sample = qs.filter(pk__lte=bound).order_by("pk").values("pk", "search_vector")[:BUSINESS_SAMPLE]
-    sample_sql, sample_params = sample.query.sql_with_params()
-    product_table = connection.ops.quote_name(Product._meta.db_table)
-    table = connection.ops.quote_name(qs.model._meta.db_table)
-    pk = connection.ops.quote_name(qs.model._meta.pk.column)
-    # Only the models' own names and the ORM's SQL are written in; the query is a
-    # parameter. The businesses are sampled only when collecting the matches would cost
-    # more than the sample (a rare word is collected from the index in a few
-    # milliseconds). OFFSET 0 keeps each business's check a probe of its own products
-    # (an EXISTS without it may become one hashed scan of every matching product).
-    sql = f"""
-        WITH words AS MATERIALIZED (
-            SELECT
-                (SELECT reltuples FROM pg_class WHERE oid = %s::regclass) AS products,
-                (SELECT count(*) FROM (
-                    SELECT search_vector FROM {product_table} ORDER BY id LIMIT %s
-                ) AS first_products WHERE search_vector @@ %s::tsquery) AS products_matched
-        )
-        SELECT products_matched * greatest(products, 0) >= %s AS sampled_businesses,
-            products, products_matched, businesses, sampled, matched,
-            (SELECT count(*) FROM {table} WHERE {pk} <= last_id)
-        FROM words LEFT JOIN LATERAL (
-            SELECT
-                (SELECT reltuples FROM pg_class WHERE oid = %s::regclass) AS businesses,
-                count(*) AS sampled,
-                count(*) FILTER (WHERE ts_match_vq(first_businesses.search_vector, %s::tsquery)
-                    OR EXISTS (
-                        SELECT 1 FROM {product_table} AS p
-                        WHERE p.business_id = first_businesses.id
-                            AND p.is_active AND p.is_public
-                            AND ts_match_vq(p.search_vector, %s::tsquery)
-                        OFFSET 0
-                    )) AS matched,
-                max(first_businesses.id) AS last_id
-            FROM ({sample_sql}) AS first_businesses (id, search_vector)
-            WHERE words.products_matched * greatest(words.products, 0) >= %s
-        ) AS sample ON true
-    """  # noqa: S608 - see above
-    tsquery = query.tsquery
-    # collecting >= COLLECT_US, times PRODUCT_SAMPLE / MATCH_US (no division in the SQL)
-    least = PRODUCT_SAMPLE * COLLECT_US / MATCH_US
-    params = [
-        *(product_table, PRODUCT_SAMPLE, tsquery, least, table, tsquery, tsquery),
-        *(*sample_params, least),
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        sampled_businesses, *row = cursor.fetchone()
-    if not sampled_businesses:
-        return False  # few matching products: collecting them is quick
-    return _id_order_is_sooner(*row, limit=limit)
-
-
-def _id_order_is_sooner(products, products_matched, businesses, sampled, matched, read, *, limit):
-    """The cost model of _businesses_in_id_order, from its sample (see there)."""
-    products = max(products, 0)  # reltuples is -1 before a table's first ANALYZE
-    if sampled < BUSINESS_SAMPLE:
-        read = WALK_SAMPLE  # the list ended in the sample: it walked the whole sample
-    businesses = max(businesses, read, 1)
-    listed = sampled / max(read, 1)  # the filters' share of businesses
-    share = matched / sampled if sampled else 0.0  # the words' share of the list's
-    # Businesses of the list the id-order scan checks, and businesses it walks.
-    needed = min(limit / share, listed * businesses) if share else listed * businesses
-    walked = min(needed / listed, businesses) if listed else businesses
-    in_id_order = walked * WALK_US + needed * PROBE_US
-    collecting = products_matched / PRODUCT_SAMPLE * products * MATCH_US
-    return in_id_order < collecting
+    """Businesses whose text matches: their own, or their active products' (stored with
+    the business as `products_text`, see refresh_businesses)."""
+    return matching(qs, query)
 
 
 def search_businesses(qs, q):
@@ -623,10 +489,16 @@ def add_words(texts):
     )
 
 
+def _has_products_text(model):
+    """A business: it is also found by its products' text (Business.products_text)."""
+    return any(f.name == "products_text" for f in model._meta.concrete_fields)
+
+
 def store_vectors(model, ids, names):
     """PostgreSQL: compute the stored `search_vector` of these rows from their texts."""
     if ids and is_postgresql():
-        model.objects.filter(pk__in=ids).update(search_vector=vector_expression(names))
+        vector = vector_expression(names, products=_has_products_text(model))
+        model.objects.filter(pk__in=ids).update(search_vector=vector)
 
 
 def refresh_products(products, batch=1000):
@@ -645,16 +517,102 @@ def refresh_products(products, batch=1000):
     return len(rows)
 
 
+def products_text(products):
+    """What a business is also found by in the IKM directory: its active products'
+    names, descriptions and categories, in the products' order (their words are in the
+    vocabulary already). Migration 0024 writes the same text in SQL."""
+    return _join(
+        *(
+            part
+            for p in products
+            for part in (
+                p.name, p.name_en, p.description, p.description_en,
+                p.category.name, p.category.name_en,
+            )
+        )
+    )  # fmt: skip
+
+
+def active_products():
+    """The products a business's `products_text` is made of, as products_text() reads them."""
+    from ikm_registry.models import Product
+
+    return (
+        Product.objects.filter(is_active=True)
+        .select_related("category")
+        .only(
+            "business_id", "name", "name_en", "description", "description_en",
+            "category__name", "category__name_en",
+        )
+        .order_by("pk")
+    )  # fmt: skip
+
+
+_PRODUCT_PARTS = ("p.name", "p.name_en", "p.description", "p.description_en")
+_CATEGORY_PARTS = ("c.name", "c.name_en")
+# products_text() in SQL: each part stripped, the empty ones left out, one space between.
+_PRODUCTS_TEXT_SQL = """
+    UPDATE {business} AS b SET products_text = coalesce((
+        SELECT string_agg(concat_ws(' ', {parts}), ' ' ORDER BY p.id)
+        FROM {product} AS p JOIN {commodity} AS c ON c.id = p.category_id
+        WHERE p.business_id = b.id AND p.is_active
+    ), '')
+    WHERE b.id >= %s AND b.id < %s
+"""
+
+
+def fill_products_text(business_model, start, stop):
+    """Bulk loads (seed_scale, migration 0024): `products_text` and, on PostgreSQL, the
+    vector of the businesses with ids in [start, stop), from their active products, as
+    refresh_businesses() writes them. The models are given (a migration's own)."""
+    product_model = business_model._meta.get_field("products").related_model
+    commodity_model = product_model._meta.get_field("category").related_model
+    businesses = business_model._base_manager.filter(pk__gte=start, pk__lt=stop)
+    if is_postgresql():
+        parts = ", ".join(
+            f"nullif(btrim({part}, E' \\t\\n\\r'), '')"
+            for part in (*_PRODUCT_PARTS, *_CATEGORY_PARTS)
+        )
+        sql = _PRODUCTS_TEXT_SQL.format(
+            business=connection.ops.quote_name(business_model._meta.db_table),
+            product=connection.ops.quote_name(product_model._meta.db_table),
+            commodity=connection.ops.quote_name(commodity_model._meta.db_table),
+            parts=parts,
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [start, stop])
+        businesses.update(search_vector=vector_expression(["name"], products=True))
+        return
+    products = {}
+    active = product_model._base_manager.filter(
+        is_active=True, business_id__gte=start, business_id__lt=stop
+    )
+    for product in active.select_related("category").order_by("pk"):
+        products.setdefault(product.business_id, []).append(product)
+    rows = list(businesses.filter(pk__in=list(products)).only("pk"))
+    for business in rows:
+        business.products_text = products_text(products[business.pk])
+    business_model._base_manager.bulk_update(rows, ["products_text"], batch_size=1000)
+
+
 def refresh_businesses(businesses, batch=1000):
-    """Compute and store `search_text` for a queryset of businesses."""
+    """Compute and store `search_text` and `products_text` for a queryset of businesses
+    (after a business's save, and a product's save or delete: signals.py)."""
+    from django.db.models import Prefetch
+
     from ikm_registry.models import Business
 
     rows = list(
-        businesses.select_related("desa__kecamatan").prefetch_related("commodities").order_by()
+        businesses.select_related("desa__kecamatan")
+        .prefetch_related(
+            "commodities", Prefetch("products", queryset=active_products(), to_attr="active")
+        )
+        .order_by()
     )
     for business in rows:
         business.search_text = business_text(business)
-    Business.objects.bulk_update(rows, ["search_text"], batch_size=batch)
+        business.products_text = products_text(business.active)
+    Business.objects.bulk_update(rows, ["search_text", "products_text"], batch_size=batch)
     store_vectors(Business, [b.pk for b in rows], ["name"])
     add_words([b.search_text for b in rows])
     return len(rows)

@@ -4,12 +4,12 @@
   a registry change drops the cached reports.
 - The stored search texts (search.py) are an index over other rows, kept current here
   the way a cache is: a product's text names its business and kecamatan, a business's
-  its commodities.
+  its commodities and its active products.
 - Product pages keep the day's US$ rate (pricing.usd_rate) until the rate table changes.
 """
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from ikm_registry import pricing, search
 from ikm_registry.models import (
@@ -44,6 +44,18 @@ CHOICE_MODELS = (Commodity, Kecamatan)
 def product_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         search.refresh_products(Product.objects.filter(pk=instance.pk))
+        # The directory finds the business by its products' text (Business.products_text):
+        # its business's, and the one it was read with when it moved.
+        businesses = {instance.business_id, getattr(instance, "loaded_business_id", None)}
+        search.refresh_businesses(Business.objects.filter(pk__in=businesses - {None}))
+        instance.loaded_business_id = instance.business_id
+
+
+def product_deleted(sender, instance, **kwargs):
+    # After the commit: when the business itself was deleted (the cascade deletes its
+    # products first), there is nothing left to refresh and it costs one query.
+    business = instance.business_id
+    transaction.on_commit(lambda: search.refresh_businesses(Business.objects.filter(pk=business)))
 
 
 def business_saved(sender, instance, raw=False, **kwargs):
@@ -94,6 +106,7 @@ def connect():
     clear_on_change(clear_reports, models=MODELS, through=[Business.commodities.through])
     clear_on_change(clear_filter_choices, models=CHOICE_MODELS)
     post_save.connect(product_saved, sender=Product, dispatch_uid="search-product")
+    post_delete.connect(product_deleted, sender=Product, dispatch_uid="search-product-deleted")
     post_save.connect(business_saved, sender=Business, dispatch_uid="search-business")
     m2m_changed.connect(
         commodities_changed, sender=Business.commodities.through, dispatch_uid="search-m2m"

@@ -24,15 +24,14 @@ pytestmark = [needs_postgres, pytest.mark.django_db(transaction=True, serialized
 def slow_search(monkeypatch):
     """Every search's first query sleeps for a second; the limit is a tenth of that."""
     monkeypatch.setattr(search, "TIME_LIMIT", 0.1)
-    for name in ("first_matches", "first_business_matches"):
-        original = getattr(search, name)
+    original = search.first_matches
 
-        def sleeping(*args, original=original, **kwargs):
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_sleep(1)")
-            return original(*args, **kwargs)
+    def sleeping(*args, **kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(1)")
+        return original(*args, **kwargs)
 
-        monkeypatch.setattr(search, name, sleeping)
+    monkeypatch.setattr(search, "first_matches", sleeping)
 
 
 @pytest.fixture
