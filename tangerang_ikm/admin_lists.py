@@ -208,6 +208,11 @@ def recent_filter(*ordering, limit=RECENT_CHOICES):
                 objects += list(related.filter(pk__in=missing))
             return [(obj.pk, str(obj)) for obj in objects]
 
+        def has_output(self):
+            # Chosen, it applies even with one choice to offer: Django leaves out a filter
+            # without output, and the chosen value with it (the list came unfiltered).
+            return bool(self.lookup_val) or super().has_output()
+
     return RecentRelatedFilter
 
 
