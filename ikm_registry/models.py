@@ -401,7 +401,7 @@ class Business(models.Model):
         editable=False,
         help_text=_("Nama, deskripsi, kecamatan dan komoditas, untuk pencarian katalog."),
     )
-    # Its active products' names, descriptions and categories: the IKM directory finds a
+    # Its active products' names and categories, each once: the IKM directory finds a
     # business by what it makes from this, in the business's own search_vector (weight
     # C), instead of collecting every matching product (search.refresh_businesses keeps it).
     products_text = models.TextField(_("teks pencarian produk"), blank=True, editable=False)

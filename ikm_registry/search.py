@@ -2,8 +2,8 @@
 
 Each product's text holds its names and descriptions in both languages, its category,
 its business and its kecamatan; each business's text its name, descriptions,
-kecamatan and commodities, and beside it (`products_text`) its active products' names,
-descriptions and categories, so that the IKM directory finds a business by what it makes
+kecamatan and commodities, and beside it (`products_text`) its active products' names
+and categories, so that the IKM directory finds a business by what it makes
 without reading its products. `product_text()`, `business_text()` and `products_text()`
 compose them; the receivers in signals.py keep them current and `manage.py
 refresh_search` rebuilds them. A search is then one condition on one indexed column,
@@ -517,20 +517,22 @@ def refresh_products(products, batch=1000):
     return len(rows)
 
 
+# The whitespace a stored part is trimmed of, here and in SQL (btrim).
+_TRIM = " \t\n\r"
+
+
 def products_text(products):
-    """What a business is also found by in the IKM directory: its active products'
-    names, descriptions and categories, in the products' order (their words are in the
-    vocabulary already). Migration 0024 writes the same text in SQL."""
-    return _join(
-        *(
-            part
-            for p in products
-            for part in (
-                p.name, p.name_en, p.description, p.description_en,
-                p.category.name, p.category.name_en,
-            )
-        )
-    )  # fmt: skip
+    """What a business is also found by in the IKM directory: the names and categories
+    of its active products, each different one once, in code-point order (their words are
+    in the vocabulary already). Not their descriptions: a business's vector is read
+    whole for every business a filtered list tests, and five products' descriptions made
+    it five times larger. fill_products_text() writes the same text in SQL."""
+    parts = {
+        part.strip(_TRIM)
+        for p in products
+        for part in (p.name, p.name_en, p.category.name, p.category.name_en)
+    }
+    return " ".join(sorted(parts - {""}))
 
 
 def active_products():
@@ -540,22 +542,20 @@ def active_products():
     return (
         Product.objects.filter(is_active=True)
         .select_related("category")
-        .only(
-            "business_id", "name", "name_en", "description", "description_en",
-            "category__name", "category__name_en",
-        )
+        .only("business_id", "name", "name_en", "category__name", "category__name_en")
         .order_by("pk")
     )  # fmt: skip
 
 
-_PRODUCT_PARTS = ("p.name", "p.name_en", "p.description", "p.description_en")
-_CATEGORY_PARTS = ("c.name", "c.name_en")
-# products_text() in SQL: each part stripped, the empty ones left out, one space between.
+_PARTS = ("p.name", "p.name_en", "c.name", "c.name_en")
+# products_text() in SQL: the parts trimmed, each different one once, in byte order
+# (COLLATE "C": UTF-8's byte order is Python's code-point order), one space between.
 _PRODUCTS_TEXT_SQL = """
     UPDATE {business} AS b SET products_text = coalesce((
-        SELECT string_agg(concat_ws(' ', {parts}), ' ' ORDER BY p.id)
-        FROM {product} AS p JOIN {commodity} AS c ON c.id = p.category_id
-        WHERE p.business_id = b.id AND p.is_active
+        SELECT string_agg(DISTINCT part COLLATE "C", ' ' ORDER BY part COLLATE "C")
+        FROM {product} AS p JOIN {commodity} AS c ON c.id = p.category_id,
+            unnest(ARRAY[{parts}]) AS part
+        WHERE p.business_id = b.id AND p.is_active AND part <> ''
     ), '')
     WHERE b.id >= %s AND b.id < %s
 """
@@ -569,10 +569,7 @@ def fill_products_text(business_model, start, stop):
     commodity_model = product_model._meta.get_field("category").related_model
     businesses = business_model._base_manager.filter(pk__gte=start, pk__lt=stop)
     if is_postgresql():
-        parts = ", ".join(
-            f"nullif(btrim({part}, E' \\t\\n\\r'), '')"
-            for part in (*_PRODUCT_PARTS, *_CATEGORY_PARTS)
-        )
+        parts = ", ".join(f"btrim({part}::text, E' \\t\\n\\r')" for part in _PARTS)
         sql = _PRODUCTS_TEXT_SQL.format(
             business=connection.ops.quote_name(business_model._meta.db_table),
             product=connection.ops.quote_name(product_model._meta.db_table),
