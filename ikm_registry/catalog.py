@@ -32,7 +32,9 @@ COUNT_CAP = 1_000
 # the largest column of a row), the verification snapshot (JSON to decode), staff notes
 # and the NIK. A card's row came to 3 KB with them.
 PRODUCT_UNREAD = ("search_text", "search_vector")
-BUSINESS_UNREAD = ("search_text", "search_vector", "verified_snapshot", "staff_notes", "nik")
+BUSINESS_UNREAD = (
+    "search_text", "products_text", "search_vector", "verified_snapshot", "staff_notes", "nik",
+)  # fmt: skip
 
 
 def public_business_fields(prefix=""):
