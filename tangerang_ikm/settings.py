@@ -134,13 +134,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
         "DISABLE_SERVER_SIDE_CURSORS", default=False
     )
-    # The portal's queries are short OLTP reads. At national scale PostgreSQL's JIT fires on
-    # any plan estimated above jit_above_cost and spent 0.5-0.9 s compiling a 31 ms search
-    # (docs/benchmarks.md). A pooler that refuses startup options: set DATABASE_JIT=true
-    # and run `ALTER DATABASE ... SET jit = off` instead (docs/deployment.md).
-    if not env.bool("DATABASE_JIT", default=False):
+    # Settings each connection starts with (docs/deployment.md):
+    # - jit=off: the portal's queries are short reads, and at national scale JIT spent
+    #   0.5-0.9 s compiling an admin NIB search whose execution took 31 ms;
+    # - synchronize_seqscans=off: a search answers from its first 1,001 matches
+    #   (ikm_registry.search), and a synchronized scan starts where another left off, so
+    #   the same search showed other cards.
+    # Behind a pooler that refuses startup options set it empty and ALTER DATABASE instead.
+    _startup = env.str("DATABASE_SESSION_OPTIONS", default="-c jit=off -c synchronize_seqscans=off")
+    if _startup:
         _options = DATABASES["default"].setdefault("OPTIONS", {})
-        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+        _options["options"] = f"{_options.get('options', '')} {_startup}".strip()
 
 # Local memory by default (one process); in production `redis://host:6379/0`, which
 # django-environ maps to Django's built-in RedisCache, used as it is.

@@ -97,7 +97,7 @@ def test_server_side_cursors_can_be_turned_off_for_pgbouncer():
 
 
 @pytest.mark.django_db
-def test_postgresql_connections_start_with_jit_off():
+def test_postgresql_connections_start_with_jit_and_synchronized_scans_off():
     """JIT compiled for 0.5-0.9 s on national-scale searches that ran in 31 ms."""
     from django.db import connection
 
@@ -106,3 +106,33 @@ def test_postgresql_connections_start_with_jit_off():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+        # The same search must show the same first matches every time.
+        cursor.execute("SHOW synchronize_seqscans")
+        assert cursor.fetchone()[0] == "off"
+
+
+def test_session_options_can_be_left_to_the_database_behind_a_pooler():
+    """docs/deployment.md: DATABASE_SESSION_OPTIONS empty sends no startup options."""
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(repr(settings.DATABASES['default'].get('OPTIONS', {}).get('options')))"
+    )
+    for value, expected in (("", "None"), (None, "'-c jit=off -c synchronize_seqscans=off'")):
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DATABASE_SESSION_OPTIONS", "DJANGO_SETTINGS_MODULE"}
+        }
+        env.update(DEBUG="true", DATABASE_URL="postgres://postgres@127.0.0.1:5432/unused")
+        if value is not None:
+            env["DATABASE_SESSION_OPTIONS"] = value
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env={**env, "DJANGO_SETTINGS_MODULE": "tangerang_ikm.settings"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == expected
