@@ -19,8 +19,7 @@ PAGES = [
     ("/katalog/", 2),
     # ... plus the vocabulary lookup that corrects typos (search.prepare); the ids of
     # the first matches replace the count; PostgreSQL also stems the words both ways,
-    # and reads the tables' sizes and how common the words are (search._is_common; the
-    # directory: search._businesses_in_id_order)
+    # and reads the tables' sizes and how common the words are (search._is_common)
     ("/en/katalog/?q=rotan&sort=name", "3 + 2 on PostgreSQL"),
     ("/katalog/?q=rottan", "3 + 2 on PostgreSQL"),
     # ... plus the lookup of the chosen commodity
@@ -33,7 +32,8 @@ PAGES = [
     # rate is kept until the rate table changes: pricing.usd_rate)
     ("/katalog/keranjang-rotan-bundar/", 6),
     ("/en/katalog/keranjang-rotan-bundar/", 6),
-    # business, certificates, exports, commodities, product count, products
+    # business, certificates, exports, commodities, the products' keys (the count), the
+    # page's products (catalog.products_page)
     ("/ikm-direktori/anyaman-rotan-sejahtera/", 6),
     # none: the featured cards are kept per registry data version (tangerang_ikm.views.home);
     # the first request after a registry write reads them again (one query, tested below)
