@@ -68,8 +68,9 @@ def optional_tool_lines():
 # The longest tests (each a loop over many pages in the browser), started first among the
 # transactional tests, so that on two processes neither is left running one of them alone
 # at the end while the other idles.
-# Each but the owner pages is split into parametrized parts of 10-15 s (on a quiet
-# machine), so the two processes share them; longest first.
+# The admin and public pages are split into parametrized parts of 10-15 s (on a quiet
+# machine), so the two processes share them; longest first. Page weight is one test: its
+# photo catalog costs more to build twice than its loop gains from sharing.
 LONG_FIRST = (
     "tests/e2e/test_page_weight.py",
     "tests/e2e/test_admin_pages.py",
