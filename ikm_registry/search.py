@@ -637,7 +637,13 @@ def refresh_after_rename(*, commodity_id=None, kecamatan_code=None):
 
     if commodity_id is not None:
         refresh_products(Product.objects.filter(category_id=commodity_id))
-        refresh_businesses(Business.objects.filter(commodities=commodity_id))
+        # Its name is in the sector businesses' text, and in the products_text of every
+        # business with a product in it.
+        refresh_businesses(
+            Business.objects.filter(
+                Q(commodities=commodity_id) | Q(products__category_id=commodity_id)
+            ).distinct()
+        )
     if kecamatan_code is not None:
         refresh_products(Product.objects.filter(business__desa__kecamatan_id=kecamatan_code))
         refresh_businesses(Business.objects.filter(desa__kecamatan_id=kecamatan_code))

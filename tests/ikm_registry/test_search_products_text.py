@@ -129,3 +129,21 @@ def test_seed_scale_writes_each_business_products_text():
     assert Product.objects.count() == 30
     assert out_of_sync() == []
     assert not Business.objects.filter(products_text="").exists()
+
+
+def test_a_renamed_category_reaches_businesses_outside_its_sector(
+    client, django_capture_on_commit_callbacks
+):
+    """A business whose sectors do not include the category still names it in its
+    products_text when one of its products is in it."""
+    from ikm_registry.models import Commodity
+
+    business = BusinessFactory(name="CV Serba Guna")
+    category = Commodity.objects.create(name="Anyaman Purun", name_en="Purun weaving")
+    ProductFactory(business=business, category=category, name="Tas Kecil", name_en="")
+    assert category not in business.commodities.all()
+    category.name_en = "Sedge basketry"
+    with django_capture_on_commit_callbacks(execute=True):
+        category.save()  # refreshed by a task after the commit (run at once in tests)
+    assert out_of_sync() == []
+    assert directory_names(client, "sedge") == ["CV Serba Guna"]
