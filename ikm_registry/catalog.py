@@ -86,9 +86,21 @@ def _page(request, qs, known=None, rows=None):
     return page
 
 
-def _list_response(form, response):
-    """A list whose search the database gave up on (search.time_limit) is not kept by
-    a browser or proxy: the same search may answer when the server is less busy."""
+def _list_page(request, form, filtered, empty, template):
+    """A catalog or directory list: `filtered()` runs the form's search and filters under
+    search.time_limit. A search the database gave up on shows the form's message and no
+    rows, and is not kept by a browser or proxy: it may answer when the server is less
+    busy."""
+    try:
+        with search.time_limit():
+            qs = filtered()
+            page = _page(request, qs, known=form.match_count, rows=form.rows)
+    except search.SearchTooBroad:
+        form.too_broad()
+        page = _page(request, empty, known=0)
+    response = render(
+        request, template, {"form": form, "page_obj": page, "querystring_base": form.querystring()}
+    )
     if form.gave_up:
         add_never_cache_headers(response)
     return response
@@ -97,20 +109,12 @@ def _list_response(form, response):
 @public_page
 def product_list(request):
     form = CatalogFilterForm(request.GET or None)
-    try:
-        with search.time_limit():
-            qs = form.filter_products(public_products(), rows=public_products())
-            page = _page(request, qs, known=form.match_count, rows=form.rows)
-    except search.SearchTooBroad:
-        form.too_broad()
-        page = _page(request, Product.objects.none(), known=0)
-    return _list_response(
+    return _list_page(
+        request,
         form,
-        render(
-            request,
-            "ikm_registry/catalog/product_list.html",
-            {"form": form, "page_obj": page, "querystring_base": form.querystring()},
-        ),
+        lambda: form.filter_products(public_products(), rows=public_products()),
+        Product.objects.none(),
+        "ikm_registry/catalog/product_list.html",
     )
 
 
@@ -137,20 +141,12 @@ def directory_businesses():
 def business_list(request):
     qs = directory_businesses()
     form = CatalogFilterForm(request.GET or None)
-    try:
-        with search.time_limit():
-            filtered = form.filter_businesses(qs, rows=qs)
-            page = _page(request, filtered, known=form.match_count, rows=form.rows)
-    except search.SearchTooBroad:
-        form.too_broad()
-        page = _page(request, Business.objects.none(), known=0)
-    return _list_response(
+    return _list_page(
+        request,
         form,
-        render(
-            request,
-            "ikm_registry/catalog/business_list.html",
-            {"form": form, "page_obj": page, "querystring_base": form.querystring()},
-        ),
+        lambda: form.filter_businesses(qs, rows=qs),
+        Business.objects.none(),
+        "ikm_registry/catalog/business_list.html",
     )
 
 
