@@ -17,7 +17,11 @@ from tests.factories import ProductFactory
 needs_postgres = pytest.mark.skipif(
     "connection.vendor != 'postgresql'", reason="the time limit cancels PostgreSQL queries"
 )
-pytestmark = [needs_postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    needs_postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
+]
 
 
 @pytest.fixture
