@@ -5,7 +5,7 @@ catalog and the directory answer with the filters kept and a message under the s
 box, not kept by any cache; the API answers 503 with the message. The tests make the
 search slow with pg_sleep; they run outside a test transaction (a cancelled query aborts
 the transaction around it, so time_limit is not armed inside one), with the reference
-data the migrations load restored after each (serialized_rollback).
+rows that another test's flush empties put back first (the reference_data fixture).
 """
 
 import pytest
