@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.apps import apps
+from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -36,7 +37,23 @@ def field_names(html):
 
 
 def row_count():
-    return sum(model.objects.count() for model in apps.get_models() if model._meta.managed)
+    """Every row of every table the project's models manage, many-to-many tables too, in
+    one query (a count a model per query was a fifth of this file's time)."""
+    tables = sorted(
+        {
+            model._meta.db_table
+            for model in apps.get_models(include_auto_created=True)
+            if model._meta.managed and not model._meta.proxy
+        }
+    )
+    # Table names from the models, quoted: nothing here comes from a request.
+    counts = " + ".join(
+        f"(SELECT COUNT(*) FROM {connection.ops.quote_name(t)})"  # noqa: S608
+        for t in tables
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {counts}")
+        return cursor.fetchone()[0]
 
 
 @pytest.mark.django_db
