@@ -146,6 +146,9 @@ def long_tail(args, timer):
             f" {statistics.median(r['sql_ms'] for r in runs):>6.1f}"
             f" {statistics.median(r['render_ms'] for r in runs):>7.1f}"
         )
+        slowest = sorted(zip(runs, sample, strict=True), key=lambda pair: -pair[0]["ms"])
+        for run, (path, _cookie) in slowest[: args.slowest]:
+            print(f"    {run['ms']:>8.1f} ms  {run['sql_ms']:>7.1f} SQL  {path}")
         if profiler:
             print(profiler.output_text(unicode=True, color=False, show_all=False))
 
@@ -172,6 +175,9 @@ def main():
         "--long-tail", type=int, default=0, help="this many random paths of each long-tail mix"
     )
     parser.add_argument("--pyinstrument", action="store_true", help="profile each mix")
+    parser.add_argument(
+        "--slowest", type=int, default=0, help="long tail: list each mix's N slowest paths"
+    )
     args = parser.parse_args()
     setup_django(args.database_url)
 
