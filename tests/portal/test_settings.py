@@ -70,30 +70,34 @@ def test_ci_runs_postgres_when_asked():
         assert connection.vendor == "postgresql"
 
 
+def _postgresql_setting(expression, name, value):
+    """`expression` (over `settings`) as printed by a fresh process on a PostgreSQL URL,
+    with the environment variable `name` set to `value`, or unset when it is None."""
+    env = {k: v for k, v in os.environ.items() if k not in {name, "DJANGO_SETTINGS_MODULE"}}
+    env.update(DEBUG="true", DATABASE_URL="postgres://postgres@127.0.0.1:5432/unused")
+    if value is not None:
+        env[name] = value
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import django; django.setup(); from django.conf import settings; print({expression})",
+        ],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "tangerang_ikm.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
 def test_server_side_cursors_can_be_turned_off_for_pgbouncer():
     """docs/deployment.md: behind PgBouncer in transaction mode they must be off."""
-    code = (
-        "import django; django.setup(); from django.conf import settings; "
-        "print(settings.DATABASES['default']['DISABLE_SERVER_SIDE_CURSORS'])"
-    )
+    expression = "settings.DATABASES['default']['DISABLE_SERVER_SIDE_CURSORS']"
     for value, expected in (("true", "True"), (None, "False")):
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if k not in {"DISABLE_SERVER_SIDE_CURSORS", "DJANGO_SETTINGS_MODULE"}
-        }
-        env.update(DEBUG="true", DATABASE_URL="postgres://postgres@127.0.0.1:5432/unused")
-        if value is not None:
-            env["DISABLE_SERVER_SIDE_CURSORS"] = value
-        result = subprocess.run(
-            [sys.executable, "-c", code],
-            cwd=ROOT,
-            env={**env, "DJANGO_SETTINGS_MODULE": "tangerang_ikm.settings"},
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert result.stdout.strip() == expected, result.stderr
+        assert _postgresql_setting(expression, "DISABLE_SERVER_SIDE_CURSORS", value) == expected
 
 
 @pytest.mark.django_db
@@ -113,26 +117,6 @@ def test_postgresql_connections_start_with_jit_and_synchronized_scans_off():
 
 def test_session_options_can_be_left_to_the_database_behind_a_pooler():
     """docs/deployment.md: DATABASE_SESSION_OPTIONS empty sends no startup options."""
-    code = (
-        "import django; django.setup(); from django.conf import settings; "
-        "print(repr(settings.DATABASES['default'].get('OPTIONS', {}).get('options')))"
-    )
+    expression = "repr(settings.DATABASES['default'].get('OPTIONS', {}).get('options'))"
     for value, expected in (("", "None"), (None, "'-c jit=off -c synchronize_seqscans=off'")):
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if k not in {"DATABASE_SESSION_OPTIONS", "DJANGO_SETTINGS_MODULE"}
-        }
-        env.update(DEBUG="true", DATABASE_URL="postgres://postgres@127.0.0.1:5432/unused")
-        if value is not None:
-            env["DATABASE_SESSION_OPTIONS"] = value
-        result = subprocess.run(
-            [sys.executable, "-c", code],
-            cwd=ROOT,
-            env={**env, "DJANGO_SETTINGS_MODULE": "tangerang_ikm.settings"},
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert result.returncode == 0, result.stderr
-        assert result.stdout.strip() == expected
+        assert _postgresql_setting(expression, "DATABASE_SESSION_OPTIONS", value) == expected
