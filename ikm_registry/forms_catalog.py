@@ -202,10 +202,12 @@ class CatalogFilterForm(forms.Form):
             return "name"
         return sort
 
-    def _business_filters(self, prefix="", kecamatan_field="desa__kecamatan"):
+    def _business_filters(self, prefix="", kecamatan_field=None):
+        """The filters on the business; `kecamatan_field` names a stored copy of its
+        kecamatan (Product.kecamatan) instead of the business's desa."""
         condition = Q()
         if kecamatan := self.value("kecamatan"):
-            condition &= Q(**{kecamatan_field: kecamatan})
+            condition &= Q(**{kecamatan_field or f"{prefix}desa__kecamatan": kecamatan})
         if size := self.value("size"):
             condition &= Q(**{f"{prefix}size_class": size})
         if kind := self.value("certificate"):
