@@ -43,6 +43,8 @@ from tangerang_ikm.admin_lists import (
     keys_in,
 )
 
+# SEARCH_VAR is the admin's search parameter ("q"): Django gives it no public attribute,
+# so it is read from the change list's module that parses it, not written again.
 # A NIB (Nomor Induk Berusaha) is 13 digits: such a search term is looked up exactly.
 NIB_TERM = re.compile(r"[0-9]{13}")
 
