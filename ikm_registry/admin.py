@@ -993,6 +993,10 @@ class ProductAdmin(ListRowsMixin, SimpleHistoryAdmin):
             return ["pk"]
         return super().get_ordering(request)
 
+    # The businesses whose products a search by business name adds: a common word in
+    # the names of many thousands would make one long list of keys in each page's query.
+    BUSINESS_MATCH_LIMIT = 500
+
     def get_search_results(self, request, queryset, search_term):
         base = queryset
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -1000,10 +1004,26 @@ class ProductAdmin(ListRowsMixin, SimpleHistoryAdmin):
         if term:
             matched = Q(nib=term) if NIB_TERM.fullmatch(term) else Q(name__icontains=term)
             businesses = Business.objects.filter(matched).values_list("pk", flat=True)
-            if business_ids := list(businesses[:500]):
+            business_ids = list(businesses[: self.BUSINESS_MATCH_LIMIT + 1])
+            if len(business_ids) > self.BUSINESS_MATCH_LIMIT:
+                business_ids = business_ids[: self.BUSINESS_MATCH_LIMIT]
+                self._say_business_match_is_cut(request, term)
+            if business_ids:
                 # One array parameter, not 500 placeholders in each of the page's queries.
                 queryset |= base.filter(keys_in("business", business_ids))
         return queryset, may_have_duplicates
+
+    def _say_business_match_is_cut(self, request, term):
+        self.message_user(
+            request,
+            _(
+                "Lebih dari %(limit)s IKM bernama mirip “%(term)s”: produk yang namanya tidak "
+                "cocok hanya ditampilkan dari %(limit)s IKM pertama. Persempit pencarian atau "
+                "cari dengan NIB."
+            )
+            % {"limit": self.BUSINESS_MATCH_LIMIT, "term": term},
+            messages.WARNING,
+        )
 
     prepopulated_fields = {"slug": ["name"]}
 

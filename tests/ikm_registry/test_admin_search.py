@@ -56,3 +56,21 @@ def test_a_search_runs_a_fixed_number_of_queries(client, admin_staff, world):
     BusinessFactory.create_batch(3, name="Rotan Lain")
     assert count(BUSINESSES, "rotan") == count(BUSINESSES, "mede")
     assert count(PRODUCTS, "rotan") == count(PRODUCTS, "kacang")
+
+
+def test_staff_are_told_when_a_business_name_matches_too_many(
+    client, admin_staff, world, monkeypatch
+):
+    from ikm_registry.admin import ProductAdmin
+
+    monkeypatch.setattr(ProductAdmin, "BUSINESS_MATCH_LIMIT", 1)
+    first, second = (BusinessFactory(name=f"Sentosa {n}") for n in (1, 2))
+    ProductFactory(business=first, name="Tikar", name_en="Mat")
+    ProductFactory(business=second, name="Tampah", name_en="Tray")
+    client.force_login(admin_staff)
+    response = client.get(PRODUCTS, {"q": "sentosa"})  # two businesses' names, no product's
+    shown = {str(obj) for obj in response.context["cl"].result_list}
+    assert len(shown) == 1  # the products of one business only
+    assert "Lebih dari 1 IKM bernama mirip “sentosa”" in response.text
+    response = client.get(PRODUCTS, {"q": "sejahtera"})  # one business: nothing cut
+    assert "Lebih dari" not in response.text
