@@ -105,6 +105,49 @@ def _long_key(item):
     return next(prefix for prefix in LONG_FIRST if item.nodeid.startswith(prefix))
 
 
+# Each process's renditions of the photos it has processed before, by the upload's bytes:
+# digest -> (stem, ProcessedImage). See _photos_processed_once_a_process.
+_PROCESSED = {}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _photos_processed_once_a_process():
+    """services.add_photo processes each photo again; seed_demo's 18 drawn photos came to
+    about 60 % of a seed's time (AVIF encoding), and nine tests seed the demo. Identical
+    bytes give identical renditions, so each process encodes a photo once and later calls
+    get copies of the same bytes under their own stem. Checks and rejections still run
+    through the real images.process_photo, which is called for every new photo."""
+    import hashlib
+    from dataclasses import fields
+
+    from django.core.files.base import ContentFile
+
+    from ikm_registry import images, services
+
+    real = images.process_photo
+
+    def process_photo(upload, *, stem="foto"):
+        upload.seek(0)
+        digest = hashlib.sha256(upload.read()).hexdigest()
+        upload.seek(0)
+        if digest not in _PROCESSED:
+            _PROCESSED[digest] = (stem, real(upload, stem=stem))
+        first_stem, processed = _PROCESSED[digest]
+        copies = {}
+        for field in fields(processed):
+            file = getattr(processed, field.name)
+            if file is not None:
+                file.seek(0)
+                file = ContentFile(file.read(), name=stem + file.name.removeprefix(first_stem))
+            copies[field.name] = file
+        return type(processed)(**copies)
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(services, "process_photo", process_photo)
+    yield
+    patch.undo()
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: no page, count or limit from the one before."""
