@@ -105,11 +105,6 @@ def _long_key(item):
     return next(prefix for prefix in LONG_FIRST if item.nodeid.startswith(prefix))
 
 
-# Each process's renditions of the photos it has processed before, by the upload's bytes:
-# digest -> (stem, ProcessedImage). See _photos_processed_once_a_process.
-_PROCESSED = {}
-
-
 @pytest.fixture(autouse=True, scope="session")
 def _photos_processed_once_a_process():
     """services.add_photo processes each photo again; seed_demo's 18 drawn photos came to
@@ -125,14 +120,15 @@ def _photos_processed_once_a_process():
     from ikm_registry import images, services
 
     real = images.process_photo
+    processed_before = {}  # the upload's digest -> (its first stem, ProcessedImage)
 
     def process_photo(upload, *, stem="foto"):
         upload.seek(0)
         digest = hashlib.sha256(upload.read()).hexdigest()
         upload.seek(0)
-        if digest not in _PROCESSED:
-            _PROCESSED[digest] = (stem, real(upload, stem=stem))
-        first_stem, processed = _PROCESSED[digest]
+        if digest not in processed_before:
+            processed_before[digest] = (stem, real(upload, stem=stem))
+        first_stem, processed = processed_before[digest]
         copies = {}
         for field in fields(processed):
             file = getattr(processed, field.name)
