@@ -282,7 +282,7 @@ class CatalogFilterForm(forms.Form):
                 )
             )
         if self.value("export_ready"):
-            qs = qs.filter(has_export_ready_product=True)
+            qs = qs.filter(pk__in=public.filter(export_ready=True).values("business_id"))
         ordering = {
             "relevance": ["-search_rank", "name", "pk"],
             "name": ["name", "pk"],

@@ -183,14 +183,6 @@ class BusinessQuerySet(models.QuerySet):
             | models.Q(status=Business.Status.VERIFIED, changed_since_verification=True)
         )
 
-    def sync_export_ready(self):
-        """Store each business's `has_export_ready_product` from its active products, in
-        one UPDATE (bulk loads; search.refresh_businesses() does it business by business)."""
-        ready = Product.objects.filter(
-            business=models.OuterRef("pk"), is_active=True, export_ready=True
-        )
-        return self.update(has_export_ready_product=models.Exists(ready))
-
 
 class Business(models.Model):
     """An IKM (industri kecil dan menengah) in the registry."""
@@ -413,13 +405,6 @@ class Business(models.Model):
     # business by what it makes from this, in the business's own search_vector (weight
     # C), instead of collecting every matching product (search.refresh_businesses keeps it).
     products_text = models.TextField(_("teks pencarian produk"), blank=True, editable=False)
-    # Whether an active product is export-ready, kept with products_text: the directory's
-    # and the API's "export-ready" filter reads the business's own row. As a subquery it
-    # joined every export-ready product's business to the commodity filter's set (35 ms
-    # at regency scale for 25 rows of the API).
-    has_export_ready_product = models.BooleanField(
-        _("punya produk siap ekspor"), default=False, editable=False
-    )
     search_vector = SearchVectorColumn(_("vektor pencarian"), blank=True, editable=False)
 
     objects = BusinessQuerySet.as_manager()
@@ -427,8 +412,7 @@ class Business(models.Model):
     # read the history (the change form masks it), and old NIKs are copies to protect.
     history = HistoricalRecords(
         excluded_fields=[
-            "verified_snapshot", "search_text", "products_text", "has_export_ready_product",
-            "search_vector", "nik",
+            "verified_snapshot", "search_text", "products_text", "search_vector", "nik",
         ]
     )  # fmt: skip
 

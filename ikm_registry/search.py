@@ -554,14 +554,7 @@ def active_products():
     return (
         Product.objects.filter(is_active=True)
         .select_related("category")
-        .only(
-            "business_id",
-            "name",
-            "name_en",
-            "export_ready",
-            "category__name",
-            "category__name_en",
-        )
+        .only("business_id", "name", "name_en", "category__name", "category__name_en")
         .order_by("pk")
     )  # fmt: skip
 
@@ -628,10 +621,7 @@ def refresh_businesses(businesses, batch=1000):
     for business in rows:
         business.search_text = business_text(business)
         business.products_text = products_text(business.active)
-        business.has_export_ready_product = any(p.export_ready for p in business.active)
-    Business.objects.bulk_update(
-        rows, ["search_text", "products_text", "has_export_ready_product"], batch_size=batch
-    )
+    Business.objects.bulk_update(rows, ["search_text", "products_text"], batch_size=batch)
     store_vectors(Business, [b.pk for b in rows], ["name"])
     add_words([b.search_text for b in rows])
     return len(rows)

@@ -1,10 +1,9 @@
-"""Business.products_text: the business's stored copy of its active products' text, and
-Business.has_export_ready_product beside it (whether one of them is export-ready).
+"""Business.products_text: the business's stored copy of its active products' text.
 
 The IKM directory and the API's business list find a business by what it makes from
 this copy (in the business's own search vector), so every way a product is written or
 deleted must keep it: a product's save (new, renamed, deactivated, moved), its delete, a
-business's save, the search rebuild, seed_scale, and migrations 0024's and 0025's fills.
+business's save, the search rebuild, seed_scale, and migration 0024's fill.
 """
 
 from importlib import import_module
@@ -28,7 +27,6 @@ def out_of_sync():
         b.name
         for b in Business.objects.prefetch_related(active).order_by("name")
         if b.products_text != search.products_text(b.active)
-        or b.has_export_ready_product != any(p.export_ready for p in b.active)
     ]
     if search.is_postgresql():
         expected = search.vector_expression(["name"], products=True)
@@ -124,37 +122,6 @@ def test_migration_0024_fills_every_business():
     migration.store_products_text(django_apps, schema_editor=None)
     assert out_of_sync() == []
     assert Business.objects.filter(products_text__contains="Robusta").count() == 0
-
-
-def test_the_export_ready_flag_follows_the_products(client, django_capture_on_commit_callbacks):
-    business = BusinessFactory(name="UD Gula Semut Lestari")
-    product = ProductFactory(business=business, export_ready=False)
-    assert not Business.objects.get(pk=business.pk).has_export_ready_product
-    product.export_ready = True
-    product.save()
-    assert Business.objects.get(pk=business.pk).has_export_ready_product
-    product.is_active = False
-    product.save(update_fields=["is_active"])
-    assert out_of_sync() == []
-    assert not Business.objects.get(pk=business.pk).has_export_ready_product
-    product.is_active = True
-    product.save(update_fields=["is_active"])
-    with django_capture_on_commit_callbacks(execute=True):
-        product.delete()
-    assert out_of_sync() == []
-    assert not Business.objects.get(pk=business.pk).has_export_ready_product
-
-
-def test_migration_0025_fills_every_business():
-    ProductFactory(name="Gula Semut", export_ready=True)
-    ProductFactory(name="Kopi Robusta", export_ready=True, is_active=False)
-    ProductFactory(name="Emping", export_ready=False)
-    Business.objects.update(has_export_ready_product=True)
-    migration = import_module("ikm_registry.migrations.0025_business_has_export_ready_product")
-
-    migration.store_export_ready(django_apps, schema_editor=None)
-    assert out_of_sync() == []
-    assert Business.objects.filter(has_export_ready_product=True).count() == 1
 
 
 def test_seed_scale_writes_each_business_products_text():
