@@ -108,3 +108,20 @@ def test_kept_footer_follows_the_settings(client, settings):
     client.get("/")  # the footer kept with the first address
     settings.OFFICE_EMAIL = "kantor-baru@example.go.id"
     assert "mailto:kantor-baru@example.go.id" in client.get("/").content.decode()
+
+
+def test_every_stylesheet_is_linked_in_the_head(client):
+    """A stylesheet linked in the body applies after the first paint: a rule of it that
+    touches the header moves the page (Lighthouse's layout shift; catalog.css once made
+    the language switcher's current link bold after the home page was painted)."""
+    from tests.gerai.factories import EventFactory
+
+    product = ProductFactory(name="Tampah Bambu", export_ready=True)
+    event = EventFactory()
+    pages = ["/", "/en/", "/katalog/", f"/katalog/{product.slug}/", event.get_absolute_url()]
+    for path in pages:
+        body = client.get(path).content.decode()
+        assert "Tampah Bambu" in body or path != "/"  # the home page with its cards
+        head, rest = body.split("</head>", 1)
+        assert 'rel="stylesheet"' in head, path
+        assert 'rel="stylesheet"' not in rest, path
