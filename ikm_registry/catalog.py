@@ -56,6 +56,27 @@ def public_products():
     )
 
 
+# What a product card shows (catalog_cards.product_cards), and all a list of cards reads.
+# Whole rows of each product, its business, desa, kecamatan and category cost the ORM
+# more to read and to turn into instances: a catalog page took 7-15 % less CPU without
+# them (interleaved A/B, regency scale). A field a card reads but this leaves out costs
+# a query per card, which the query-count tests catch.
+CARD_PRODUCT_COLUMNS = ("slug", "name", "name_en", "min_order", "unit", "export_ready")
+CARD_COLUMNS = (
+    *CARD_PRODUCT_COLUMNS,
+    "category__name",
+    "category__name_en",
+    "business__slug",
+    "business__name",
+    "business__desa__kecamatan__name",
+)
+
+
+def product_cards():
+    """public_products() reading only what a card shows."""
+    return public_products().only(*CARD_COLUMNS)
+
+
 class CappedPaginator(KeysFirstPaginator):
     """Counts matches only up to `cap`: past that the page says "more than …".
 
@@ -112,7 +133,7 @@ def product_list(request):
     return _list_page(
         request,
         form,
-        lambda: form.filter_products(public_products(), rows=public_products()),
+        lambda: form.filter_products(public_products(), rows=product_cards()),
         Product.objects.none(),
         "ikm_registry/catalog/product_list.html",
     )
@@ -162,7 +183,11 @@ def products_of(business):
     """`business`'s public products as cards, without joining the business again: its
     page has it already (with_business puts it on each product)."""
     return (
-        public_products().filter(business=business).select_related(None).select_related("category")
+        public_products()
+        .filter(business=business)
+        .select_related(None)
+        .select_related("category")
+        .only(*CARD_PRODUCT_COLUMNS, "category__name", "category__name_en")
     )
 
 
@@ -212,7 +237,7 @@ def product_detail(request, slug):
         .filter(business=business)
         .exclude(pk=product.pk)
         .select_related("category")
-        .defer(*PRODUCT_UNREAD)
+        .only(*CARD_PRODUCT_COLUMNS, "category__name", "category__name_en")
         .order_by("-export_ready", "name")[:4],
     )
     photos = photos_and_covers(product, more)
