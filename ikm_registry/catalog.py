@@ -139,6 +139,12 @@ def product_list(request):
     )
 
 
+# What a directory card shows (catalog_cards.business_cards), as CARD_COLUMNS for products.
+DIRECTORY_CARD_COLUMNS = (
+    "slug", "name", "size_class", "description", "description_en", "desa__kecamatan__name",
+)  # fmt: skip
+
+
 def directory_businesses():
     """Verified businesses with what a directory card shows (catalog_cards.business_cards)."""
     public_count = (
@@ -152,7 +158,7 @@ def directory_businesses():
     return (
         Business.objects.verified()
         .select_related("desa__kecamatan")
-        .defer(*public_business_fields())
+        .only(*DIRECTORY_CARD_COLUMNS)
         .prefetch_related("commodities")
         .annotate(public_products=Subquery(public_count))
     )
