@@ -147,7 +147,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         _options["options"] = f"{_options.get('options', '')} {_startup}".strip()
 
 # Local memory by default (one process); in production `redis://host:6379/0`, which
-# django-environ maps to Django's built-in RedisCache, used as it is.
+# django-environ maps to django-redis (installed: pyproject.toml says why), used as it is.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 CACHES["default"].setdefault("KEY_PREFIX", env.str("CACHE_KEY_PREFIX", default="ikm"))
 # A cache that every worker process and app server sees (Redis, Memcached, the database).

@@ -121,12 +121,14 @@ def test_login_username_is_normalised():
     assert login_username(request, {"username": "X@Y.id"}) == "x@y.id"
 
 
-def test_redis_urls_select_djangos_builtin_redis_backend():
+def test_redis_urls_select_django_redis():
+    """django-environ names django-redis for redis:// when it is installed (Django's own
+    backend otherwise, which builds a new Redis client for every call)."""
     import environ
 
     for url in ("redis://cache.internal:6379/0", "rediss://cache.internal:6380/1"):
         config = environ.Env.cache_url_config(url)
-        assert config["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+        assert config["BACKEND"] == "django_redis.cache.RedisCache"
 
 
 REDIS_TEST_URL = "redis://127.0.0.1:6379/6"
@@ -146,12 +148,12 @@ def redis_cache(settings):
         pytest.skip("Redis is not running on 127.0.0.1:6379")
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_TEST_URL,
             "KEY_PREFIX": "ikm-pytest",
         },
         "limits": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_TEST_URL,
             "KEY_PREFIX": "ikm-pytest-limits",
         },
@@ -177,7 +179,7 @@ def test_helpers_work_on_redis(redis_cache):
     ]
 
 
-def test_settings_use_djangos_own_redis_backend_for_redis_urls():
+def test_settings_serve_redis_urls_with_django_redis():
     import os
     import subprocess
     import sys
@@ -191,4 +193,4 @@ def test_settings_use_djangos_own_redis_backend_for_redis_urls():
         text=True,
         check=True,
     ).stdout
-    assert out.strip() == "django.core.cache.backends.redis.RedisCache"
+    assert out.strip() == "django_redis.cache.RedisCache"

@@ -50,7 +50,7 @@ def test_with_redis_sessions_are_cached_and_limits_count_in_redis():
     assert out == repr(
         (
             "django.contrib.sessions.backends.cached_db",
-            "django.core.cache.backends.redis.RedisCache",
+            "django_redis.cache.RedisCache",
         )
     )
 
