@@ -29,12 +29,14 @@ def cell(value, kind):
     return format_cell(value, kind)
 
 
-def _cells(values, columns, first_cell):
-    """One row's cells: the first a row header, the rest right-aligned unless text."""
+def _cells(values, columns, *, total=False):
+    """One row's cells: the first a row header (a total row's label as it is), the rest
+    right-aligned unless text."""
     out = []
     for index, (value, col) in enumerate(zip(values, columns, strict=False)):
         if index == 0:
-            out.append(f'<th scope="row">{first_cell(value, col)}</th>')
+            label = value if total else format_cell(value, col.kind)
+            out.append(f'<th scope="row">{conditional_escape(label)}</th>')
         else:
             align = "" if col.kind == "text" else ' class="num"'
             out.append(f"<td{align}>{conditional_escape(format_cell(value, col.kind))}</td>")
@@ -52,14 +54,8 @@ def report_table(table):
         f"{conditional_escape(col.label)}</th>"
         for col in table.columns
     )
-
-    def formatted(value, col):
-        return conditional_escape(format_cell(value, col.kind))
-
     if table.rows:
-        body = "".join(
-            f"\n      <tr>{_cells(row, table.columns, formatted)}</tr>\n    " for row in table.rows
-        )
+        body = "".join(f"\n      <tr>{_cells(row, table.columns)}</tr>\n    " for row in table.rows)
     else:
         body = (
             f'\n      <tr><td colspan="{len(table.columns)}" class="muted">'
@@ -67,7 +63,7 @@ def report_table(table):
         )
     total = ""
     if table.total:
-        cells = _cells(table.total, table.columns, lambda value, col: conditional_escape(value))
+        cells = _cells(table.total, table.columns, total=True)
         total = f'<tfoot><tr class="total">{cells}</tr></tfoot>'
     return mark_safe(  # noqa: S308 - every value above is escaped
         f"<thead><tr>{head}</tr></thead>\n    <tbody>\n    {body}\n    </tbody>\n    {total}"

@@ -12,7 +12,6 @@ from django.utils import translation
 
 from missions import reports
 from missions.reports import Column, Table
-from missions.templatetags.missions_report import format_cell
 from tests.missions.test_report_passes import varied  # noqa: F401 - a fixture
 
 register = template.Library()
@@ -24,14 +23,9 @@ def zip_columns(row, columns):
     return list(zip(row, columns, strict=False))
 
 
-@register.filter
-def cell(value, kind):
-    return format_cell(value, kind)
-
-
 # missions/_report_body.html's table before {% report_table %}, from <thead> to the total.
 REFERENCE = (
-    "{% load i18n reference %}"
+    "{% load i18n missions_report reference %}"
     '<thead><tr>{% for col in table.columns %}<th scope="col"{% if col.kind != "text" %}'
     ' class="num"{% endif %}>{{ col.label }}</th>{% endfor %}</tr></thead>\n'
     "    <tbody>\n"
