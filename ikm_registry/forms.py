@@ -86,7 +86,11 @@ class PlacePickerMixin:
             if not code and self.instance.pk and self.instance.desa_id:
                 code = self.instance.desa.kecamatan_id
         code = getattr(code, "pk", code)
-        return code if code and Kecamatan.objects.filter(pk=code).exists() else None
+        # Posted as typed, before the form is cleaned: a NUL byte, which PostgreSQL
+        # refuses in a lookup, is no kecamatan either.
+        if not code or "\x00" in str(code):
+            return None
+        return code if Kecamatan.objects.filter(pk=code).exists() else None
 
     def is_place_step(self):
         """True when the owner pressed "Lanjut" to narrow the desa list."""

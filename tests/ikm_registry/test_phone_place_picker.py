@@ -68,6 +68,16 @@ def test_a_desa_of_another_kecamatan_is_refused(client, owner):
     assert not Business.objects.exists()
 
 
+def test_a_nul_byte_for_the_kecamatan_shows_the_form_again(client, owner):
+    # Found by the form fuzzer: the posted code is looked up before the form is cleaned,
+    # and PostgreSQL refuses a NUL byte in a lookup (a 500 before).
+    client.force_login(owner)
+    response = client.post(URL, {**VALID, "kecamatan": "36.03\x0018", "pick_kecamatan": "1"})
+    assert response.status_code == 200
+    assert 'value="Anyaman Rotan Sukamaju"' in response.content.decode()
+    assert not Business.objects.exists()
+
+
 def test_edit_form_opens_on_the_businesss_kecamatan(client, owner):
     business = BusinessFactory(owner=owner, desa_id=TALAGA)
     client.force_login(owner)
