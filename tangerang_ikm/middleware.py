@@ -29,6 +29,26 @@ class DatabaseUnavailableMiddleware:
         return None
 
 
+class NulInQueryStringMiddleware:
+    """400 with a page that says so for a query string holding a NUL byte (`?q=%00`).
+
+    PostgreSQL refuses NUL in text, so a filter on such a value (an admin lookup like
+    `?status__exact=%00`) failed as a 500. No address of the portal takes one. Forms
+    need no such guard: Django's fields refuse NUL with a message under the field.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            return TemplateResponse(request, "400.html", status=400).render()
+        return self.get_response(request)
+
+
 def _is_connection_error(exception: DatabaseError) -> bool:
     # A locked SQLite file or a failed constraint are OperationalErrors too, but not outages.
     text = str(exception).lower()
