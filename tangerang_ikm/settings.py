@@ -143,9 +143,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     #   the same search showed other cards.
     # Behind a pooler that refuses startup options set it empty and ALTER DATABASE instead.
     _startup = env.str("DATABASE_SESSION_OPTIONS", default="-c jit=off -c synchronize_seqscans=off")
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
     if _startup:
-        _options = DATABASES["default"].setdefault("OPTIONS", {})
         _options["options"] = f"{_options.get('options', '')} {_startup}".strip()
+    # Prepared statements (docs/deployment.md). Django binds values into the SQL text on
+    # the client and prepares nothing, for the sake of transaction-mode poolers. Bound
+    # on the server instead, a page's query has the same text for every slug or key, and
+    # from its PREPARE_THRESHOLD-th run on a connection PostgreSQL keeps it parsed.
+    # DATABASE_PREPARE_THRESHOLD=off goes back to Django's default.
+    _prepare = env.str("DATABASE_PREPARE_THRESHOLD", default="5")
+    if _prepare != "off":
+        _options.setdefault("server_side_binding", True)
+        _options.setdefault("prepare_threshold", int(_prepare))
 
 # Local memory by default (one process); in production `redis://host:6379/0`, which
 # django-environ maps to django-redis (installed: pyproject.toml says why), used as it is.

@@ -120,3 +120,37 @@ def test_session_options_can_be_left_to_the_database_behind_a_pooler():
     expression = "repr(settings.DATABASES['default'].get('OPTIONS', {}).get('options'))"
     for value, expected in (("", "None"), (None, "'-c jit=off -c synchronize_seqscans=off'")):
         assert _postgresql_setting(expression, "DATABASE_SESSION_OPTIONS", value) == expected
+
+
+def test_prepared_statements_are_on_and_can_be_turned_off():
+    """docs/deployment.md: values bound on the server, statements prepared from their
+    fifth run; DATABASE_PREPARE_THRESHOLD=off is Django's default (neither)."""
+    expression = (
+        "[settings.DATABASES['default']['OPTIONS'].get(k)"
+        " for k in ('server_side_binding', 'prepare_threshold')]"
+    )
+    for value, expected in ((None, "[True, 5]"), ("0", "[True, 0]"), ("off", "[None, None]")):
+        assert _postgresql_setting(expression, "DATABASE_PREPARE_THRESHOLD", value) == expected
+
+
+@pytest.mark.django_db
+def test_a_query_run_with_other_values_is_prepared_once():
+    """The same page query for other slugs is one statement, kept parsed by PostgreSQL."""
+    from django.db import connection
+
+    from ikm_registry.models import Product
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+
+    def prepared():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall() if "ikm_registry_product" in row[0]]
+
+    assert prepared() == []
+    for n in range(6):
+        assert not Product.objects.filter(slug=f"tidak-ada-{n}").exists()
+    statements = prepared()
+    assert len(statements) == 1
+    assert "$1" in statements[0] and "tidak-ada" not in statements[0]
