@@ -39,3 +39,9 @@ def test_admin_lookups_with_a_nul_byte_answer_400(client, superuser, path):
 
 def test_an_escaped_zero_is_no_nul_byte(client):
     assert client.get("/katalog/?q=%2500").status_code == 200
+
+
+def test_the_api_names_the_parameter_in_json_itself(client):
+    response = client.get("/api/v1/products/?q=a%00b")
+    assert response.status_code == 400
+    assert "q" in response.json()
