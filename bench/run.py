@@ -6,6 +6,7 @@ the trivial view's floor measured in the same run:
 
     .venv/bin/python bench/run.py --long-tail --duration 10 --connections 4
     .venv/bin/python bench/run.py --long-tail --app-dir /tmp/before   # an older commit
+    .venv/bin/python bench/run.py --long-tail --app-dir /tmp/before --app-dir . --rounds 3
 
 The rest of this docstring is the older mode: one URL per key page, again and again.
 
@@ -206,7 +207,9 @@ def run_long_tail(args, cookie):
     The machine is shared, so the load on it changes from minute to minute: each mix is
     measured right after its own floor (the trivial view, on the same server), and with
     several trees (`--app-dir` twice: an older commit and this one) the trees take
-    turns mix by mix, so a before and an after are measured seconds apart.
+    turns mix by mix, so a before and an after are measured seconds apart. With
+    `--rounds N` they take N turns each per mix, and print_long_tail adds each tree's
+    median over its rounds: one turn each moved a mix by 10-15 % on a noisy machine.
     """
     import tempfile
     from contextlib import ExitStack
@@ -248,9 +251,14 @@ def run_long_tail(args, cookie):
                 if bad:
                     print(f"{name} (:{port}): not 200: {bad[:3]}", file=sys.stderr)
             mixes.append((name, kind, paths, len(rows)))
+        turns = [
+            (round_, tree, port)
+            for round_ in range(1, args.rounds + 1)
+            for tree, port in zip(trees, ports, strict=True)
+        ]
         for connections in args.connections:
             for name, kind, paths, n in mixes:
-                for tree, port in zip(trees, ports, strict=True):
+                for round_, tree, port in turns:
                     base = f"http://127.0.0.1:{port}"
                     settle(base + "/bench/floor")
                     floor = wrk(base + "/bench/floor", duration=args.floor, connections=connections)
@@ -265,6 +273,7 @@ def run_long_tail(args, cookie):
                     results.append(
                         {
                             "tree": tree.name,
+                            "round": round_,
                             "c": connections,
                             "name": name,
                             "kind": kind,
@@ -303,6 +312,30 @@ def print_long_tail(results):
             f"{r['tree'][:8]:<8} {r['c']:>2} {r['name'][:42]:<42} {r['paths']:>5} {r['p50']:>7.1f}"
             f" {r['p95']:>7.1f} {r['p99']:>7.1f} {r['rps']:>6.0f} {r['floor_rps']:>7.0f}"
             f" {r['ratio_to_floor']:>6.1%} {verdict:>6} {r['errors']:>4}"
+        )
+
+
+def print_medians(results):
+    """Each tree's median p50, p95, req/s and share of the floor per mix, over its rounds."""
+    import statistics
+
+    groups = {}
+    for r in results:
+        groups.setdefault((r["c"], r["name"], r["tree"]), []).append(r)
+    if all(len(rows) == 1 for rows in groups.values()):
+        return
+    print()
+    print("{:<8} {:>2} {:<42} {:>6} {:>7} {:>7} {:>6} {:>6}".format(
+        "tree", "c", "mix (median over rounds)", "rounds", "p50", "p95", "req/s", "ratio"
+    ))  # fmt: skip
+    for (connections, name, tree), rows in groups.items():
+        median = {
+            key: statistics.median(r[key] for r in rows)
+            for key in ("p50", "p95", "rps", "ratio_to_floor")
+        }
+        print(
+            f"{tree[:8]:<8} {connections:>2} {name[:42]:<42} {len(rows):>6} {median['p50']:>7.1f}"
+            f" {median['p95']:>7.1f} {median['rps']:>6.0f} {median['ratio_to_floor']:>6.1%}"
         )
 
 
@@ -357,6 +390,12 @@ def main():
         default="",
         help="only pages or mixes whose name contains this (several: comma-separated)",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="long tail: turns each tree takes per mix (medians printed when more than one)",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8900)
     parser.add_argument("--json", help="also write the results to this file")
@@ -376,6 +415,7 @@ def main():
     if args.long_tail:
         results = run_long_tail(args, cookie)
         print_long_tail(results)
+        print_medians(results)
         if args.json:
             Path(args.json).write_text(json.dumps(results, indent=2))
         return
