@@ -2,9 +2,9 @@
 that let browsers and a reverse proxy keep public pages.
 
 **Fragments.** Every cached value belongs to an *area* (``"reports"``,
-``"catalog-choices"``…). Each area has a version number in the shared cache, part of
-every key, so ``bump(area)`` makes all of that area's entries unreachable at once, on
-every app server, without knowing their keys (they simply expire later)::
+``"catalog-choices"``…). Each area has a version number in the shared cache, stored with
+every value, so ``bump(area)`` makes all of that area's entries stale at once, on every
+app server, without knowing their keys (each is computed again when next asked for)::
 
     from tangerang_ikm.cache import bump, cached
 
@@ -31,27 +31,21 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
 DEFAULT_TIMEOUT = 300
-_MISSING = object()
 
 
-def _version(area):
-    key = f"fragment-version:{area}"
-    version = cache.get(key)
-    if version is None:
-        # A fresh, time-based start: it can never meet entries of an evicted older version.
-        cache.add(key, time.time_ns(), timeout=None)
-        version = cache.get(key)
-    return version
+def _version_key(area):
+    return f"fragment-version:{area}"
+
+
+def _new_version(area):
+    # A fresh, time-based start: it can never meet entries of an evicted older version.
+    cache.add(_version_key(area), time.time_ns(), timeout=None)
+    return cache.get(_version_key(area))
 
 
 def version(area):
     """The area's current version: whatever was stored under it is current until bump()."""
-    return _version(area)
-
-
-def make_key(area, key, *, per_language=True):
-    language = (get_language() or "-") if per_language else "-"
-    return f"fragment:{area}:{_version(area)}:{language}:{key}"
+    return cache.get(_version_key(area)) or _new_version(area)
 
 
 def cached(area, key, compute, timeout=DEFAULT_TIMEOUT, *, per_language=True):
@@ -59,22 +53,29 @@ def cached(area, key, compute, timeout=DEFAULT_TIMEOUT, *, per_language=True):
 
     `compute` is a function without arguments; its result must be picklable (plain data,
     strings of rendered HTML, lists of dicts — not querysets that are still lazy).
+
+    The value is stored with the area's version beside it, so that the version and the
+    value come back in one round trip (get_many) and a value of an older version is
+    computed again.
     """
-    full_key = make_key(area, key, per_language=per_language)
-    value = cache.get(full_key, _MISSING)
-    if value is _MISSING:
-        value = compute()
-        cache.set(full_key, value, timeout)
+    language = (get_language() or "-") if per_language else "-"
+    value_key = f"fragment:{area}:{language}:{key}"
+    found = cache.get_many([_version_key(area), value_key])
+    current = found.get(_version_key(area)) or _new_version(area)
+    stored = found.get(value_key)
+    if stored is not None and stored[0] == current:
+        return stored[1]
+    value = compute()
+    cache.set(value_key, (current, value), timeout)
     return value
 
 
 def bump(area):
     """Invalidate everything cached in `area`, on every app server."""
-    key = f"fragment-version:{area}"
     try:
-        cache.incr(key)
+        cache.incr(_version_key(area))
     except ValueError:  # no version yet (or evicted): start a fresh one
-        cache.set(key, time.time_ns(), timeout=None)
+        cache.set(_version_key(area), time.time_ns(), timeout=None)
 
 
 def clear_on_change(receiver, *, models, through=()):

@@ -194,3 +194,30 @@ def test_settings_serve_redis_urls_with_django_redis():
         check=True,
     ).stdout
     assert out.strip() == "django_redis.cache.RedisCache"
+
+
+def test_a_warm_value_is_one_read_of_the_shared_cache(monkeypatch):
+    """The area's version and the value come back together (one MGET on Redis)."""
+    compute, calls = counter()
+    fragments.cached("catalog", "facets", compute)
+    reads, inside = [], []
+    get, get_many = cache.get, cache.get_many
+
+    def counted_get_many(*args, **kwargs):
+        reads.append("get_many")
+        inside.append(True)  # locmem's get_many calls get for each key
+        try:
+            return get_many(*args, **kwargs)
+        finally:
+            inside.pop()
+
+    def counted_get(*args, **kwargs):
+        if not inside:
+            reads.append("get")
+        return get(*args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", counted_get_many)
+    monkeypatch.setattr(cache, "get", counted_get)
+    assert fragments.cached("catalog", "facets", compute) == "facets #1"
+    assert reads == ["get_many"]
+    assert len(calls) == 1
