@@ -152,6 +152,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # from its PREPARE_THRESHOLD-th run on a connection PostgreSQL keeps it parsed.
     # DATABASE_PREPARE_THRESHOLD=off goes back to Django's default.
     _prepare = env.str("DATABASE_PREPARE_THRESHOLD", default="5")
+    if _prepare != "off" and not _prepare.isdigit():
+        raise ImproperlyConfigured(
+            f"DATABASE_PREPARE_THRESHOLD is {_prepare!r}: a number of runs (5) or off."
+        )
     if _prepare != "off":
         _options.setdefault("server_side_binding", True)
         _options.setdefault("prepare_threshold", int(_prepare))

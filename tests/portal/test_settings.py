@@ -131,6 +131,8 @@ def test_prepared_statements_are_on_and_can_be_turned_off():
     )
     for value, expected in ((None, "[True, 5]"), ("0", "[True, 0]"), ("off", "[None, None]")):
         assert _postgresql_setting(expression, "DATABASE_PREPARE_THRESHOLD", value) == expected
+    with pytest.raises(AssertionError, match="a number of runs"):
+        _postgresql_setting(expression, "DATABASE_PREPARE_THRESHOLD", "yes")
 
 
 @pytest.mark.django_db
