@@ -52,7 +52,7 @@ class NulInQueryStringMiddleware:
             "\x00" in key or any("\x00" in value for value in values)
             for key, values in request.GET.lists()
         ):
-            return TemplateResponse(request, "400.html", status=400).render()
+            return TemplateResponse(request, "address_not_readable.html", status=400).render()
         return None
 
 

@@ -45,3 +45,21 @@ def test_the_api_names_the_parameter_in_json_itself(client):
     response = client.get("/api/v1/products/?q=a%00b")
     assert response.status_code == 400
     assert "q" in response.json()
+
+
+def test_djangos_own_400s_keep_djangos_page():
+    """The page above speaks of the address: a bad Host header or a post with too many
+    fields is not that, and rendering a page for them would need a request they lack."""
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    for response in (
+        client.get("/", HTTP_HOST="evil.example"),
+        client.post(
+            "/akun/daftar/",
+            "&".join(f"f{n}=1" for n in range(1200)),
+            content_type="application/x-www-form-urlencoded",
+        ),
+    ):
+        assert response.status_code == 400
+        assert b"Alamat tidak dapat dibaca" not in response.content
