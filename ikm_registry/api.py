@@ -8,20 +8,19 @@ NIB, owner, street address, e-mail or phone; the WhatsApp number only where the 
 chose to publish it (`whatsapp_public`), as the business page does.
 """
 
-from django.db.models import Count, Max, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import APIException, ValidationError
 
-from ikm_registry import search, trust
-from ikm_registry.catalog import export_countries, public_products
-from ikm_registry.forms_catalog import CatalogFilterForm, valid_certificates
+from ikm_registry import facts, search
+from ikm_registry.catalog import public_products
+from ikm_registry.forms_catalog import CatalogFilterForm
 from ikm_registry.models import (
     Business,
     Certificate,
     Commodity,
-    ExportRecord,
     Kecamatan,
     Product,
 )
@@ -262,7 +261,7 @@ class ProductDetailSerializer(ProductSerializer):
                 "valid_until": c.valid_until.isoformat() if c.valid_until else None,
                 "valid": not c.is_expired,
             }
-            for c in trust.public_certificates(product.business)
+            for c in facts.certificates(product.business)
         ]
 
     @extend_schema_field(ExportHistorySerializer(many=True))
@@ -270,7 +269,7 @@ class ProductDetailSerializer(ProductSerializer):
         """Countries exported to, the most recent first, with the years."""
         return [
             {"code": country.code, "name": str(country.name), "years": years}
-            for country, years in trust.export_history(product.business)
+            for country, years in facts.export_history(product.business)
         ]
 
     @extend_schema_field(IndicativePriceSerializer(allow_null=True))
@@ -289,7 +288,7 @@ class BusinessSerializer(HandBuilt, serializers.ModelSerializer):
     size_class_label = ChoiceLabelField("size_class")
     desa = CodeNameSerializer()
     kecamatan = CodeNameSerializer(source="desa.kecamatan")
-    commodities = CommodityRefSerializer(many=True)
+    commodities = serializers.SerializerMethodField()
     certificates = serializers.SerializerMethodField()
     export_countries = serializers.SerializerMethodField()
     whatsapp = serializers.SerializerMethodField()
@@ -335,9 +334,7 @@ class BusinessSerializer(HandBuilt, serializers.ModelSerializer):
             "founded_year": business.founded_year,
             "desa": {"code": desa.code, "name": desa.name},
             "kecamatan": {"code": kecamatan.code, "name": kecamatan.name},
-            "commodities": [
-                {"slug": c.slug, "name": localized(c, "name")} for c in business.commodities.all()
-            ],
+            "commodities": self.get_commodities(business),
             "certificates": self.get_certificates(business),
             "export_countries": self.get_export_countries(business),
             "website": business.website,
@@ -347,15 +344,20 @@ class BusinessSerializer(HandBuilt, serializers.ModelSerializer):
             "updated_at": self.datetime(business.updated_at),
         }
 
+    @extend_schema_field(CommodityRefSerializer(many=True))
+    def get_commodities(self, business):
+        """From the business's stored public facts (facts.py), as CommodityRefSerializer."""
+        return [{"slug": c.slug, "name": localized(c, "name")} for c in facts.commodities(business)]
+
     @extend_schema_field(CertificateKindSerializer(many=True))
     def get_certificates(self, business):
         """Kinds of certificate still valid: numbers, issuers and scans stay private."""
-        kinds = sorted({c.kind for c in business.valid_certificates})
+        kinds = sorted({c.kind for c in facts.certificates(business) if not c.is_expired})
         return [{"kind": kind, "label": str(Certificate.Kind(kind).label)} for kind in kinds]
 
     @extend_schema_field(CodeNameSerializer(many=True))
     def get_export_countries(self, business):
-        return [{"code": c.code, "name": str(c.name)} for c in export_countries(business)]
+        return [{"code": c.code, "name": str(c.name)} for c in facts.export_countries(business)]
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_whatsapp(self, business) -> str | None:
@@ -416,16 +418,17 @@ BUSINESS_COLUMNS = (
     "desa__name",
     "desa__kecamatan__code",
     "desa__kecamatan__name",
+    "public_facts",  # commodities, certificate kinds, export countries (facts.py)
 )
 
 
-def api_products():
+def api_products(*extra):
     """The catalog's public products (with the cover photo), only the columns shown."""
-    return public_products().only(*PRODUCT_COLUMNS)
+    return public_products().only(*PRODUCT_COLUMNS, *extra)
 
 
 def public_businesses():
-    """Verified businesses with everything a directory row shows, in four queries."""
+    """Verified businesses with everything a directory row shows, in one query."""
     public_count = (
         Product.objects.public()
         .filter(business=OuterRef("pk"))
@@ -438,15 +441,6 @@ def public_businesses():
         Business.objects.verified()
         .select_related("desa__kecamatan")
         .only(*BUSINESS_COLUMNS)
-        .prefetch_related(
-            Prefetch("commodities", queryset=Commodity.objects.only("slug", "name", "name_en")),
-            Prefetch("exports", queryset=ExportRecord.objects.only("business_id", "country")),
-            Prefetch(
-                "certificates",
-                queryset=valid_certificates().only("pk", "business_id", "kind"),
-                to_attr="valid_certificates",
-            ),
-        )
         .annotate(public_products=Coalesce(Subquery(public_count), 0))
     )
 
@@ -522,6 +516,9 @@ class ProductViewSet(CatalogFilterMixin, PublicAPIMixin, viewsets.ReadOnlyModelV
     ORDERINGS = {"name": ("name", "pk"), "newest": ("-created_at", "-pk"), "relevance": ("pk",)}
 
     def get_queryset(self):
+        if self.action == "retrieve":
+            # The certificates and the export history (facts.py), with the product.
+            return api_products("business__public_facts")
         return api_products()
 
     def filter_queryset(self, queryset):

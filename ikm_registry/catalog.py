@@ -35,6 +35,7 @@ PRODUCT_UNREAD = ("search_text", "search_vector")
 BUSINESS_UNREAD = (
     "search_text", "products_text", "search_vector", "verified_snapshot", "staff_notes", "nik",
 )  # fmt: skip
+# A card of a product reads none of its business's public facts (facts.py); its page does.
 
 
 def public_business_fields(prefix=""):
@@ -143,6 +144,7 @@ def product_list(request):
 # What a directory card shows (catalog_cards.business_cards), as CARD_COLUMNS for products.
 DIRECTORY_CARD_COLUMNS = (
     "slug", "name", "size_class", "description", "description_en", "desa__kecamatan__name",
+    "public_facts",  # the commodity badges (facts.commodities)
 )  # fmt: skip
 
 
@@ -160,7 +162,6 @@ def directory_businesses():
         Business.objects.verified()
         .select_related("desa__kecamatan")
         .only(*DIRECTORY_CARD_COLUMNS)
-        .prefetch_related("commodities")
         .annotate(public_products=Subquery(public_count))
     )
 
@@ -176,14 +177,6 @@ def business_list(request):
         Business.objects.none(),
         "ikm_registry/catalog/business_list.html",
     )
-
-
-def export_countries(business):
-    """Countries exported to, most recent first, each once."""
-    seen = {}
-    for record in business.exports.all():
-        seen.setdefault(record.country.code, record.country)
-    return list(seen.values())
 
 
 def products_of(business):
@@ -252,7 +245,6 @@ def product_detail(request, slug):
         "product": product,
         "business": business,
         "photos": photos,
-        "commodities": list(business.commodities.all()),
         "more_products": more,
         # Certificates with validity, export history, indicative US$ (issue #23).
         **trust.product_trust(product),
@@ -293,7 +285,6 @@ def business_detail(request, slug):
     context = {
         "business": business,
         "page_obj": page,
-        "commodities": list(business.commodities.all()),
         **trust.business_trust(business),
     }
     return render(request, "ikm_registry/catalog/business_detail.html", context)

@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
-from ikm_registry import search
+from ikm_registry import facts, search
 from ikm_registry.models import (
     Business,
     Certificate,
@@ -231,6 +231,8 @@ def _erase_business(business, user, values):
     scrub_admin_log(Business, business_pk, ERASED_BUSINESS)
     search.refresh_businesses(Business.objects.filter(pk=business.pk))
     search.refresh_products(Product.objects.filter(business=business))
+    # The stored copy of the certificates (facts.py) held the numbers scrubbed above.
+    facts.store(Business.objects.filter(pk=business.pk))
     _forget_words(old_texts)
     return files
 

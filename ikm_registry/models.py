@@ -406,6 +406,11 @@ class Business(models.Model):
     # C), instead of collecting every matching product (search.refresh_businesses keeps it).
     products_text = models.TextField(_("teks pencarian produk"), blank=True, editable=False)
     search_vector = SearchVectorColumn(_("vektor pencarian"), blank=True, editable=False)
+    # Its commodities, certificates and export history as the public pages show them,
+    # read with the business instead of three queries more (facts.py keeps it).
+    public_facts = models.JSONField(
+        _("data publik terkait"), default=dict, blank=True, editable=False
+    )
 
     objects = BusinessQuerySet.as_manager()
     # No NIK in the history: its diff would show the full number to every role that may
@@ -413,6 +418,7 @@ class Business(models.Model):
     history = HistoricalRecords(
         excluded_fields=[
             "verified_snapshot", "search_text", "products_text", "search_vector", "nik",
+            "public_facts",
         ]
     )  # fmt: skip
 
@@ -619,7 +625,19 @@ class ProductQuerySet(models.QuerySet):
         return search_products(self, q)
 
 
-class Product(models.Model):
+class RemembersBusiness:
+    """Keeps the business a row was read with (`loaded_business_id`): a save that moves it
+    to another business refreshes what both businesses store about it (signals.py: the
+    products' text, the public facts)."""
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        row = super().from_db(db, field_names, values, **kwargs)
+        row.loaded_business_id = row.__dict__.get("business_id")
+        return row
+
+
+class Product(RemembersBusiness, models.Model):
     class Incoterm(models.TextChoices):
         """Incoterms 2020, described for the owner; buyers read the codes."""
 
@@ -832,14 +850,6 @@ class Product(models.Model):
             kwargs["update_fields"] = [*update_fields, "is_public"]
         super().save(*args, **kwargs)
 
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
-        product = super().from_db(db, field_names, values, **kwargs)
-        # The business it was read with: a save that moves it to another business
-        # refreshes both businesses' products_text (signals.product_saved).
-        product.loaded_business_id = product.__dict__.get("business_id")
-        return product
-
 
 class PhotoQuerySet(models.QuerySet):
     def owned_by(self, user):
@@ -925,7 +935,7 @@ def certificate_upload_to(instance, filename):
     return f"certificates/{instance.business_id}/{timezone.now():%Y%m%d%H%M%S}.{ext}"
 
 
-class Certificate(models.Model):
+class Certificate(RemembersBusiness, models.Model):
     class Kind(models.TextChoices):
         HALAL = "halal", _("Halal")
         PIRT = "pirt", _("SPP-IRT/P-IRT")
@@ -994,7 +1004,7 @@ class Certificate(models.Model):
         return f"notified_{days}_for"
 
 
-class ExportRecord(models.Model):
+class ExportRecord(RemembersBusiness, models.Model):
     """Export experience: a country the business exported to, in a year."""
 
     business = models.ForeignKey(

@@ -42,7 +42,7 @@ from import_export import fields, instance_loaders, resources, widgets
 from import_export.forms import ConfirmImportForm
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from ikm_registry import search, signals
+from ikm_registry import facts, search, signals
 from ikm_registry.models import Business, Commodity, Desa, Product
 from ikm_registry.validators import clean_nib, normalize_phone, split_npwp
 from tangerang_ikm.spreadsheets import SafeExportMixin
@@ -464,6 +464,7 @@ class BusinessResource(SafeExportMixin, resources.ModelResource):
         self.indexed = []  # pks of the businesses whose search vector is to be stored
         self.texts = []  # their search texts, for the vocabulary
         self.renamed = []  # pks of updated businesses with a new name or desa
+        self.recommodified = []  # pks of businesses whose commodities were written (facts.py)
         self.update_fields = self._fields_to_update(headers)
         self.verified_rows = {}  # row number → changes since verification, for the preview
 
@@ -492,7 +493,7 @@ class BusinessResource(SafeExportMixin, resources.ModelResource):
 
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
-        if self._is_dry_run(kwargs) or not (self.indexed or self.renamed):
+        if self._is_dry_run(kwargs) or not (self.indexed or self.renamed or self.recommodified):
             return
         # What signals.py does when a business is saved (search.refresh_businesses and
         # refresh_products); the texts themselves were written with the batches.
@@ -502,6 +503,9 @@ class BusinessResource(SafeExportMixin, resources.ModelResource):
         # A product's text names its business and kecamatan (search.product_text).
         for chunk in _chunks(self.renamed):
             search.refresh_products(Product.objects.filter(business__in=chunk))
+        # What the public pages show of their commodities (signals.commodities_changed).
+        for chunk in _chunks(self.recommodified):
+            facts.store(Business.objects.filter(pk__in=chunk))
         transaction.on_commit(signals.clear_reports, using=self.get_db_connection_name())
 
     # --- Each row ----------------------------------------------------------------
@@ -677,6 +681,7 @@ class BusinessResource(SafeExportMixin, resources.ModelResource):
                     continue
                 replaced.append(business.pk)
             rows += [through(business_id=business.pk, commodity_id=c.pk) for c in wanted]
+            self.recommodified.append(business.pk)
         if replaced:
             through.objects.filter(business_id__in=replaced).delete()
         through.objects.bulk_create(rows, batch_size=BATCH)

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from ikm_registry import search
+from ikm_registry import facts, search
 from ikm_registry.models import Business, Commodity, Desa, Product
 
 # (commodity slug, product words, unit, price range in rupiah)
@@ -113,6 +113,8 @@ def seed(*, ikm, products, batch, progress):
             row.search_text = search.business_text(
                 row, commodities=[line], kecamatan=kecamatan_of[row.desa_id]
             )
+            # bulk_create skips the signals that store it (facts.py)
+            row.public_facts = facts.build(commodities=[line], certificates=[], exports=[])
         with transaction.atomic():
             created = Business.objects.bulk_create(rows, batch_size=batch)
             _index(Business, created, ["name"])

@@ -656,6 +656,10 @@ def refresh_after_rename(*, commodity_id=None, kecamatan_code=None):
                 Q(commodities=commodity_id) | Q(products__category_id=commodity_id)
             ).distinct()
         )
+        # Its names are in the public facts of the businesses in its sector (facts.py).
+        from ikm_registry import facts
+
+        facts.store(Business.objects.filter(commodities=commodity_id))
     if kecamatan_code is not None:
         refresh_products(Product.objects.filter(business__desa__kecamatan_id=kecamatan_code))
         refresh_businesses(Business.objects.filter(desa__kecamatan_id=kecamatan_code))

@@ -6,12 +6,14 @@
   the way a cache is: a product's text names its business and kecamatan, a business's
   its commodities and its active products.
 - Product pages keep the day's US$ rate (pricing.usd_rate) until the rate table changes.
+- A business's stored public facts (facts.py: its commodities, certificates and export
+  history) are an index like the search texts, stored again after each of them changes.
 """
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from ikm_registry import pricing, search
+from ikm_registry import facts, pricing, search
 from ikm_registry.models import (
     Business,
     Certificate,
@@ -65,8 +67,37 @@ def business_saved(sender, instance, raw=False, **kwargs):
 
 
 def commodities_changed(sender, instance, action, **kwargs):
-    if action in {"post_add", "post_remove", "post_clear"} and isinstance(instance, Business):
-        search.refresh_businesses(Business.objects.filter(pk=instance.pk))
+    # From the business's side (business.commodities.add) or the commodity's
+    # (commodity.businesses.add): `pk_set` names the businesses then, and a clear names
+    # none, so the businesses are read before it.
+    if action == "pre_clear" and isinstance(instance, Commodity):
+        instance.cleared_businesses = list(instance.businesses.values_list("pk", flat=True))
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if isinstance(instance, Business):
+        businesses = Business.objects.filter(pk=instance.pk)
+    elif action == "post_clear":
+        businesses = Business.objects.filter(pk__in=instance.cleared_businesses)
+    else:
+        businesses = Business.objects.filter(pk__in=kwargs.get("pk_set") or ())
+    search.refresh_businesses(businesses)
+    facts.store(businesses)
+
+
+def business_fact_saved(sender, instance, raw=False, **kwargs):
+    """A certificate or an export record was saved: its business's public facts again,
+    and the business it was read with when it moved."""
+    if raw:
+        return
+    businesses = {instance.business_id, getattr(instance, "loaded_business_id", None)}
+    facts.store(Business.objects.filter(pk__in=businesses - {None}))
+    instance.loaded_business_id = instance.business_id
+
+
+def business_fact_deleted(sender, instance, **kwargs):
+    # After the commit, as product_deleted: a deleted business's cascade ends here too.
+    business = instance.business_id
+    transaction.on_commit(lambda: facts.store(Business.objects.filter(pk=business)))
 
 
 def _refresh_later(**task_kwargs):
@@ -111,5 +142,8 @@ def connect():
     m2m_changed.connect(
         commodities_changed, sender=Business.commodities.through, dispatch_uid="search-m2m"
     )
+    for model in (Certificate, ExportRecord):
+        post_save.connect(business_fact_saved, sender=model, dispatch_uid="facts-saved")
+        post_delete.connect(business_fact_deleted, sender=model, dispatch_uid="facts-deleted")
     post_save.connect(commodity_saved, sender=Commodity, dispatch_uid="search-commodity")
     post_save.connect(kecamatan_saved, sender=Kecamatan, dispatch_uid="search-kecamatan")

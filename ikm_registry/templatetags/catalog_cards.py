@@ -21,6 +21,7 @@ from django.utils.text import Truncator, capfirst
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from ikm_registry import facts
 from ikm_registry.templatetags.catalog_tags import photo_alt
 from tangerang_ikm.templatetags.portal import format_number, picture_html
 
@@ -136,8 +137,8 @@ def business_cards(businesses):
     (compared byte for byte by tests/ikm_registry/test_catalog_queries.py): through the
     template, the directory's 24 cards were most of its rendering.
 
-    Each business needs `desa__kecamatan` (select_related), its `commodities`
-    (prefetch_related) and the `public_products` annotation of catalog.business_list.
+    Each business needs `desa__kecamatan` (select_related), its `public_facts` (for the
+    commodities) and the `public_products` annotation of catalog.business_list.
 
     As product_cards: str.format over escaped parts; a size class's label, a
     commodity's badge and a product count's words are worked out once per list.
@@ -146,7 +147,7 @@ def business_cards(businesses):
     business_url = _url_maker("ikm_registry:directory_business")
     kecamatan_word = escape(_("Kecamatan"))
     sizes = {"": ""}  # size class -> " · Label"
-    badges = {}  # commodity pk -> its badge
+    badges = {}  # commodity slug -> its badge
     counts = {}  # number of products -> "3 produk"
     cards = []
     for business in businesses:
@@ -154,11 +155,11 @@ def business_cards(businesses):
         if size not in sizes:
             sizes[size] = " · " + escape(capfirst(str(business.get_size_class_display())))
         commodities = []
-        for commodity in business.commodities.all():
-            if commodity.pk not in badges:
+        for commodity in facts.commodities(business):
+            if commodity.slug not in badges:
                 name = escape(_localized(commodity, "name", english))
-                badges[commodity.pk] = f'<span class="badge">{name}</span> '
-            commodities.append(badges[commodity.pk])
+                badges[commodity.slug] = f'<span class="badge">{name}</span> '
+            commodities.append(badges[commodity.slug])
         text = _localized(business, "description", english)
         description = f"<p>{escape(Truncator(text).words(30, truncate=' …'))}</p>" if text else ""
         count = business.public_products or 0

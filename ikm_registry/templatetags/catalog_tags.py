@@ -6,11 +6,17 @@ from django.db.models import Case, Sum, Value, When, Window
 from django.urls import translate_url
 from django.utils.translation import get_language
 
-from ikm_registry import inquiries, structured_data
+from ikm_registry import facts, inquiries, structured_data
 from ikm_registry.models import Inquiry
 from tangerang_ikm import jsonld
 
 register = template.Library()
+
+
+@register.filter
+def public_commodities(business):
+    """The business's commodities as its stored public facts give them (facts.py)."""
+    return facts.commodities(business)
 
 
 def _english():

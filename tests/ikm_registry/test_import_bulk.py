@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook
 
-from ikm_registry import search
+from ikm_registry import facts, search
 from ikm_registry.models import Business, Commodity, Desa
 from ikm_registry.resources import BusinessResource
 from tangerang_ikm.cache import cached
@@ -172,6 +172,9 @@ class TestBatchedImport:
         assert desas[1].kecamatan.name in product.search_text
         changed = Business.objects.get(pk=existing[10].pk)
         assert [c.slug for c in changed.commodities.all()] == ["batik-tekstil"]
+        # What the public pages show of the commodities follows (facts.py).
+        assert [c.slug for c in facts.commodities(changed)] == ["batik-tekstil"]
+        assert [c.slug for c in facts.commodities(new)] == ["kerajinan-rotan", "kacang-mede"]
 
         # History, by whom, as staff see it in the admin.
         assert new.history.get().history_type == "+"
