@@ -221,12 +221,31 @@ def photos_and_covers(product, others):
     return own
 
 
+# What a product page shows of the product, its category, business and place: the
+# query that reads them cost a fifth less CPU to build and read than whole rows less
+# the unread columns (1,000 lookups, interleaved). A field the page reads but this
+# leaves out costs a query, which the query-count tests catch.
+PRODUCT_PAGE_COLUMNS = (
+    "slug", "name", "name_en", "description", "description_en", "hs_code", "unit",
+    "min_order", "capacity_per_month", "price_min", "price_max", "fob_price_usd",
+    "export_ready", "lead_time_days", "samples", "incoterms", "port_of_loading",
+    "payment_terms", "created_at", "updated_at",
+    "category__slug", "category__name", "category__name_en", "category__hs_code",
+    "business__slug", "business__name", "business__description", "business__description_en",
+    "business__legal_form", "business__size_class", "business__founded_year",
+    "business__website", "business__phone", "business__whatsapp_public",
+    "business__verified_at", "business__logo", "business__public_facts",
+    "business__updated_at", "business__desa__code", "business__desa__name",
+    "business__desa__kecamatan__code", "business__desa__kecamatan__name",
+)  # fmt: skip
+
+
 @public_page
 def product_detail(request, slug):
     product = get_object_or_404(
         Product.objects.public()
         .select_related("business__desa__kecamatan", "category")
-        .defer(*PRODUCT_UNREAD, *public_business_fields("business__")),
+        .only(*PRODUCT_PAGE_COLUMNS),
         slug=slug,
     )
     business = product.business
