@@ -291,12 +291,18 @@ def products_page(request, business):
     return page
 
 
+# What an IKM page shows of the business and its place (as PRODUCT_PAGE_COLUMNS).
+BUSINESS_PAGE_COLUMNS = tuple(
+    name.removeprefix("business__")
+    for name in PRODUCT_PAGE_COLUMNS
+    if name.startswith("business__")
+)
+
+
 @public_page
 def business_detail(request, slug):
     business = get_object_or_404(
-        Business.objects.verified()
-        .select_related("desa__kecamatan")
-        .defer(*public_business_fields()),
+        Business.objects.verified().select_related("desa__kecamatan").only(*BUSINESS_PAGE_COLUMNS),
         slug=slug,
     )
     page = products_page(request, business)
