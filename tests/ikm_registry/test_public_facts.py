@@ -149,3 +149,15 @@ def test_seed_scale_writes_each_business_facts():
     scale.seed(ikm=9, products=20, batch=4, progress=lambda label, total: lambda n: None)
     assert out_of_sync() == []
     assert not Business.objects.filter(public_facts={}).exists()
+
+
+def test_refresh_search_repairs_them():
+    """After a load that skips save(): `manage.py refresh_search` stores them again."""
+    from django.core.management import call_command
+
+    business = BusinessFactory()
+    Certificate.objects.create(business=business, kind="svlk", number="V-LEGAL-3")
+    Business.objects.update(public_facts={})
+    call_command("refresh_search", verbosity=0, batch=2)
+    assert stored(business)["certificates"] == [["svlk", "V-LEGAL-3", "", None]]
+    assert out_of_sync() == []
