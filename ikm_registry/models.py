@@ -636,6 +636,13 @@ class RemembersBusiness:
         row.loaded_business_id = row.__dict__.get("business_id")
         return row
 
+    def saved_businesses(self):
+        """After a save: the pks of its business and of the one it was read with (when
+        the save moved it), and from now on the new one is the one it was read with."""
+        touched = {self.business_id, getattr(self, "loaded_business_id", None)} - {None}
+        self.loaded_business_id = self.business_id
+        return touched
+
 
 class Product(RemembersBusiness, models.Model):
     class Incoterm(models.TextChoices):

@@ -48,9 +48,8 @@ def product_saved(sender, instance, raw=False, **kwargs):
         search.refresh_products(Product.objects.filter(pk=instance.pk))
         # The directory finds the business by its products' text (Business.products_text):
         # its business's, and the one it was read with when it moved.
-        businesses = {instance.business_id, getattr(instance, "loaded_business_id", None)}
-        search.refresh_businesses(Business.objects.filter(pk__in=businesses - {None}))
-        instance.loaded_business_id = instance.business_id
+        businesses = instance.saved_businesses()
+        search.refresh_businesses(Business.objects.filter(pk__in=businesses))
 
 
 def product_deleted(sender, instance, **kwargs):
@@ -89,9 +88,7 @@ def business_fact_saved(sender, instance, raw=False, **kwargs):
     and the business it was read with when it moved."""
     if raw:
         return
-    businesses = {instance.business_id, getattr(instance, "loaded_business_id", None)}
-    facts.store(Business.objects.filter(pk__in=businesses - {None}))
-    instance.loaded_business_id = instance.business_id
+    facts.store(Business.objects.filter(pk__in=instance.saved_businesses()))
 
 
 def business_fact_deleted(sender, instance, **kwargs):
