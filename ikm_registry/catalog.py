@@ -180,12 +180,12 @@ def business_list(request):
 
 
 def products_of(business):
-    """`business`'s public products as cards, without joining the business again: its
-    page has it already (with_business puts it on each product)."""
+    """`business`'s public products as cards, without joining the business again (its
+    page has it already: with_business puts it on each product) and without their
+    covers (photos_and_covers gives them)."""
     return (
-        public_products()
+        Product.objects.public()
         .filter(business=business)
-        .select_related(None)
         .select_related("category")
         .only(*CARD_PRODUCT_COLUMNS)
     )
@@ -200,16 +200,18 @@ def with_business(business, products):
 
 
 def photos_and_covers(product, others):
-    """`product`'s photos (a list, in their order), with one query that also gives each
-    of `others` its card's cover (the `cover_*` values public_products() annotates: its
-    first photo's, or None). The three cover subqueries cost more to compile than the
-    query they saved: about a tenth of a product page's CPU."""
+    """`product`'s photos (a list, in their order; none for no product), with one query
+    that also gives each of `others` its card's cover (the `cover_*` values
+    public_products() annotates: its first photo's, or None). The three cover
+    subqueries cost more to compile than the query they saved: about a tenth of a
+    product page's CPU."""
+    own_pk = product.pk if product is not None else None
     photos = ProductPhoto.objects.filter(
-        product_id__in=[product.pk, *(other.pk for other in others)]
+        product_id__in=[*([own_pk] if own_pk else []), *(other.pk for other in others)]
     ).order_by("position", "pk")
     own, first = [], {}
     for photo in photos:
-        if photo.product_id == product.pk:
+        if photo.product_id == own_pk:
             own.append(photo)
         else:
             first.setdefault(photo.product_id, photo)
@@ -274,8 +276,9 @@ def product_detail(request, slug):
 def products_page(request, business):
     """A page of `business`'s product cards: the keys of its public products in their
     order first (at most COUNT_CAP + 1, from the index over public products by business;
-    their number is the count), then the page's cards by key. The paginator's count and
-    keys-first page query, with the cards' subqueries, cost a third more to compile."""
+    their number is the count), then the page's cards by key, then their covers
+    (photos_and_covers). The paginator's count and keys-first page query, with the cards'
+    subqueries, cost a third more to compile."""
     keys = list(
         Product.objects.public()
         .filter(business=business)
@@ -288,6 +291,7 @@ def products_page(request, business):
         product.pk: product for product in products_of(business).filter(pk__in=page.object_list)
     }
     page.object_list = [cards[pk] for pk in page.object_list if pk in cards]
+    photos_and_covers(None, page.object_list)
     return page
 
 

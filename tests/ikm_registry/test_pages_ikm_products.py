@@ -6,7 +6,7 @@ import pytest
 from django.test import RequestFactory
 from django.utils import translation
 
-from ikm_registry.catalog import _page, products_of, with_business
+from ikm_registry.catalog import _page, public_products, with_business
 from ikm_registry.templatetags.catalog_cards import product_cards
 from tests.factories import BusinessFactory, ProductFactory
 from tests.ikm_registry.catalog_fixtures import add_photo
@@ -34,7 +34,10 @@ def test_pages_hold_the_cards_the_paginator_gave(client, big_shop, page, languag
     body = response.content.decode()
     with translation.override(language):
         request = RequestFactory().get("/", {"page": page} if page else {})
-        reference = _page(request, products_of(big_shop).order_by("-export_ready", "name"))
+        # The covers as public_products() annotates them; the page reads them with one
+        # photo query instead (catalog.photos_and_covers).
+        cards = public_products().filter(business=big_shop)
+        reference = _page(request, cards.order_by("-export_ready", "name"))
         expected = product_cards(with_business(big_shop, reference.object_list))
     shown = response.context["page_obj"]
     assert shown.number == reference.number
