@@ -22,7 +22,7 @@ from django.db import connection
 from django.db.models import Prefetch
 from django_countries.fields import Country
 
-from ikm_registry.models import Business, Certificate, Commodity, ExportRecord
+from ikm_registry.models import Certificate, Commodity, ExportRecord
 
 CERTIFICATE_ORDER = ("kind", "valid_until", "pk")
 EXPORT_ORDER = ("-year", "country")
@@ -51,16 +51,17 @@ def with_relations(
     )
 
 
-def store(businesses, batch=1000):
-    """Compute and store `public_facts` for a queryset of businesses."""
-    rows = list(with_relations(businesses.order_by()))
+def store(businesses, batch=1000, **related):
+    """Compute and store `public_facts` for a queryset of businesses (of a migration's
+    own models too: `related` as with_relations() takes them)."""
+    rows = list(with_relations(businesses.order_by(), **related))
     for business in rows:
         business.public_facts = build(
             commodities=business.commodities.all(),
             certificates=business.certificates.all(),
             exports=business.exports.all(),
         )
-    Business._base_manager.bulk_update(rows, ["public_facts"], batch_size=batch)
+    businesses.model._base_manager.bulk_update(rows, ["public_facts"], batch_size=batch)
     return len(rows)
 
 
@@ -102,15 +103,7 @@ def fill(business_model, start, stop):
         with connection.cursor() as cursor:
             cursor.execute(sql, [start, stop])
         return
-    chunk = business_model._base_manager.filter(pk__gte=start, pk__lt=stop)
-    rows = list(with_relations(chunk.order_by(), **related))
-    for business in rows:
-        business.public_facts = build(
-            commodities=business.commodities.all(),
-            certificates=business.certificates.all(),
-            exports=business.exports.all(),
-        )
-    business_model._base_manager.bulk_update(rows, ["public_facts"], batch_size=1000)
+    store(business_model._base_manager.filter(pk__gte=start, pk__lt=stop), **related)
 
 
 # --- Reading them: the shapes the pages and the API used to read from the rows ----
