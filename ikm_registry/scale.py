@@ -182,13 +182,15 @@ def seed(*, ikm, products, batch, progress):
             created = Product.objects.bulk_create(rows, batch_size=batch)
             _index(Product, created, ["name", "name_en"])
         bar(len(rows))
-    # Each business's products' text (Business.products_text) once its products are in:
+    # Each business's products' text (Business.products_text) and the commodities it is
+    # listed under (Business.listed_commodities) once its products are in:
     # they were written a business at a time, round the whole list.
     bar = progress("IKM texts", len(ids))
     step = max(batch, 20_000)
     for start in range(ids[0], ids[-1] + 1, step):
         with transaction.atomic():
             search.fill_products_text(Business, start, min(start + step, ids[-1] + 1))
+            search.fill_listings(Business, start, min(start + step, ids[-1] + 1))
         bar(len(range(start, min(start + step, ids[-1] + 1))))
     return ids
 

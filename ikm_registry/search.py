@@ -604,6 +604,53 @@ def fill_products_text(business_model, start, stop):
     business_model._base_manager.bulk_update(rows, ["products_text"], batch_size=1000)
 
 
+# Business.listed_commodities from its declared commodities and its active products'
+# categories, in plain SQL that both databases run: one INSERT for a batch of businesses.
+_LISTINGS_SQL = """
+    INSERT INTO {listing} (business_id, commodity_id)
+    SELECT business_id, commodity_id FROM {declared} WHERE {where}
+    UNION
+    SELECT business_id, category_id FROM {product} WHERE is_active AND {where}
+"""
+
+
+def _store_listings(business_model, where, params, rows):
+    """Business.listed_commodities again for the businesses `rows` (their through rows)
+    select and the SQL condition `where` names."""
+    listed = business_model._meta.get_field("listed_commodities").remote_field.through
+    declared = business_model._meta.get_field("commodities").remote_field.through
+    product = business_model._meta.get_field("products").related_model
+    rows.delete()
+    sql = _LISTINGS_SQL.format(
+        listing=connection.ops.quote_name(listed._meta.db_table),
+        declared=connection.ops.quote_name(declared._meta.db_table),
+        product=connection.ops.quote_name(product._meta.db_table),
+        where=where,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *params])
+
+
+def store_listings(business_ids):
+    """The commodities these businesses are listed under (Business.listed_commodities),
+    after their commodities or products changed: refresh_businesses(), the import."""
+    from ikm_registry.models import Business
+
+    through = Business.listed_commodities.through
+    for start in range(0, len(business_ids), 500):  # SQLite's limit on parameters
+        ids = list(business_ids[start : start + 500])
+        where = f"business_id IN ({', '.join(['%s'] * len(ids))})"
+        _store_listings(Business, where, ids, through.objects.filter(business_id__in=ids))
+
+
+def fill_listings(business_model, start, stop):
+    """Bulk loads (seed_scale, migration 0026): the listings of the businesses with ids in
+    [start, stop), as store_listings() writes them. The model is given (a migration's)."""
+    through = business_model._meta.get_field("listed_commodities").remote_field.through
+    rows = through._base_manager.filter(business_id__gte=start, business_id__lt=stop)
+    _store_listings(business_model, "business_id >= %s AND business_id < %s", [start, stop], rows)
+
+
 def refresh_businesses(businesses, batch=1000):
     """Compute and store `search_text` and `products_text` for a queryset of businesses
     (after a business's save, and a product's save or delete: signals.py)."""
@@ -623,6 +670,7 @@ def refresh_businesses(businesses, batch=1000):
         business.products_text = products_text(business.active)
     Business.objects.bulk_update(rows, ["search_text", "products_text"], batch_size=batch)
     store_vectors(Business, [b.pk for b in rows], ["name"])
+    store_listings([b.pk for b in rows])
     add_words([b.search_text for b in rows])
     return len(rows)
 

@@ -175,6 +175,13 @@ class TestBatchedImport:
         # What the public pages show of the commodities follows (facts.py).
         assert [c.slug for c in facts.commodities(changed)] == ["batik-tekstil"]
         assert [c.slug for c in facts.commodities(new)] == ["kerajinan-rotan", "kacang-mede"]
+        # ... and the directory's commodity filter (Business.listed_commodities).
+        made = {p.category.slug for p in changed.products.filter(is_active=True)}
+        assert {c.slug for c in changed.listed_commodities.all()} == {"batik-tekstil", *made}
+        assert sorted(c.slug for c in new.listed_commodities.all()) == [
+            "kacang-mede",
+            "kerajinan-rotan",
+        ]
 
         # History, by whom, as staff see it in the admin.
         assert new.history.get().history_type == "+"

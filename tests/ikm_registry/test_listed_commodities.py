@@ -1,0 +1,140 @@
+"""Business.listed_commodities: the commodities the directory's and the API's commodity
+filter find a business under, its own and its active products' categories.
+
+Every way either is written must keep it: a business's commodities changed from either
+side, a product's save (new, recategorised, deactivated, moved) and delete, the import
+(test_import_bulk), the search rebuild, seed_scale and migration 0026's fill.
+"""
+
+from importlib import import_module
+
+import pytest
+from django.apps import apps as django_apps
+
+from ikm_registry import scale, search
+from ikm_registry.models import Business, Commodity, Product
+from tests.factories import BusinessFactory, ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def listed(business):
+    return sorted(
+        Business.objects.get(pk=business.pk).listed_commodities.values_list("slug", flat=True)
+    )
+
+
+def out_of_sync():
+    """Businesses whose listing is not their commodities and active products' categories."""
+    wrong = []
+    for business in Business.objects.order_by("name"):
+        declared = set(business.commodities.values_list("pk", flat=True))
+        made = set(business.products.filter(is_active=True).values_list("category", flat=True))
+        stored = set(business.listed_commodities.values_list("pk", flat=True))
+        if stored != declared | made:
+            wrong.append(business.name)
+    return wrong
+
+
+def directory(client, slug):
+    page = client.get("/ikm-direktori/", {"commodity": slug})
+    assert page.status_code == 200
+    return sorted(b.name for b in page.context["page_obj"].object_list)
+
+
+def api(client, slug):
+    page = client.get("/api/v1/businesses/", {"commodity": slug})
+    assert page.status_code == 200
+    return sorted(b["name"] for b in page.json()["results"])
+
+
+@pytest.fixture
+def sectors(db):
+    return {c.slug: c for c in Commodity.objects.filter(slug__in=["gula-semut", "kacang-mede"])}
+
+
+def test_a_business_is_listed_under_its_own_and_its_products_commodities(client, sectors):
+    business = BusinessFactory(name="UD Aren Manis")
+    business.commodities.set([sectors["gula-semut"]])
+    assert directory(client, "kacang-mede") == []
+    product = ProductFactory(business=business, category=sectors["kacang-mede"])
+    assert listed(business) == ["gula-semut", "kacang-mede"]
+    assert directory(client, "kacang-mede") == api(client, "kacang-mede") == ["UD Aren Manis"]
+    assert directory(client, "gula-semut") == api(client, "gula-semut") == ["UD Aren Manis"]
+
+    # Recategorised, then deactivated: listed by what it still makes or declares.
+    product.category = sectors["gula-semut"]
+    product.save()
+    assert listed(business) == ["gula-semut"]
+    product.category = sectors["kacang-mede"]
+    product.is_active = False
+    product.save()
+    assert listed(business) == ["gula-semut"]
+    assert directory(client, "kacang-mede") == []
+    assert out_of_sync() == []
+
+
+def test_commodities_changed_from_either_side_are_listed(sectors):
+    first, second = BusinessFactory(name="CV Satu"), BusinessFactory(name="CV Dua")
+    for business in (first, second):
+        business.commodities.clear()
+    gula = sectors["gula-semut"]
+    first.commodities.add(gula)
+    gula.businesses.add(second)
+    assert listed(first) == listed(second) == ["gula-semut"]
+    first.commodities.remove(gula)
+    assert listed(first) == []
+    gula.businesses.clear()
+    assert listed(second) == []
+    assert out_of_sync() == []
+
+
+def test_a_product_moved_or_deleted_takes_its_commodity_along(
+    sectors, django_capture_on_commit_callbacks
+):
+    first, second = BusinessFactory(name="UD Pertama"), BusinessFactory(name="UD Kedua")
+    for business in (first, second):
+        business.commodities.clear()
+    product = ProductFactory(business=first, category=sectors["kacang-mede"])
+    product = Product.objects.get(pk=product.pk)  # as a form loads it
+    product.business = second
+    product.save()
+    assert (listed(first), listed(second)) == ([], ["kacang-mede"])
+    with django_capture_on_commit_callbacks(execute=True):
+        product.delete()
+    assert listed(second) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        first.delete()  # its listing goes with it
+    assert out_of_sync() == []
+
+
+def test_the_search_rebuild_repairs_it():
+    ProductFactory()
+    ProductFactory()
+    Business.listed_commodities.through.objects.all().delete()
+    assert len(out_of_sync()) == 2
+    search.rebuild()
+    assert out_of_sync() == []
+
+
+def test_migration_0026_fills_every_business(sectors):
+    business = BusinessFactory()
+    business.commodities.set([sectors["gula-semut"]])
+    ProductFactory(business=business, category=sectors["kacang-mede"])
+    ProductFactory(business=business, category=sectors["gula-semut"])  # listed once
+    idle = BusinessFactory()
+    idle.commodities.clear()
+    ProductFactory(business=idle, is_active=False)
+    Business.listed_commodities.through.objects.all().delete()
+    migration = import_module("ikm_registry.migrations.0026_business_listed_commodities")
+
+    migration.store_listings(django_apps, schema_editor=None)
+    assert listed(business) == ["gula-semut", "kacang-mede"]
+    assert listed(idle) == []
+    assert out_of_sync() == []
+
+
+def test_seed_scale_lists_each_business():
+    scale.seed(ikm=9, products=20, batch=4, progress=lambda label, total: lambda n: None)
+    assert out_of_sync() == []
+    assert Business.listed_commodities.through.objects.count() == 9
