@@ -128,13 +128,18 @@ def _list_page(request, form, filtered, empty, template):
     return response
 
 
+# The lists below filter a bare queryset and read the page's rows from the cards' own
+# (`rows`): the filters and keys need no joins or cover subqueries, and building those
+# into a queryset only to leave them unread was a tenth of a search's CPU.
+
+
 @public_page
 def product_list(request):
     form = CatalogFilterForm(request.GET or None)
     return _list_page(
         request,
         form,
-        lambda: form.filter_products(public_products(), rows=product_cards()),
+        lambda: form.filter_products(Product.objects.public(), rows=product_cards()),
         Product.objects.none(),
         "ikm_registry/catalog/product_list.html",
     )
@@ -167,12 +172,11 @@ def directory_businesses():
 
 @public_page
 def business_list(request):
-    qs = directory_businesses()
     form = CatalogFilterForm(request.GET or None)
     return _list_page(
         request,
         form,
-        lambda: form.filter_businesses(qs, rows=qs),
+        lambda: form.filter_businesses(Business.objects.verified(), rows=directory_businesses()),
         Business.objects.none(),
         "ikm_registry/catalog/business_list.html",
     )
