@@ -573,6 +573,11 @@ _PRODUCTS_TEXT_SQL = """
 """
 
 
+def _table(model):
+    """A model's table name, quoted for raw SQL."""
+    return connection.ops.quote_name(model._meta.db_table)
+
+
 def fill_products_text(business_model, start, stop):
     """Bulk loads (seed_scale, migration 0024): `products_text` and, on PostgreSQL, the
     vector of the businesses with ids in [start, stop), from their active products, as
@@ -583,9 +588,9 @@ def fill_products_text(business_model, start, stop):
     if is_postgresql():
         parts = ", ".join(f"btrim({part}::text, E' \\t\\n\\r')" for part in _PARTS)
         sql = _PRODUCTS_TEXT_SQL.format(
-            business=connection.ops.quote_name(business_model._meta.db_table),
-            product=connection.ops.quote_name(product_model._meta.db_table),
-            commodity=connection.ops.quote_name(commodity_model._meta.db_table),
+            business=_table(business_model),
+            product=_table(product_model),
+            commodity=_table(commodity_model),
             parts=parts,
         )
         with connection.cursor() as cursor:
@@ -622,10 +627,7 @@ def _store_listings(business_model, where, params, rows):
     product = business_model._meta.get_field("products").related_model
     rows.delete()
     sql = _LISTINGS_SQL.format(
-        listing=connection.ops.quote_name(listed._meta.db_table),
-        declared=connection.ops.quote_name(declared._meta.db_table),
-        product=connection.ops.quote_name(product._meta.db_table),
-        where=where,
+        listing=_table(listed), declared=_table(declared), product=_table(product), where=where
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *params])
