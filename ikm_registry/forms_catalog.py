@@ -1,5 +1,7 @@
 """The catalog's GET filter form: search words, filters and sort order."""
 
+from functools import partial
+
 from django import forms
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, NullIf
@@ -223,6 +225,14 @@ class CatalogFilterForm(forms.Form):
             self.rows = rows.order_by(*ordering)
         return qs.order_by(*ordering)
 
+    def _first_matches(self):
+        """search.first_matches, searching the names of the chosen commodity and kecamatan
+        with the words in a large catalog (see search.without_table_scans): a product's
+        text holds its category's and kecamatan's names, a business's its kecamatan's and
+        every commodity it is listed under (its own, its active products' categories)."""
+        chosen = (self.value("commodity"), self.value("kecamatan"))
+        return partial(search.first_matches, within=[f.name for f in chosen if f])
+
     def _searched(self, qs, first_matches, names, ordering, rows=None):
         """The first RANKED matches of the query (and one more, to tell "more than"), in
         the page's order, as a sequence the paginator pages.
@@ -239,7 +249,8 @@ class CatalogFilterForm(forms.Form):
         first = first_matches(qs, query, search.RANKED + 1)
         model = qs.model._default_manager
         matches = search.ranked(model.filter(pk__in=first), query, names=names)
-        ids = list(matches.order_by(*ordering).values_list("pk", flat=True))
+        with search.without_table_scans(query):
+            ids = list(matches.order_by(*ordering).values_list("pk", flat=True))
         self.match_count = len(ids)  # exact up to RANKED: the page needs no count query
         # The matches are already filtered: their rows are read by key alone.
         return search.InOrder(qs if rows is None else rows, ids)
@@ -262,9 +273,7 @@ class CatalogFilterForm(forms.Form):
             "newest": ["-created_at", "-pk"],
         }[self.sort_key()]
         if self.query:
-            return self._searched(
-                qs, search.first_matches, ("name", "name_en"), ordering, rows=rows
-            )
+            return self._searched(qs, self._first_matches(), ("name", "name_en"), ordering, rows)
         return self._ordered(qs, rows, ordering)
 
     def filter_businesses(self, qs, rows=None):
@@ -283,7 +292,7 @@ class CatalogFilterForm(forms.Form):
             "newest": ["-verified_at", "-pk"],
         }[self.sort_key()]
         if self.query:
-            return self._searched(qs, search.first_matches, ("name",), ordering, rows=rows)
+            return self._searched(qs, self._first_matches(), ("name",), ordering, rows=rows)
         return self._ordered(qs, rows, ordering)
 
     TOO_BROAD = _(

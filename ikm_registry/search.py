@@ -34,7 +34,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, transaction
 from django.db.models import BooleanField, F, FloatField, Func, Q, Value
 from django.tasks import task
 
@@ -134,6 +134,9 @@ class Query:
     text: str
     alternatives: list = field(default_factory=list)  # [[word, variant, correction, ...]]
     tsquery: str = ""  # PostgreSQL: the stemmed alternatives as one raw tsquery
+    # PostgreSQL, a large table: the sample found no match, so reading the table until
+    # enough match would read all of it (first_matches, without_table_scans).
+    rare: bool = False
 
     def __bool__(self):
         return bool(self.text)
@@ -256,10 +259,20 @@ def _tsquery(query):
     return SearchQuery(query.tsquery, search_type="raw", config="simple")
 
 
-def _pg_match(qs, query):
+def _pg_match(qs, query, within=()):
     if not query.tsquery:
         return qs.none()
-    return qs.filter(search_vector__matches=_tsquery(query))
+    tsquery = _tsquery(query)
+    for name in within:
+        tsquery &= _name_words(name)
+    return qs.filter(search_vector__matches=tsquery)
+
+
+def _name_words(name):
+    """The words of a name as the stored vectors hold them (stemmed the Indonesian way)."""
+    from django.contrib.postgres.search import SearchQuery
+
+    return SearchQuery(name, config=CONFIGS[0])
 
 
 def _pg_rank(qs, query, names):
@@ -319,13 +332,22 @@ def ranked(qs, query, names=("name",)):
     return _simple_rank(qs, query, names)
 
 
-def first_matches(qs, query, limit):
+def first_matches(qs, query, limit, *, within=()):
     """The keys of the first `limit` rows of `qs` that match `query` (a prepared Query),
-    as a sliced queryset: a subquery for `pk__in`, or a list once evaluated."""
-    if is_postgresql() and query.tsquery and _is_common(qs, query):
+    as a sliced queryset: a subquery for `pk__in`, or a list once evaluated.
+
+    `within`: the names of the list's filters (its commodity, its kecamatan) that every
+    row it keeps has in its text (search.product_text). In a large table they are
+    searched with the words (see without_table_scans)."""
+    if not (is_postgresql() and query.tsquery):
+        return matching(qs, query).order_by().values_list("pk", flat=True)[:limit]
+    rows, share = _sampled_share(qs, query)
+    if share is not None and share**2 * rows > COMMON:
         matches = qs.filter(_MatchFunction(F("search_vector"), _tsquery(query))).order_by("pk")
-    else:
-        matches = matching(qs, query).order_by()
+        return matches.values_list("pk", flat=True)[:limit]
+    large = share is not None
+    query.rare = large and share == 0
+    matches = _pg_match(qs, query, within if large else ()).order_by()
     return matches.values_list("pk", flat=True)[:limit]
 
 
@@ -371,7 +393,14 @@ COMMON = 4_000
 
 
 def _is_common(qs, query):
-    """Whether reading `qs` in id order finds the matches sooner than the GIN index.
+    """Whether reading `qs` in id order finds the matches sooner than the GIN index."""
+    rows, share = _sampled_share(qs, query)
+    return share is not None and share**2 * rows > COMMON
+
+
+def _sampled_share(qs, query):
+    """The table's size, and the share of its first SAMPLE rows in `qs` that match
+    (None below LARGE).
 
     The table's size comes first (a catalog read): below LARGE the index always wins, and
     the sample costs more than it saves (30-35 ms at regency scale, 50,000 products, for
@@ -381,13 +410,42 @@ def _is_common(qs, query):
     find none."""
     rows = _table_rows(qs.model)
     if rows < LARGE:
-        return False
+        return rows, None
     first_rows = qs.model._base_manager.order_by("pk").values("pk")[:SAMPLE]
     sample = qs.filter(pk__in=first_rows).filter(
         _MatchFunction(F("search_vector"), _tsquery(query))
     )
-    matched = sample.order_by().count()
-    return (matched / SAMPLE) ** 2 * rows > COMMON
+    return rows, sample.order_by().count() / SAMPLE
+
+
+# Words common in the whole catalog but rare with the list's filters ('gula' among batik,
+# 'keranjang kristal': 0 of 5,000,000 products). The planner takes words and filters to
+# be independent and expects thousands of matches, so it reads the table until enough
+# match (all of it, 2-6 s), or ANDs a bitmap of the word's 625,000 matches with one of
+# the commodity's 625,000 products (too large for work_mem, so rechecked row by row: 2 s).
+# Two levers, on a large table only:
+# - `within` (first_matches): the filter's name is searched with the words. Every
+#   product's text holds its category's and its kecamatan's names (product_text), so
+#   the GIN index intersects word and name itself (2 s -> 0.1 s); the filter still applies.
+# - without_table_scans(): where the sample found no match at all, the table is not read
+#   in any order (sequential and plain index scans off for the query): the GIN index
+#   answers (3.5 s -> 0.1 s for 'keranjang kristal').
+
+
+@contextmanager
+def without_table_scans(query):
+    """The block's queries collect their matches from the indexes (bitmap scans) instead
+    of reading the table in some order until enough match, when `query` is rare
+    (first_matches): one transaction with sequential and plain index scans off. With only
+    the former off, the planner walked an index over the whole table instead (3.5 s)."""
+    if not query.rare:
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")
+        yield
 
 
 def _table_rows(model):

@@ -1,0 +1,127 @@
+"""A large catalog's search with a commodity or kecamatan filter (search.first_matches'
+`within`, search.without_table_scans): the filter's name is searched with the words, and
+a query the sample finds rare is answered from the index.
+
+Searching the name can only narrow the matches; it must never drop one. That holds
+because every product's text holds its category's and its kecamatan's names: checked
+here for every commodity and every kecamatan of the reference data, whose names are the
+ones the index must tokenise alike in a name and in a text.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ikm_registry import search
+from ikm_registry.models import Business, Commodity, Desa, Kecamatan, Product
+from tests.factories import BusinessFactory, ProductFactory
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search"),
+]
+
+
+@pytest.fixture
+def everywhere(db):
+    """A product of each commodity in each kecamatan, all with the word 'bingkisan'."""
+    commodities = list(Commodity.objects.order_by("pk"))
+    for i, kecamatan in enumerate(Kecamatan.objects.order_by("code")):
+        business = BusinessFactory(desa=Desa.objects.filter(kecamatan=kecamatan).first())
+        for j, commodity in enumerate(commodities):
+            ProductFactory(
+                business=business,
+                category=commodity,
+                name=f"Bingkisan {i}-{j}",
+                name_en="",
+            )
+    return commodities
+
+
+@pytest.fixture
+def large(monkeypatch):
+    """The test catalog counts as large; no query is common enough to read in id order."""
+    monkeypatch.setattr(search, "LARGE", 0)
+    monkeypatch.setattr(search, "COMMON", 10**12)
+
+
+SCANS_OFF = ["SET LOCAL enable_seqscan = off", "SET LOCAL enable_indexscan = off"]
+
+
+def found(qs, q, within=()):
+    query = search.prepare(q)
+    return set(search.first_matches(qs, query, 10_000, within=within))
+
+
+def test_a_filter_names_every_product_it_keeps(everywhere, large):
+    public = Product.objects.public()
+    for commodity in everywhere:
+        qs = public.filter(category=commodity)
+        expected = found(qs, "bingkisan")
+        assert len(expected) == Kecamatan.objects.count()
+        assert found(qs, "bingkisan", within=[commodity.name]) == expected, commodity.name
+    for kecamatan in Kecamatan.objects.all():
+        qs = public.filter(kecamatan=kecamatan)
+        expected = found(qs, "bingkisan")
+        assert len(expected) == len(everywhere)
+        assert found(qs, "bingkisan", within=[kecamatan.name]) == expected, kecamatan.name
+
+
+def test_a_filter_names_every_business_it_keeps(everywhere, large):
+    """The directory: a business's text holds its kecamatan's name and the names of every
+    commodity it is listed under, its own (none here) and its products' categories."""
+    verified = Business.objects.verified()
+    for commodity in everywhere:
+        qs = verified.filter(listed_commodities=commodity)
+        expected = found(qs, "bingkisan")
+        assert len(expected) == Kecamatan.objects.count()
+        assert found(qs, "bingkisan", within=[commodity.name]) == expected, commodity.name
+    declared = BusinessFactory(name="UD Bingkisan Sendiri")
+    declared.commodities.set(everywhere[:1])
+    qs = verified.filter(listed_commodities=everywhere[0])
+    assert declared.pk in found(qs, "bingkisan", within=[everywhere[0].name])
+    for kecamatan in Kecamatan.objects.all():
+        qs = verified.filter(desa__kecamatan=kecamatan)
+        expected = found(qs, "bingkisan")
+        assert expected
+        assert found(qs, "bingkisan", within=[kecamatan.name]) == expected, kecamatan.name
+
+
+def test_catalog_pages_with_filters_show_the_same_products_as_a_small_catalog(
+    client, everywhere, monkeypatch
+):
+    commodity = everywhere[2]
+    kecamatan = Kecamatan.objects.order_by("code")[3]
+    path = f"/katalog/?q=bingkisan&commodity={commodity.slug}&kecamatan={kecamatan.code}"
+
+    def names():
+        page = client.get(path)
+        assert page.status_code == 200
+        return [p.name for p in page.context["page_obj"].object_list]
+
+    small = names()
+    assert small == ["Bingkisan 3-2"]
+    monkeypatch.setattr(search, "LARGE", 0)
+    with CaptureQueriesContext(connection) as ctx:
+        assert names() == small
+    assert any("plainto_tsquery('indonesian'" in q["sql"] for q in ctx.captured_queries)
+
+
+def test_a_query_the_sample_finds_nowhere_is_answered_from_the_index(
+    client, everywhere, large, monkeypatch
+):
+    """No product of the sample matches: the query that finds the matches runs with
+    table scans off, and still finds the matches beyond the sample."""
+    monkeypatch.setattr(search, "SAMPLE", Product.objects.count())
+    beyond = ProductFactory(name="Tudung Saji Langka", name_en="")  # beyond the sample
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get("/katalog/?q=langka")
+    assert [p.pk for p in page.context["page_obj"].object_list] == [beyond.pk]
+    sql = [q["sql"] for q in ctx.captured_queries]
+    start = sql.index(SCANS_OFF[0])
+    assert sql[start : start + 2] == SCANS_OFF and sql.count(SCANS_OFF[0]) == 1
+    assert "ts_rank" in sql[start + 2]
+    # A word the sample finds is read as before.
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/katalog/?q=bingkisan")
+    assert not [q for q in ctx.captured_queries if "enable_seqscan" in q["sql"]]
