@@ -337,8 +337,8 @@ def first_matches(qs, query, limit, *, within=()):
     as a sliced queryset: a subquery for `pk__in`, or a list once evaluated.
 
     `within`: the names of the list's filters (its commodity, its kecamatan) that every
-    row it keeps has in its text (search.product_text). In a large table they are
-    searched with the words (see without_table_scans)."""
+    row it keeps has in its text (product_text; business_text and products_text). In a
+    large table they are searched with the words (see without_table_scans)."""
     if not (is_postgresql() and query.tsquery):
         return matching(qs, query).order_by().values_list("pk", flat=True)[:limit]
     rows, share = _sampled_share(qs, query)
@@ -678,8 +678,9 @@ _LISTINGS_SQL = """
 
 
 def _store_listings(business_model, where, params, rows):
-    """Business.listed_commodities again for the businesses `rows` (their through rows)
-    select and the SQL condition `where` names."""
+    """Write Business.listed_commodities anew for some businesses: `rows` are their
+    current listing rows (deleted), `where` the same businesses as an SQL condition on
+    `business_id` (with `params`), for the INSERT that lists them again."""
     listed = business_model._meta.get_field("listed_commodities").remote_field.through
     declared = business_model._meta.get_field("commodities").remote_field.through
     product = business_model._meta.get_field("products").related_model
