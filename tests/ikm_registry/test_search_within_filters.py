@@ -53,18 +53,21 @@ def found(qs, q, within=()):
     return set(search.first_matches(qs, query, 10_000, within=within))
 
 
+def kept_with_name(qs, name):
+    """The matches of 'bingkisan' in `qs`, checked to be the same with `name` searched."""
+    expected = found(qs, "bingkisan")
+    assert found(qs, "bingkisan", within=[name]) == expected, name
+    return expected
+
+
 def test_a_filter_names_every_product_it_keeps(everywhere, large):
     public = Product.objects.public()
     for commodity in everywhere:
-        qs = public.filter(category=commodity)
-        expected = found(qs, "bingkisan")
-        assert len(expected) == Kecamatan.objects.count()
-        assert found(qs, "bingkisan", within=[commodity.name]) == expected, commodity.name
+        kept = kept_with_name(public.filter(category=commodity), commodity.name)
+        assert len(kept) == Kecamatan.objects.count()
     for kecamatan in Kecamatan.objects.all():
-        qs = public.filter(kecamatan=kecamatan)
-        expected = found(qs, "bingkisan")
-        assert len(expected) == len(everywhere)
-        assert found(qs, "bingkisan", within=[kecamatan.name]) == expected, kecamatan.name
+        kept = kept_with_name(public.filter(kecamatan=kecamatan), kecamatan.name)
+        assert len(kept) == len(everywhere)
 
 
 def test_a_filter_names_every_business_it_keeps(everywhere, large):
@@ -72,19 +75,14 @@ def test_a_filter_names_every_business_it_keeps(everywhere, large):
     commodity it is listed under, its own (none here) and its products' categories."""
     verified = Business.objects.verified()
     for commodity in everywhere:
-        qs = verified.filter(listed_commodities=commodity)
-        expected = found(qs, "bingkisan")
-        assert len(expected) == Kecamatan.objects.count()
-        assert found(qs, "bingkisan", within=[commodity.name]) == expected, commodity.name
+        kept = kept_with_name(verified.filter(listed_commodities=commodity), commodity.name)
+        assert len(kept) == Kecamatan.objects.count()
     declared = BusinessFactory(name="UD Bingkisan Sendiri")
     declared.commodities.set(everywhere[:1])
     qs = verified.filter(listed_commodities=everywhere[0])
     assert declared.pk in found(qs, "bingkisan", within=[everywhere[0].name])
     for kecamatan in Kecamatan.objects.all():
-        qs = verified.filter(desa__kecamatan=kecamatan)
-        expected = found(qs, "bingkisan")
-        assert expected
-        assert found(qs, "bingkisan", within=[kecamatan.name]) == expected, kecamatan.name
+        assert kept_with_name(verified.filter(desa__kecamatan=kecamatan), kecamatan.name)
 
 
 def test_catalog_pages_with_filters_show_the_same_products_as_a_small_catalog(
