@@ -282,7 +282,14 @@ class CatalogFilterForm(forms.Form):
         if commodity := self.value("commodity"):
             # Its own commodities or its products' (Business.listed_commodities): for a
             # verified business, its active products are its public ones.
-            qs = qs.filter(listed_commodities=commodity)
+            if self.sort_key() == "name" and not self.query:
+                # The listing's name equals the business's, which tells PostgreSQL that
+                # the listing's index (commodity, name, business) gives the page's order:
+                # it reads the commodity's businesses from it in order, not the name
+                # index of every business until enough of the commodity's turn up.
+                qs = qs.filter(listings__commodity=commodity, listings__name=F("name"))
+            else:
+                qs = qs.filter(listed_commodities=commodity)
         if self.value("export_ready"):
             public = Product.objects.public()
             qs = qs.filter(pk__in=public.filter(export_ready=True).values("business_id"))

@@ -667,13 +667,16 @@ def fill_products_text(business_model, start, stop):
     business_model._base_manager.bulk_update(rows, ["products_text"], batch_size=1000)
 
 
-# Business.listed_commodities from its declared commodities and its active products'
-# categories, in plain SQL that both databases run: one INSERT for a batch of businesses.
+# Business.listed_commodities (models.Listing) from its declared commodities and its
+# active products' categories, with its name, in plain SQL that both databases run: one
+# INSERT for a batch of businesses.
 _LISTINGS_SQL = """
-    INSERT INTO {listing} (business_id, commodity_id)
-    SELECT business_id, commodity_id FROM {declared} WHERE {where}
-    UNION
-    SELECT business_id, category_id FROM {product} WHERE is_active AND {where}
+    INSERT INTO {listing} (business_id, commodity_id, name)
+    SELECT listed.business_id, listed.commodity_id, business.name FROM (
+        SELECT business_id, commodity_id FROM {declared} WHERE {where}
+        UNION
+        SELECT business_id, category_id FROM {product} WHERE is_active AND {where}
+    ) listed JOIN {business} business ON business.id = listed.business_id
 """
 
 
@@ -686,7 +689,11 @@ def _store_listings(business_model, where, params, rows):
     product = business_model._meta.get_field("products").related_model
     rows.delete()
     sql = _LISTINGS_SQL.format(
-        listing=_table(listed), declared=_table(declared), product=_table(product), where=where
+        listing=_table(listed),
+        declared=_table(declared),
+        product=_table(product),
+        business=_table(business_model),
+        where=where,
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *params])
@@ -694,7 +701,8 @@ def _store_listings(business_model, where, params, rows):
 
 def store_listings(business_ids):
     """The commodities these businesses are listed under (Business.listed_commodities),
-    after their commodities or products changed: refresh_businesses(), the import."""
+    after their commodities, products or names changed: refresh_businesses(), the
+    import."""
     from ikm_registry.models import Business
 
     through = Business.listed_commodities.through

@@ -182,6 +182,8 @@ class TestBatchedImport:
             "kacang-mede",
             "kerajinan-rotan",
         ]
+        # The listing holds the business's name, which the renamed one's must follow.
+        assert set(updated.listings.values_list("name", flat=True)) == {updated.name}
 
         # History, by whom, as staff see it in the admin.
         assert new.history.get().history_type == "+"

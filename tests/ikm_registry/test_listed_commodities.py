@@ -1,9 +1,11 @@
 """Business.listed_commodities: the commodities the directory's and the API's commodity
-filter find a business under, its own and its active products' categories.
+filter find a business under, its own and its active products' categories, each listing
+with the business's name (models.Listing), which the list in name order reads.
 
 Every way either is written must keep it: a business's commodities changed from either
-side, a product's save (new, recategorised, deactivated, moved) and delete, the import
-(test_import_bulk), the search rebuild, seed_scale and migration 0026's fill.
+side, a product's save (new, recategorised, deactivated, moved) and delete, a business
+renamed, the import (test_import_bulk), the search rebuild, seed_scale and migration
+0027's fill.
 """
 
 from importlib import import_module
@@ -31,7 +33,8 @@ def out_of_sync():
         declared = set(business.commodities.values_list("pk", flat=True))
         made = set(business.products.filter(is_active=True).values_list("category", flat=True))
         stored = set(business.listed_commodities.values_list("pk", flat=True))
-        if stored != declared | made:
+        names = set(business.listings.values_list("name", flat=True))
+        if stored != declared | made or names - {business.name}:
             wrong.append(business.name)
     return wrong
 
@@ -117,7 +120,7 @@ def test_the_search_rebuild_repairs_it():
     assert out_of_sync() == []
 
 
-def test_migration_0026_fills_every_business(sectors):
+def test_migration_0027_fills_every_business(sectors):
     business = BusinessFactory()
     business.commodities.set([sectors["gula-semut"]])
     ProductFactory(business=business, category=sectors["kacang-mede"])
@@ -126,12 +129,46 @@ def test_migration_0026_fills_every_business(sectors):
     idle.commodities.clear()
     ProductFactory(business=idle, is_active=False)
     Business.listed_commodities.through.objects.all().delete()
-    migration = import_module("ikm_registry.migrations.0026_business_listed_commodities")
+    migration = import_module("ikm_registry.migrations.0027_listing")
 
     migration.store_listings(django_apps, schema_editor=None)
     assert listed(business) == ["gula-semut", "kacang-mede"]
     assert listed(idle) == []
     assert out_of_sync() == []
+
+
+def test_a_renamed_business_is_listed_under_its_new_name(client, sectors):
+    business = BusinessFactory(name="UD Aren Manis")
+    business.commodities.set([sectors["gula-semut"]])
+    business = Business.objects.get(pk=business.pk)  # as a form loads it
+    business.name = "CV Gula Aren Nusantara"
+    business.save()
+    assert out_of_sync() == []
+    # The list in name order joins the listing by its name: a stale one would drop it.
+    assert directory(client, "gula-semut") == api(client, "gula-semut")
+    assert directory(client, "gula-semut") == ["CV Gula Aren Nusantara"]
+
+
+def test_a_commodity_in_name_order_is_the_plain_filter_in_name_order(client, sectors):
+    """The directory and the API list a commodity by name from the listing's index
+    (filter_businesses): the same businesses, in the same order, as the plain filter."""
+    names = ["Sentra Rotan 3", "Dapur Gula 2", "UD Aren 1", "CV Aren 1", "Karya Mede 9"]
+    for name in names:
+        BusinessFactory(name=name).commodities.set([sectors["gula-semut"]])
+    BusinessFactory(name="UD Lain").commodities.set([sectors["kacang-mede"]])
+    unverified = BusinessFactory(name="AA Belum", status=Business.Status.DRAFT)
+    unverified.commodities.set([sectors["gula-semut"]])
+    expected = list(
+        Business.objects.verified()
+        .filter(listed_commodities=sectors["gula-semut"])
+        .order_by("name", "pk")
+        .values_list("name", flat=True)
+    )
+    page = client.get("/ikm-direktori/", {"commodity": "gula-semut", "sort": "name"})
+    assert [b.name for b in page.context["page_obj"].object_list] == expected
+    response = client.get("/api/v1/businesses/", {"commodity": "gula-semut"})
+    assert [b["name"] for b in response.json()["results"]] == expected
+    assert expected[:2] == ["CV Aren 1", "Dapur Gula 2"]
 
 
 def test_seed_scale_lists_each_business():
