@@ -619,6 +619,9 @@ class Listing(models.Model):
             models.Index(fields=["commodity", "name", "business"], name="ikm_listing_by_name")
         ]
 
+    def __str__(self):
+        return f"{self.name}: {self.commodity_id}"
+
 
 PUBLIC_PRODUCT = models.Q(is_public=True, is_active=True)
 
