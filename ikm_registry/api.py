@@ -554,6 +554,11 @@ class BusinessViewSet(CatalogFilterMixin, PublicAPIMixin, viewsets.ReadOnlyModel
             return queryset
         return read_by_key(self.filter_form().filter_businesses(queryset), queryset)
 
+    def cursor_ordering(self):
+        if self.filter_form().in_listing_order():
+            return CatalogFilterForm.LISTING_ORDER  # the same order, read from an index
+        return super().cursor_ordering()
+
     @extend_schema(parameters=CATALOG_PARAMETERS, responses=list_responses(BusinessSerializer))
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)

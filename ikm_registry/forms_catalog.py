@@ -217,12 +217,13 @@ class CatalogFilterForm(forms.Form):
             condition &= Q(**{f"{prefix}pk__in": holders})
         return condition
 
-    def _ordered(self, qs, rows, ordering):
+    def _ordered(self, qs, rows, ordering, rows_ordering=None):
         """`qs` in the page's order; `rows` (the same list without the filters, given
-        by a view that pages by key) in the same order, as self.rows: a page's rows are
-        read from it by key, without the filters' subqueries and joins again."""
+        by a view that pages by key) in the same order (`rows_ordering` where that is
+        written otherwise), as self.rows: a page's rows are read from it by key, without
+        the filters' subqueries and joins again."""
         if rows is not None:
-            self.rows = rows.order_by(*ordering)
+            self.rows = rows.order_by(*(rows_ordering or ordering))
         return qs.order_by(*ordering)
 
     def _first_matches(self):
@@ -279,28 +280,39 @@ class CatalogFilterForm(forms.Form):
     def filter_businesses(self, qs, rows=None):
         """Verified businesses narrowed by the filters, in the chosen order (as above)."""
         qs = qs.filter(self._business_filters())
-        if commodity := self.value("commodity"):
-            # Its own commodities or its products' (Business.listed_commodities): for a
-            # verified business, its active products are its public ones.
-            if self.sort_key() == "name" and not self.query:
-                # The listing's name equals the business's, which tells PostgreSQL that
-                # the listing's index (commodity, name, business) gives the page's order:
-                # it reads the commodity's businesses from it in order, not the name
-                # index of every business until enough of the commodity's turn up.
-                qs = qs.filter(listings__commodity=commodity, listings__name=F("name"))
-            else:
-                qs = qs.filter(listed_commodities=commodity)
-        if self.value("export_ready"):
-            public = Product.objects.public()
-            qs = qs.filter(pk__in=public.filter(export_ready=True).values("business_id"))
         ordering = {
             "relevance": ["-search_rank", "name", "pk"],
             "name": ["name", "pk"],
             "newest": ["-verified_at", "-pk"],
         }[self.sort_key()]
+        if commodity := self.value("commodity"):
+            # Its own commodities or its products' (Business.listed_commodities): for a
+            # verified business, its active products are its public ones.
+            if self.in_listing_order():
+                qs = qs.filter(listings__commodity=commodity).annotate(
+                    listed_name=F("listings__name")
+                )
+            else:
+                qs = qs.filter(listed_commodities=commodity)
+        if self.value("export_ready"):
+            public = Product.objects.public()
+            qs = qs.filter(pk__in=public.filter(export_ready=True).values("business_id"))
         if self.query:
             return self._searched(qs, self._first_matches(), ("name",), ordering, rows=rows)
+        if self.in_listing_order():
+            return self._ordered(qs, rows, self.LISTING_ORDER, rows_ordering=ordering)
         return self._ordered(qs, rows, ordering)
+
+    # A commodity's businesses in name order: by the listing's copy of the name
+    # (models.Listing), which PostgreSQL reads in order from the listing's index
+    # (commodity, name, business) instead of walking every business's name index until
+    # enough of the commodity's turn up (a name often says what a business makes, so a
+    # commodity's names sort together: 2 s at national scale). The API's cursor pages by
+    # it too (BusinessViewSet.cursor_ordering).
+    LISTING_ORDER = ("listed_name", "pk")
+
+    def in_listing_order(self):
+        return bool(self.value("commodity")) and self.sort_key() == "name" and not self.query
 
     TOO_BROAD = _(
         "Pencarian ini terlalu luas untuk dijawab sekarang. Persempit dengan kata yang "

@@ -152,7 +152,14 @@ def test_a_renamed_business_is_listed_under_its_new_name(client, sectors):
 def test_a_commodity_in_name_order_is_the_plain_filter_in_name_order(client, sectors):
     """The directory and the API list a commodity by name from the listing's index
     (filter_businesses): the same businesses, in the same order, as the plain filter."""
-    names = ["Sentra Rotan 3", "Dapur Gula 2", "UD Aren 1", "CV Aren 1", "Karya Mede 9"]
+    names = [
+        "Sentra Rotan 3",
+        "Dapur Gula 2",
+        "UD Aren 1",
+        "CV Aren 1",
+        "Karya Mede 9",
+        "UD Aren 1",
+    ]
     for name in names:
         BusinessFactory(name=name).commodities.set([sectors["gula-semut"]])
     BusinessFactory(name="UD Lain").commodities.set([sectors["kacang-mede"]])
@@ -169,6 +176,13 @@ def test_a_commodity_in_name_order_is_the_plain_filter_in_name_order(client, sec
     response = client.get("/api/v1/businesses/", {"commodity": "gula-semut"})
     assert [b["name"] for b in response.json()["results"]] == expected
     assert expected[:2] == ["CV Aren 1", "Dapur Gula 2"]
+    # The API's cursor pages by the listing's name: two at a time, every one once.
+    walked, url = [], "/api/v1/businesses/?commodity=gula-semut&page_size=2"
+    while url:
+        body = client.get(url).json()
+        walked += [b["name"] for b in body["results"]]
+        url = body["next"]
+    assert walked == expected
 
 
 def test_seed_scale_lists_each_business():
