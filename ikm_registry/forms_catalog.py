@@ -57,11 +57,35 @@ class QuickCheckbox(forms.CheckboxInput):
         return _input_html("checkbox", name, self.format_value(value), final)
 
 
-class CommodityChoiceField(SafeModelChoiceField):
+class KnownChoiceMixin:
+    """A model choice found among rows already read (`known`: key -> instance, from the
+    cached filter choices), so that a chosen filter costs no query on every page; the
+    cache is dropped when the table changes (ikm_registry/signals.py)."""
+
+    known = None
+
+    def to_python(self, value):
+        if self.known is None or value in self.empty_values:
+            return super().to_python(value)
+        try:
+            return self.known[str(value)]
+        except KeyError:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None
+
+
+class CommodityChoiceField(KnownChoiceMixin, SafeModelChoiceField):
     def label_from_instance(self, obj):
         if (get_language() or "id").startswith("en") and obj.name_en:
             return obj.name_en
         return obj.name
+
+
+class KecamatanChoiceField(KnownChoiceMixin, forms.ModelChoiceField):
+    pass
 
 
 def _options(choices):
@@ -73,11 +97,18 @@ def _options(choices):
 
 
 def _filter_choices():
-    """The commodity and kecamatan options, as the form's fields list them, escaped:
-    cached per language, dropped when either table changes (ikm_registry/signals.py).
-    Products and businesses do not drop them, so a page's query count stays the same."""
-    fields = CatalogFilterForm.base_fields
-    return tuple(_options(fields[name].choices) for name in ("commodity", "kecamatan"))
+    """The commodity and kecamatan options, as the form's fields list them, escaped,
+    and each row by the key a query string names it with: cached per language, dropped
+    when either table changes (ikm_registry/signals.py). Products and businesses do not
+    drop them, so a page's query count stays the same."""
+    options, known = [], []
+    for name in ("commodity", "kecamatan"):
+        # A model choice's value carries its row (ModelChoiceIteratorValue.instance).
+        # (Iterated, not list(): that asks the iterator's length first, a COUNT query.)
+        choices = [choice for choice in CatalogFilterForm.base_fields[name].choices]
+        options.append(_options(choices))
+        known.append({str(v): v.instance for v, _label in choices if hasattr(v, "instance")})
+    return (*options, *known)
 
 
 class OptionsSelect(forms.Select):
@@ -134,7 +165,7 @@ class CatalogFilterForm(forms.Form):
         empty_label=_("Semua komoditas"),
         widget=OptionsSelect,
     )
-    kecamatan = forms.ModelChoiceField(
+    kecamatan = KecamatanChoiceField(
         label=_("Kecamatan"),
         queryset=Kecamatan.objects.all(),
         required=False,
@@ -178,12 +209,15 @@ class CatalogFilterForm(forms.Form):
         else:
             kwargs.setdefault("initial", {"sort": "name"})
         super().__init__(data, **kwargs)
-        # The options come from the cache; a chosen value is still checked against the
-        # table. Reading the two lists through Django's model-choice iterator took two
-        # server-side cursors (six round trips) and 50 model objects on every page.
-        commodities, kecamatan = cached("catalog-choices", "options", _filter_choices)
-        self.fields["commodity"].widget.options = commodities
-        self.fields["kecamatan"].widget.options = kecamatan
+        # The options and the rows a chosen value names come from the cache. Reading the
+        # two lists through Django's model-choice iterator took two server-side cursors
+        # (six round trips) and 50 model objects on every page, and checking a chosen
+        # value against its table a query each.
+        choices = cached("catalog-choices", "options", _filter_choices)
+        names = ("commodity", "kecamatan")
+        for name, options, known in zip(names, choices[:2], choices[2:], strict=True):
+            self.fields[name].widget.options = options
+            self.fields[name].known = known
         self.valid = self.is_valid() if self.is_bound else True
 
     def value(self, name):

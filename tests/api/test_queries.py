@@ -79,7 +79,9 @@ SEARCH_ON_POSTGRESQL = 2
         ("/api/v1/products/", 1, False),
         ("/api/v1/products/?page_size=2&sort=newest", 1, False),
         ("/api/v1/products/?q=rotan", 3, True),
-        ("/api/v1/products/?commodity=kerajinan-rotan&certificate=sni&size=mikro", 2, False),
+        # the chosen commodity is among the filter form's cached options (forms_catalog)
+        ("/api/v1/products/?commodity=kerajinan-rotan&certificate=sni&size=mikro", 1, False),
+        ("/api/v1/businesses/?commodity=kerajinan-rotan&kecamatan=36.03.18", 1, False),
         # the commodities, certificates and exports come with each row (facts.py)
         ("/api/v1/businesses/", 1, False),
         ("/api/v1/businesses/?q=rotan&export_ready=true", 3, True),

@@ -22,8 +22,9 @@ PAGES = [
     # and reads the tables' sizes and how common the words are (search._is_common)
     ("/en/katalog/?q=rotan&sort=name", "3 + 2 on PostgreSQL"),
     ("/katalog/?q=rottan", "3 + 2 on PostgreSQL"),
-    # ... plus the lookup of the chosen commodity
-    ("/katalog/?commodity=kerajinan-rotan&certificate=svlk&export_ready=on&size=", 3),
+    # ... and the chosen commodity and kecamatan are among the cached options' rows
+    ("/katalog/?commodity=kerajinan-rotan&certificate=svlk&export_ready=on&size=", 2),
+    ("/ikm-direktori/?commodity=kerajinan-rotan&kecamatan=36.03.18", 2),
     # count, page (the cards' commodities come with the businesses: facts.py)
     ("/ikm-direktori/", 2),
     # ... plus the vocabulary lookup (and on PostgreSQL the stems, the size and sample)
