@@ -213,7 +213,8 @@ class CatalogFilterForm(forms.Form):
         # two lists through Django's model-choice iterator took two server-side cursors
         # (six round trips) and 50 model objects on every page, and checking a chosen
         # value against its table a query each.
-        choices = cached("catalog-choices", "options", _filter_choices)
+        # (A key of its own: the options alone were cached as "options" before.)
+        choices = cached("catalog-choices", "options-and-rows", _filter_choices)
         names = ("commodity", "kecamatan")
         for name, options, known in zip(names, choices[:2], choices[2:], strict=True):
             self.fields[name].widget.options = options
