@@ -25,6 +25,7 @@ from ikm_registry.api import (
 )
 from ikm_registry.models import Product
 from missions.models import ExchangeRate
+from tests.api.helpers import walk
 
 pytestmark = pytest.mark.django_db
 
@@ -140,12 +141,7 @@ def test_newest_businesses_are_the_directorys_newest_verified(client, api_world)
     api_order = [b["slug"] for b in api]
     assert api_order.index("anyaman-rotan-sejahtera") < api_order.index("kacang-mede-makmur")
     # Paged one at a time, the cursor walks the same order.
-    seen, url = [], "/api/v1/businesses/?sort=newest&page_size=1"
-    while url:
-        body = client.get(url).json()
-        seen += [b["slug"] for b in body["results"]]
-        url = body["next"]
-    assert seen == api_order
+    assert walk(client, "/api/v1/businesses/?sort=newest&page_size=1", "slug") == api_order
 
 
 def test_a_searchs_page_reads_its_rows_by_key_without_the_filters(client, api_world):

@@ -15,6 +15,7 @@ from django.apps import apps as django_apps
 
 from ikm_registry import scale, search
 from ikm_registry.models import Business, Commodity, Product
+from tests.api.helpers import walk
 from tests.factories import BusinessFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -177,12 +178,7 @@ def test_a_commodity_in_name_order_is_the_plain_filter_in_name_order(client, sec
     assert [b["name"] for b in response.json()["results"]] == expected
     assert expected[:2] == ["CV Aren 1", "Dapur Gula 2"]
     # The API's cursor pages by the listing's name: two at a time, every one once.
-    walked, url = [], "/api/v1/businesses/?commodity=gula-semut&page_size=2"
-    while url:
-        body = client.get(url).json()
-        walked += [b["name"] for b in body["results"]]
-        url = body["next"]
-    assert walked == expected
+    assert walk(client, "/api/v1/businesses/?commodity=gula-semut&page_size=2", "name") == expected
 
 
 def test_seed_scale_lists_each_business():
