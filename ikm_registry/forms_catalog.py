@@ -241,7 +241,7 @@ class CatalogFilterForm(forms.Form):
 
     def _business_filters(self, prefix="", kecamatan_field=None):
         """The filters on the business; `kecamatan_field` names a stored copy of its
-        kecamatan (Product.kecamatan) instead of the business's desa."""
+        kecamatan (Product.kecamatan, Listing.kecamatan) instead of the business's desa."""
         condition = Q()
         if kecamatan := self.value("kecamatan"):
             condition &= Q(**{kecamatan_field or f"{prefix}desa__kecamatan": kecamatan})
@@ -314,20 +314,23 @@ class CatalogFilterForm(forms.Form):
 
     def filter_businesses(self, qs, rows=None):
         """Verified businesses narrowed by the filters, in the chosen order (as above)."""
-        qs = qs.filter(self._business_filters())
         ordering = {
             "relevance": ["-search_rank", "name", "pk"],
             "name": ["name", "pk"],
             "newest": ["-verified_at", "-pk"],
         }[self.sort_key()]
-        if commodity := self.value("commodity"):
-            # Its own commodities or its products' (Business.listed_commodities): for a
-            # verified business, its active products are its public ones.
-            if self.in_listing_order():
-                qs = qs.filter(listings__commodity=commodity).annotate(
-                    listed_name=F("listings__name")
-                )
-            else:
+        # Its own commodities or its products' (Business.listed_commodities): for a
+        # verified business, its active products are its public ones.
+        commodity = self.value("commodity")
+        if self.in_listing_order():
+            # The listing's copies of its kecamatan and name (models.Listing), in one
+            # filter() so that both conditions are on the same listing row.
+            filters = self._business_filters(kecamatan_field="listings__kecamatan")
+            qs = qs.filter(filters, listings__commodity=commodity)
+            qs = qs.annotate(listed_name=F("listings__name"))
+        else:
+            qs = qs.filter(self._business_filters())
+            if commodity:
                 qs = qs.filter(listed_commodities=commodity)
         if self.value("export_ready"):
             public = Product.objects.public()
@@ -338,12 +341,12 @@ class CatalogFilterForm(forms.Form):
             return self._ordered(qs, rows, self.LISTING_ORDER, rows_ordering=ordering)
         return self._ordered(qs, rows, ordering)
 
-    # A commodity's businesses in name order: by the listing's copy of the name
-    # (models.Listing), which PostgreSQL reads in order from the listing's index
-    # (commodity, name, business) instead of walking every business's name index until
-    # enough of the commodity's turn up (a name often says what a business makes, so a
-    # commodity's names sort together: 2 s at national scale). The API's cursor pages by
-    # it too (BusinessViewSet.cursor_ordering).
+    # A commodity's businesses (in a kecamatan) in name order: by the listing's copy of
+    # the name (models.Listing), which PostgreSQL reads in order from the listing's
+    # indexes (commodity, [kecamatan,] name, business) instead of walking every
+    # business's name index until enough of the commodity's turn up (a name often says
+    # what a business makes, so a commodity's names sort together: 2 s at national
+    # scale). The API's cursor pages by it too (BusinessViewSet.cursor_ordering).
     LISTING_ORDER = ("listed_name", "pk")
 
     def in_listing_order(self):

@@ -602,21 +602,30 @@ class Business(models.Model):
 
 class Listing(models.Model):
     """A commodity a business is listed under (Business.listed_commodities), with the
-    business's name: the directory's and the API's list of a commodity in name order
-    reads this index in order (CatalogFilterForm.filter_businesses), where walking the
-    businesses' name index met a commodity's businesses only after most of the others
-    (a name often says what the business makes: 2 s at national scale)."""
+    business's name and kecamatan: the directory's and the API's list of a commodity
+    (in a kecamatan) in name order reads these indexes in order
+    (CatalogFilterForm.filter_businesses), where walking the businesses' name index met
+    a commodity's businesses only after most of the others (a name often says what the
+    business makes: 2 s at national scale), and counting a commodity's businesses in
+    one kecamatan read 350,000 of them (77 ms)."""
 
     business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="listings")
     commodity = models.ForeignKey(Commodity, on_delete=models.CASCADE, related_name="listings")
-    name = models.CharField(max_length=150, editable=False)  # Business.name, kept with it
+    # The business's, kept with it (search.store_listings).
+    name = models.CharField(max_length=150, editable=False)
+    kecamatan = models.ForeignKey(
+        Kecamatan, on_delete=models.PROTECT, editable=False, db_index=False, related_name="+"
+    )
 
     class Meta:
         # The table it had as the field's automatic through table (migration 0027).
         db_table = "ikm_registry_business_listed_commodities"
         unique_together = [("business", "commodity")]
         indexes = [
-            models.Index(fields=["commodity", "name", "business"], name="ikm_listing_by_name")
+            models.Index(fields=["commodity", "name", "business"], name="ikm_listing_by_name"),
+            models.Index(
+                fields=["commodity", "kecamatan", "name", "business"], name="ikm_listing_by_place"
+            ),
         ]
 
     def __str__(self):
@@ -864,6 +873,13 @@ class Product(RemembersBusiness, models.Model):
                 fields=["kecamatan", "-created_at", "-id"],
                 condition=PUBLIC_PRODUCT,
                 name="product_public_kecamatan_new",
+            ),
+            # A commodity in a kecamatan by name: the kecamatan's index met rattan's
+            # products after 98,000 others at national scale (300 ms).
+            models.Index(
+                fields=["category", "kecamatan", "name", "id"],
+                condition=PUBLIC_PRODUCT,
+                name="product_public_category_place",
             ),
         ]
         constraints = [

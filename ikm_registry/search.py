@@ -668,15 +668,17 @@ def fill_products_text(business_model, start, stop):
 
 
 # Business.listed_commodities (models.Listing) from its declared commodities and its
-# active products' categories, with its name, in plain SQL that both databases run: one
-# INSERT for a batch of businesses.
+# active products' categories, with its name and kecamatan, in plain SQL that both
+# databases run: one INSERT for a batch of businesses.
 _LISTINGS_SQL = """
-    INSERT INTO {listing} (business_id, commodity_id, name)
-    SELECT listed.business_id, listed.commodity_id, business.name FROM (
+    INSERT INTO {listing} (business_id, commodity_id, name, kecamatan_id)
+    SELECT listed.business_id, listed.commodity_id, business.name, desa.kecamatan_id FROM (
         SELECT business_id, commodity_id FROM {declared} WHERE {where}
         UNION
         SELECT business_id, category_id FROM {product} WHERE is_active AND {where}
-    ) listed JOIN {business} business ON business.id = listed.business_id
+    ) listed
+    JOIN {business} business ON business.id = listed.business_id
+    JOIN {desa} desa ON desa.code = business.desa_id
 """
 
 
@@ -693,6 +695,7 @@ def _store_listings(business_model, where, params, rows):
         declared=_table(declared),
         product=_table(product),
         business=_table(business_model),
+        desa=_table(business_model._meta.get_field("desa").related_model),
         where=where,
     )
     with connection.cursor() as cursor:
@@ -701,8 +704,8 @@ def _store_listings(business_model, where, params, rows):
 
 def store_listings(business_ids):
     """The commodities these businesses are listed under (Business.listed_commodities),
-    after their commodities, products or names changed: refresh_businesses(), the
-    import."""
+    after their commodities, products, names or places changed: refresh_businesses(),
+    the import."""
     from ikm_registry.models import Business
 
     through = Business.listed_commodities.through

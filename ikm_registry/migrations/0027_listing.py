@@ -1,12 +1,14 @@
 """The listing of a business under a commodity (Business.listed_commodities) becomes a
-model of its own, models.Listing, on the same table, with the business's name and an
-index (commodity, name, business): a commodity's businesses in name order are read from
-that index in order instead of walking every business's name (2 s at national scale
-for a commodity whose businesses' names sort late).
+model of its own, models.Listing, on the same table, with the business's name and
+kecamatan and indexes (commodity, name, business) and (commodity, kecamatan, name,
+business): a commodity's businesses (in a kecamatan) in name order are read from them
+in order instead of walking every business's name (2 s at national scale for a
+commodity whose businesses' names sort late). Products get the same for a commodity in
+a kecamatan by name.
 
-The field's automatic through table is taken over as Django documents it (state only),
-then the name is added and every business is listed again in chunks of business ids,
-each committed on its own (not atomic, as 0024-0026): one INSERT a chunk
+The field's automatic through table is taken over as Django documents it (state only).
+Its rows are deleted, the columns added, and every business listed again in chunks of
+business ids, each committed on its own (not atomic, as 0024-0026): one INSERT a chunk
 (search.fill_listings), the same SQL on both databases.
 """
 
@@ -84,10 +86,26 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
+        # Listed again below, with the new columns (which then need no default).
+        migrations.RunSQL(
+            "DELETE FROM ikm_registry_business_listed_commodities", migrations.RunSQL.noop
+        ),
         migrations.AddField(
             model_name="listing",
             name="name",
             field=models.CharField(default="", editable=False, max_length=150),
+            preserve_default=False,
+        ),
+        migrations.AddField(
+            model_name="listing",
+            name="kecamatan",
+            field=models.ForeignKey(
+                db_index=False,
+                editable=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="ikm_registry.kecamatan",
+            ),
             preserve_default=False,
         ),
         migrations.RunPython(store_listings, migrations.RunPython.noop, elidable=False),
@@ -95,6 +113,21 @@ class Migration(migrations.Migration):
             model_name="listing",
             index=models.Index(
                 fields=["commodity", "name", "business"], name="ikm_listing_by_name"
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="listing",
+            index=models.Index(
+                fields=["commodity", "kecamatan", "name", "business"],
+                name="ikm_listing_by_place",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="product",
+            index=models.Index(
+                condition=models.Q(("is_active", True), ("is_public", True)),
+                fields=["category", "kecamatan", "name", "id"],
+                name="product_public_category_place",
             ),
         ),
         PostgreSQLOnlySQL(

@@ -14,7 +14,7 @@ import pytest
 from django.apps import apps as django_apps
 
 from ikm_registry import scale, search
-from ikm_registry.models import Business, Commodity, Product
+from ikm_registry.models import Business, Commodity, Desa, Product
 from tests.api.helpers import walk
 from tests.factories import BusinessFactory, ProductFactory
 
@@ -34,8 +34,8 @@ def out_of_sync():
         declared = set(business.commodities.values_list("pk", flat=True))
         made = set(business.products.filter(is_active=True).values_list("category", flat=True))
         stored = set(business.listed_commodities.values_list("pk", flat=True))
-        names = set(business.listings.values_list("name", flat=True))
-        if stored != declared | made or names - {business.name}:
+        copies = set(business.listings.values_list("name", "kecamatan"))
+        if stored != declared | made or copies - {(business.name, business.desa.kecamatan_id)}:
             wrong.append(business.name)
     return wrong
 
@@ -150,6 +150,23 @@ def test_a_renamed_business_is_listed_under_its_new_name(client, sectors):
     assert directory(client, "gula-semut") == ["CV Gula Aren Nusantara"]
 
 
+def test_a_business_moved_to_another_kecamatan_is_listed_there(client, sectors):
+    business = BusinessFactory(name="UD Aren Manis")  # in Cikupa (36.03.18)
+    business.commodities.set([sectors["gula-semut"]])
+    business = Business.objects.get(pk=business.pk)
+    business.desa = Desa.objects.filter(kecamatan="36.03.05").first()
+    business.save()
+    assert out_of_sync() == []
+    query = {"commodity": "gula-semut", "kecamatan": "36.03.05"}
+    found = client.get("/ikm-direktori/", query).context["page_obj"].object_list
+    assert [b.name for b in found] == ["UD Aren Manis"]
+    assert [b["name"] for b in client.get("/api/v1/businesses/", query).json()["results"]] == [
+        "UD Aren Manis"
+    ]
+    query["kecamatan"] = "36.03.18"
+    assert client.get("/ikm-direktori/", query).context["page_obj"].object_list == []
+
+
 def test_a_commodity_in_name_order_is_the_plain_filter_in_name_order(client, sectors):
     """The directory and the API list a commodity by name from the listing's index
     (filter_businesses): the same businesses, in the same order, as the plain filter."""
@@ -179,6 +196,14 @@ def test_a_commodity_in_name_order_is_the_plain_filter_in_name_order(client, sec
     assert expected[:2] == ["CV Aren 1", "Dapur Gula 2"]
     # The API's cursor pages by the listing's name: two at a time, every one once.
     assert walk(client, "/api/v1/businesses/?commodity=gula-semut&page_size=2", "name") == expected
+    # ... and in one kecamatan (the listing's copy of it), as the plain filters find them.
+    elsewhere = BusinessFactory(name="Aa Gula Jauh", desa=Desa.objects.get(code="36.03.05.2001"))
+    elsewhere.commodities.set([sectors["gula-semut"]])
+    for kecamatan, names in (("36.03.18", expected), ("36.03.05", ["Aa Gula Jauh"])):
+        query = {"commodity": "gula-semut", "kecamatan": kecamatan}
+        page = client.get("/ikm-direktori/", query)
+        assert [b.name for b in page.context["page_obj"].object_list] == names
+        assert page.context["page_obj"].paginator.count == len(names)
 
 
 def test_seed_scale_lists_each_business():

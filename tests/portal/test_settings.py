@@ -113,12 +113,16 @@ def test_postgresql_connections_start_with_jit_and_synchronized_scans_off():
         # The same search must show the same first matches every time.
         cursor.execute("SHOW synchronize_seqscans")
         assert cursor.fetchone()[0] == "off"
+        # Index lookups priced for SSD (settings.py).
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
 
 
 def test_session_options_can_be_left_to_the_database_behind_a_pooler():
     """docs/deployment.md: DATABASE_SESSION_OPTIONS empty sends no startup options."""
     expression = "repr(settings.DATABASES['default'].get('OPTIONS', {}).get('options'))"
-    for value, expected in (("", "None"), (None, "'-c jit=off -c synchronize_seqscans=off'")):
+    default = "'-c jit=off -c synchronize_seqscans=off -c random_page_cost=1.1'"
+    for value, expected in (("", "None"), (None, default)):
         assert _postgresql_setting(expression, "DATABASE_SESSION_OPTIONS", value) == expected
 
 
