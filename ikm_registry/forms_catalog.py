@@ -263,7 +263,7 @@ class CatalogFilterForm(forms.Form):
 
     def _first_matches(self):
         """search.first_matches, searching the names of the chosen commodity and kecamatan
-        with the words in a large catalog (see search.without_table_scans): a product's
+        with the words in a large catalog (see search.match_plan): a product's
         text holds its category's and kecamatan's names, a business's its kecamatan's and
         every commodity it is listed under (its own, its active products' categories)."""
         chosen = (self.value("commodity"), self.value("kecamatan"))
@@ -285,7 +285,7 @@ class CatalogFilterForm(forms.Form):
         first = first_matches(qs, query, search.RANKED + 1)
         model = qs.model._default_manager
         matches = search.ranked(model.filter(pk__in=first), query, names=names)
-        with search.without_table_scans(query):
+        with search.match_plan(query):
             ids = list(matches.order_by(*ordering).values_list("pk", flat=True))
         self.match_count = len(ids)  # exact up to RANKED: the page needs no count query
         # The matches are already filtered: their rows are read by key alone.

@@ -134,8 +134,10 @@ class Query:
     text: str
     alternatives: list = field(default_factory=list)  # [[word, variant, correction, ...]]
     tsquery: str = ""  # PostgreSQL: the stemmed alternatives as one raw tsquery
-    # PostgreSQL, a large table: the sample found no match, so reading the table until
-    # enough match would read all of it (first_matches, without_table_scans).
+    # PostgreSQL, a large table (LARGE rows or more: first_matches, match_plan) ...
+    large: bool = False
+    # ... where the sample found no match, so reading the table until enough match
+    # would read all of it.
     rare: bool = False
 
     def __bool__(self):
@@ -338,10 +340,11 @@ def first_matches(qs, query, limit, *, within=()):
 
     `within`: the names of the list's filters (its commodity, its kecamatan) that every
     row it keeps has in its text (product_text; business_text and products_text). In a
-    large table they are searched with the words (see without_table_scans)."""
+    large table they are searched with the words (see match_plan)."""
     if not (is_postgresql() and query.tsquery):
         return matching(qs, query).order_by().values_list("pk", flat=True)[:limit]
     rows, share = _sampled_share(qs, query)
+    query.large = share is not None
     if share is not None and share**2 * rows > COMMON:
         matches = qs.filter(_MatchFunction(F("search_vector"), _tsquery(query))).order_by("pk")
         return matches.values_list("pk", flat=True)[:limit]
@@ -427,24 +430,33 @@ def _sampled_share(qs, query):
 # - `within` (first_matches): the filter's name is searched with the words. Every
 #   product's text holds its category's and its kecamatan's names (product_text), so
 #   the GIN index intersects word and name itself (2 s -> 0.1 s); the filter still applies.
-# - without_table_scans(): where the sample found no match at all, the table is not read
-#   in any order (sequential and plain index scans off for the query): the GIN index
-#   answers (3.5 s -> 0.1 s for 'keranjang kristal').
+# - match_plan(): where the sample found no match at all, the table is not read in any
+#   order (sequential and plain index scans off for the query): the GIN index answers
+#   (3.5 s -> 0.1 s for 'keranjang kristal').
 
 
 @contextmanager
-def without_table_scans(query):
-    """The block's queries collect their matches from the indexes (bitmap scans) instead
-    of reading the table in some order until enough match, when `query` is rare
-    (first_matches): one transaction with sequential and plain index scans off. With only
-    the former off, the planner walked an index over the whole table instead (3.5 s)."""
-    if not query.rare:
+def match_plan(query):
+    """The plan of the block's queries, which find a search's matches, in a large table
+    (first_matches sets query.large and query.rare): one transaction with SET LOCAL.
+
+    - No parallel workers: under concurrent requests on two cores they took the CPU
+      other requests were waiting for (national scale, 4 connections: the search mix's
+      p95 237-292 -> 184-203 ms with them off everywhere). Staff lists at regency scale
+      did better with them, so only these queries go without.
+    - A rare query collects its matches from the indexes (bitmap scans) instead of
+      reading the table in some order until enough match: sequential and plain index
+      scans off. With only the former off, the planner walked an index over the whole
+      table instead (3.5 s)."""
+    if not query.large:
         yield
         return
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("SET LOCAL enable_indexscan = off")
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            if query.rare:
+                cursor.execute("SET LOCAL enable_seqscan = off")
+                cursor.execute("SET LOCAL enable_indexscan = off")
         yield
 
 
