@@ -322,7 +322,8 @@ class CatalogFilterForm(forms.Form):
         # Its own commodities or its products' (Business.listed_commodities): for a
         # verified business, its active products are its public ones.
         commodity = self.value("commodity")
-        if self.in_listing_order():
+        listing = self.in_listing_order()
+        if listing:
             # The listing's copies of its kecamatan and name (models.Listing), in one
             # filter() so that both conditions are on the same listing row.
             filters = self._business_filters(kecamatan_field="listings__kecamatan")
@@ -337,7 +338,7 @@ class CatalogFilterForm(forms.Form):
             qs = qs.filter(pk__in=public.filter(export_ready=True).values("business_id"))
         if self.query:
             return self._searched(qs, self._first_matches(), ("name",), ordering, rows=rows)
-        if self.in_listing_order():
+        if listing:
             return self._ordered(qs, rows, self.LISTING_ORDER, rows_ordering=ordering)
         return self._ordered(qs, rows, ordering)
 

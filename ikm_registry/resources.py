@@ -506,8 +506,8 @@ class BusinessResource(SafeExportMixin, resources.ModelResource):
         # What the public pages show of their commodities (signals.commodities_changed).
         for chunk in _chunks(self.recommodified):
             facts.store(Business.objects.filter(pk__in=chunk))
-        # The directory's commodity filter, which holds each business's name too
-        # (search.store_listings).
+        # The directory's commodity filter, which holds each business's name and
+        # kecamatan too (search.store_listings).
         for chunk in _chunks(sorted({*self.recommodified, *self.renamed})):
             search.store_listings(chunk)
         transaction.on_commit(signals.clear_reports, using=self.get_db_connection_name())
