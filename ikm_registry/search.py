@@ -345,12 +345,11 @@ def first_matches(qs, query, limit, *, within=()):
         return matching(qs, query).order_by().values_list("pk", flat=True)[:limit]
     rows, share = _sampled_share(qs, query)
     query.large = share is not None
-    if share is not None and share**2 * rows > COMMON:
+    if _common(rows, share):
         matches = qs.filter(_MatchFunction(F("search_vector"), _tsquery(query))).order_by("pk")
         return matches.values_list("pk", flat=True)[:limit]
-    large = share is not None
-    query.rare = large and share == 0
-    matches = _pg_match(qs, query, within if large else ()).order_by()
+    query.rare = query.large and share == 0
+    matches = _pg_match(qs, query, within if query.large else ()).order_by()
     return matches.values_list("pk", flat=True)[:limit]
 
 
@@ -397,7 +396,11 @@ COMMON = 4_000
 
 def _is_common(qs, query):
     """Whether reading `qs` in id order finds the matches sooner than the GIN index."""
-    rows, share = _sampled_share(qs, query)
+    return _common(*_sampled_share(qs, query))
+
+
+def _common(rows, share):
+    """The rule above, for a table's size and its sample's share of matches (or None)."""
     return share is not None and share**2 * rows > COMMON
 
 
@@ -465,7 +468,7 @@ def _table_rows(model):
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
-            [connection.ops.quote_name(model._meta.db_table)],
+            [_table(model)],
         )
         return cursor.fetchone()[0]
 
