@@ -53,9 +53,17 @@ from tangerang_ikm.spreadsheets import SafeExportMixin
 # --- Inlines ----------------------------------------------------------------
 
 
+# A mission's participations, meetings and deals on its page: the first this many of
+# each (deals, a stacked form each with two long selects, fewer); the mission's
+# "all_rows" links lead to all of them in their own lists.
+INLINE_ROWS = 50
+DEAL_ROWS = 20
+
+
 class ParticipationInline(SharedLookupsInline, admin.TabularInline):
     model = Participation
     extra = 0
+    max_rows = INLINE_ROWS
     fields = ["business", "status", "booth_number", "notes"]
     readonly_fields = ["status"]
     autocomplete_fields = []
@@ -96,6 +104,7 @@ class MeetingInline(SharedLookupsInline, admin.TabularInline):
 
     model = Meeting
     extra = 0
+    max_rows = INLINE_ROWS
     fields = ["start", "end", "table", "business", "buyer", "outcome", "notes"]
     readonly_fields = ["start", "end", "table", "business", "buyer"]
     show_change_link = True
@@ -155,6 +164,7 @@ class MeetingDealInline(SharedLookupsInline, admin.StackedInline):
 class MissionDealInline(SharedLookupsInline, admin.StackedInline):
     model = Deal
     extra = 0
+    max_rows = DEAL_ROWS
     fields = ["business", "buyer", "buyer_name", *DEAL_INLINE_FIELDS]
     readonly_fields = ["value_idr", "value_usd"]
     raw_id_fields = ["business", "buyer", "realises", "product"]
@@ -223,11 +233,25 @@ class TradeMissionAdmin(SimpleHistoryAdmin):
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["commodities", "coordinators"]
-    readonly_fields = ["status", "links"]
+    readonly_fields = ["status", "links", "all_rows"]
     inlines = [ParticipationInline, MissionBuyerInline, MeetingInline, MissionDealInline]
     actions = [_transition_action(s) for s in TradeMission.Status]
     fieldsets = [
-        (None, {"fields": ["title", "title_en", "slug", "kind", "scope", "status", "links"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "title_en",
+                    "slug",
+                    "kind",
+                    "scope",
+                    "status",
+                    "links",
+                    "all_rows",
+                ]
+            },
+        ),
         (
             gettext_lazy("Tujuan dan waktu"),
             {
@@ -285,6 +309,22 @@ class TradeMissionAdmin(SimpleHistoryAdmin):
             _("jadwal pertemuan"),
             reverse("missions:report", args=[obj.slug]),
             _("laporan"),
+        )
+
+    @admin.display(description=gettext_lazy("semua baris"))
+    def all_rows(self, obj):
+        """The mission's lists, whole: its page shows the first rows of each (INLINE_ROWS)."""
+        if not obj.pk:
+            return "\u2013"
+        query = f"?mission__id__exact={obj.pk}"
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("admin:missions_participation_changelist") + query,
+            _("peserta"),
+            reverse("admin:missions_meeting_changelist") + query,
+            _("pertemuan"),
+            reverse("admin:missions_deal_changelist") + query,
+            _("transaksi"),
         )
 
     def save_formset(self, request, form, formset, change):

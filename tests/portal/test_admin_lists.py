@@ -151,3 +151,48 @@ def test_a_short_filtered_list_is_counted_exactly_with_one_query():
     assert len(queries) == 1 and "LIMIT" in queries[0]["sql"]
     assert not paginator.estimated
     assert admin.site._registry[Deal].paginator is admin_lists.LargeTablePaginator
+
+
+def test_an_inline_does_not_read_its_parent_table(client, superuser):
+    """A business's inlines (certificates, exports, contacts…) point back at it: their
+    forms never offer that key as a choice, so the whole business table is never read
+    for it (at regency scale five reads of 10,000 businesses made the page take 8 s)."""
+    from django.test.utils import CaptureQueriesContext
+
+    business = BusinessFactory()
+    BusinessFactory.create_batch(2)
+    client.force_login(superuser)
+    url = reverse("admin:ikm_registry_business_change", args=[business.pk])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    whole_table = [
+        q["sql"]
+        for q in queries.captured_queries
+        if 'FROM "ikm_registry_business"' in q["sql"] and "WHERE" not in q["sql"]
+    ]
+    assert whole_table == []
+
+
+def test_a_mission_page_shows_its_first_rows_and_links_to_all(client, coordinator, monkeypatch):
+    """The mission's inlines show their first rows by key (max_rows); its "all rows"
+    links open the whole lists, filtered to the mission."""
+    from missions import admin as missions_admin
+    from tests.missions.conftest import make_participation
+
+    monkeypatch.setattr(missions_admin.ParticipationInline, "max_rows", 2)
+    monkeypatch.setattr(missions_admin.MissionDealInline, "max_rows", 2)
+    mission = make_mission()
+    participations = [make_participation(mission) for _ in range(3)]
+    deals = [make_deal(mission, p.business, amount=str(n)) for n, p in enumerate(participations, 1)]
+    client.force_login(coordinator)
+    body = client.get(reverse("admin:missions_trademission_change", args=[mission.pk])).content
+    body = body.decode()
+    assert 'name="participations-INITIAL_FORMS" value="2"' in body
+    assert 'name="deals-INITIAL_FORMS" value="2"' in body
+    # The first by key: the oldest rows, which stay the page's rows when new ones come.
+    assert f'name="deals-1-id" value="{deals[1].pk}"' in body
+    assert 'name="deals-2-id"' not in body and 'name="participations-2-id"' not in body
+    for model in ("participation", "meeting", "deal"):
+        link = reverse(f"admin:missions_{model}_changelist") + f"?mission__id__exact={mission.pk}"
+        assert f'href="{link}"' in body
+        assert client.get(link).status_code == 200
