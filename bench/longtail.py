@@ -211,8 +211,8 @@ def admin_filter_links(base, path, cookie):
 
 def _staff(rng, base, cookie):
     """Staff paging through change lists with searches and filters, reports, dashboard."""
-    from ikm_registry.models import Business
-    from missions.models import TradeMission
+    from ikm_registry.models import Business, Product
+    from missions.models import Deal, TradeMission
 
     names = _sample(rng, Business.objects.order_by("pk").values_list("name", "nib"), 300)
     words = sorted({w for name, _ in names for w in name.split() if len(w) > 3})
@@ -241,6 +241,17 @@ def _staff(rng, base, cookie):
     deal_searches = [name.split()[0] for name, _ in names[:100]]
     missions = TradeMission.objects.with_results().order_by("pk").values_list("slug", flat=True)
     reports = [(f"/misi-dagang/{slug}/laporan/", cookie) for slug in _sample(rng, missions, 300)]
+    # One object's page, with its inlines: a seeded mission has hundreds of deals.
+    change_forms = [
+        (f"/admin/{app}/{model}/{pk}/change/", cookie)
+        for app, model, queryset, n in (
+            ("ikm_registry", "business", Business.objects, 200),
+            ("ikm_registry", "product", Product.objects, 200),
+            ("missions", "deal", Deal.objects, 150),
+            ("missions", "trademission", TradeMission.objects, 50),
+        )
+        for pk in _sample(rng, queryset.order_by("pk").values_list("pk", flat=True), n)
+    ]
     dashboard = [("/misi-dagang/dasbor/", cookie)]
     dashboard += [
         (f"/misi-dagang/dasbor/?{query}", cookie)
@@ -267,6 +278,7 @@ def _staff(rng, base, cookie):
             "admin",
             change_list("/admin/gerai/spacebooking/", 300, []),
         ),
+        ("admin change forms: IKM, products, deals, missions", "admin", change_forms),
         ("mission reports", "report", reports),
         ("program dashboard + filters", "report", dashboard),
     ]

@@ -57,7 +57,7 @@ from tangerang_ikm.spreadsheets import SafeExportMixin
 # each (deals, a stacked form each with two long selects, fewer); the mission's
 # "all_rows" links lead to all of them in their own lists.
 INLINE_ROWS = 50
-DEAL_ROWS = 20
+DEAL_ROWS = 10
 
 
 class ParticipationInline(SharedLookupsInline, admin.TabularInline):
