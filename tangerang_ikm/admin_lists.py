@@ -244,8 +244,9 @@ class SharedLookupsInline:
     rows in one query per field, and every row knows its parent without asking.
 
     `max_rows`: show at most this many rows, the first by key (new rows come last, so
-    the rows a page shows stay those it posts back). Django's inlines show every row: a
-    seeded mission's 533 deals made its page 20 MB and 105 s. The rest are a link away.
+    the rows a page shows stay those it posts back), in the inline's order. Django's
+    inlines show every row: a seeded mission's 533 deals made its page 20 MB and 105 s.
+    The rest are a link away.
     """
 
     max_rows = None
@@ -288,7 +289,9 @@ class SharedLookupsInline:
                 if max_rows is None:
                     return rows
                 if self.shown is None:
-                    self.shown = rows.order_by("pk")[:max_rows]
+                    # The first rows by key, listed in the inline's own order.
+                    first = rows.order_by("pk").values("pk")[:max_rows]
+                    self.shown = rows.filter(pk__in=first)
                 return self.shown
 
             def __init__(self, *args, **kw):

@@ -174,8 +174,11 @@ def test_an_inline_does_not_read_its_parent_table(client, superuser):
 
 
 def test_a_mission_page_shows_its_first_rows_and_links_to_all(client, coordinator, monkeypatch):
-    """The mission's inlines show their first rows by key (max_rows); its "all rows"
-    links open the whole lists, filtered to the mission."""
+    """The mission's inlines show their first rows by key (max_rows), in their own order
+    (deals newest first); its "all rows" links open the whole lists, filtered to the
+    mission."""
+    import datetime
+
     from missions import admin as missions_admin
     from tests.missions.conftest import make_participation
 
@@ -183,14 +186,20 @@ def test_a_mission_page_shows_its_first_rows_and_links_to_all(client, coordinato
     monkeypatch.setattr(missions_admin.MissionDealInline, "max_rows", 2)
     mission = make_mission()
     participations = [make_participation(mission) for _ in range(3)]
-    deals = [make_deal(mission, p.business, amount=str(n)) for n, p in enumerate(participations, 1)]
+    deals = [
+        make_deal(
+            mission, p.business, amount="1", date=mission.start_date + datetime.timedelta(days=n)
+        )
+        for n, p in enumerate(participations)
+    ]
     client.force_login(coordinator)
     body = client.get(reverse("admin:missions_trademission_change", args=[mission.pk])).content
     body = body.decode()
     assert 'name="participations-INITIAL_FORMS" value="2"' in body
     assert 'name="deals-INITIAL_FORMS" value="2"' in body
-    # The first by key: the oldest rows, which stay the page's rows when new ones come.
-    assert f'name="deals-1-id" value="{deals[1].pk}"' in body
+    # The first two by key (the third, newest of all, is left out), newest first.
+    assert f'name="deals-0-id" value="{deals[1].pk}"' in body
+    assert f'name="deals-1-id" value="{deals[0].pk}"' in body
     assert 'name="deals-2-id"' not in body and 'name="participations-2-id"' not in body
     for model in ("participation", "meeting", "deal"):
         link = reverse(f"admin:missions_{model}_changelist") + f"?mission__id__exact={mission.pk}"
