@@ -201,7 +201,13 @@ def test_a_mission_page_shows_its_first_rows_and_links_to_all(client, coordinato
     assert f'name="deals-0-id" value="{deals[1].pk}"' in body
     assert f'name="deals-1-id" value="{deals[0].pk}"' in body
     assert 'name="deals-2-id"' not in body and 'name="participations-2-id"' not in body
+    lists = {}
     for model in ("participation", "meeting", "deal"):
         link = reverse(f"admin:missions_{model}_changelist") + f"?mission__id__exact={mission.pk}"
         assert f'href="{link}"' in body
-        assert client.get(link).status_code == 200
+        response = client.get(link)
+        assert response.status_code == 200
+        lists[model] = response.content.decode()
+    # The whole lists: every row the mission's page left out is there.
+    assert "3 transaksi" in lists["deal"]
+    assert all(p.business.name in lists["participation"] for p in participations)
