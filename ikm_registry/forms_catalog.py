@@ -239,14 +239,15 @@ class CatalogFilterForm(forms.Form):
             return "name"
         return sort
 
-    def _business_filters(self, prefix="", kecamatan_field=None):
-        """The filters on the business; `kecamatan_field` names a stored copy of its
-        kecamatan (Product.kecamatan, Listing.kecamatan) instead of the business's desa."""
+    def _business_filters(self, prefix="", kecamatan_field=None, size_field=None):
+        """The filters on the business; `kecamatan_field` and `size_field` name stored
+        copies of its kecamatan (Product.kecamatan, Listing.kecamatan) and size class
+        (Product.size_class) instead of the business's own."""
         condition = Q()
         if kecamatan := self.value("kecamatan"):
             condition &= Q(**{kecamatan_field or f"{prefix}desa__kecamatan": kecamatan})
         if size := self.value("size"):
-            condition &= Q(**{f"{prefix}size_class": size})
+            condition &= Q(**{size_field or f"{prefix}size_class": size})
         if kind := self.value("certificate"):
             holders = valid_certificates().filter(kind=kind).values("business_id")
             condition &= Q(**{f"{prefix}pk__in": holders})
@@ -294,9 +295,12 @@ class CatalogFilterForm(forms.Form):
     def filter_products(self, qs, rows=None):
         """Public products narrowed by the filters, in the chosen order: a queryset, or
         a search's matches as an InOrder sequence. `rows`: see _ordered()."""
-        # The kecamatan from the product's own copy (Product.kecamatan): an index range,
-        # not a join of every matching product to its business and desa.
-        qs = qs.filter(self._business_filters("business__", kecamatan_field="kecamatan"))
+        # The kecamatan and size class from the product's own copies (Product.kecamatan,
+        # Product.size_class): not a join of every matching product to its business.
+        filters = self._business_filters(
+            "business__", kecamatan_field="kecamatan", size_field="size_class"
+        )
+        qs = qs.filter(filters)
         if commodity := self.value("commodity"):
             qs = qs.filter(category=commodity)
         if self.value("export_ready"):

@@ -815,6 +815,16 @@ class Product(RemembersBusiness, models.Model):
         related_name="+",
         verbose_name=_("kecamatan usaha"),
     )
+    # The business's size class (Business.size_class), a copy kept like `kecamatan`: the
+    # catalog's size filter reads the product's own row. Joined to 1,000,000 businesses,
+    # a common word with `?size=mikro` checked 73,000 products through their businesses.
+    size_class = models.CharField(
+        _("skala usaha"),
+        max_length=10,
+        choices=Business.SizeClass.choices,
+        blank=True,
+        editable=False,
+    )
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diperbarui pada"), auto_now=True)
     search_text = models.TextField(
@@ -827,7 +837,7 @@ class Product(RemembersBusiness, models.Model):
 
     objects = ProductQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["search_text", "search_vector", "is_public", "kecamatan"]
+        excluded_fields=["search_text", "search_vector", "is_public", "kecamatan", "size_class"]
     )
 
     MAX_PHOTOS = 8

@@ -463,7 +463,9 @@ class BusinessResource(SafeExportMixin, resources.ModelResource):
         self.taken_slugs = set()
         self.indexed = []  # pks of the businesses whose search vector is to be stored
         self.texts = []  # their search texts, for the vocabulary
-        self.renamed = []  # pks of updated businesses with a new name or desa
+        # pks of updated businesses with a new name, desa or size class: what their
+        # products' text and stored copies hold (search.refresh_products)
+        self.renamed = []
         self.recommodified = []  # pks of businesses whose commodities were written (facts.py)
         self.update_fields = self._fields_to_update(headers)
         self.verified_rows = {}  # row number → changes since verification, for the preview
@@ -500,7 +502,8 @@ class BusinessResource(SafeExportMixin, resources.ModelResource):
         for chunk in _chunks(self.indexed):
             search.store_vectors(Business, chunk, ["name"])
         search.add_words(self.texts)
-        # A product's text names its business and kecamatan (search.product_text).
+        # A product's text names its business and kecamatan (search.product_text), and
+        # it stores its business's kecamatan and size class.
         for chunk in _chunks(self.renamed):
             search.refresh_products(Product.objects.filter(business__in=chunk))
         # What the public pages show of their commodities (signals.commodities_changed).
@@ -619,7 +622,7 @@ class BusinessResource(SafeExportMixin, resources.ModelResource):
                 if self._changed(business, "search_text") or self._changed(business, "name"):
                     self.indexed.append(business.pk)
                     self.texts.append(business.search_text)
-                if self._changed(business, "name") or self._changed(business, "desa_id"):
+                if any(self._changed(business, f) for f in ("name", "desa_id", "size_class")):
                     self.renamed.append(business.pk)
         except Exception as exc:  # reported as the import's error, as import-export does
             self.handle_import_error(result, exc, raise_errors)

@@ -82,6 +82,7 @@ def seed(*, ikm, products, batch, progress):
     bar = progress("businesses", ikm)
     ids, lines = [], []  # lines[k]: the LINES index of business ids[k]
     public = []  # public[k]: business ids[k] is verified, so its products are public
+    sizes = []  # sizes[k]: the size class of business ids[k], which its products copy
     statuses = [Business.Status.VERIFIED] * 8 + [Business.Status.SUBMITTED, Business.Status.DRAFT]
     now = timezone.now()
     for offset in range(0, ikm, batch):
@@ -130,6 +131,7 @@ def seed(*, ikm, products, batch, progress):
             )
         ids += [b.pk for b in created]
         public += [b.is_public for b in created]
+        sizes += [b.size_class for b in created]
         lines += [(start + offset + k) % len(LINES) for k in range(len(created))]
         bar(len(rows))
 
@@ -170,6 +172,7 @@ def seed(*, ikm, products, batch, progress):
                     is_public=public[i % len(ids)],
                     # the business's kecamatan, as search.refresh_products() stores it
                     kecamatan_id=kecamatan_code[businesses_by_pk[business_id][1]],
+                    size_class=sizes[i % len(ids)],  # and its size class
                 )
             )
         for row in rows:

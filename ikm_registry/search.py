@@ -587,8 +587,9 @@ def store_vectors(model, ids, names):
 
 
 def refresh_products(products, batch=1000):
-    """Compute and store `search_text` for a queryset of products, and their copy of
-    their business's kecamatan (Product.kecamatan), which a business's save may move."""
+    """Compute and store `search_text` for a queryset of products, and their copies of
+    their business's kecamatan and size class (Product.kecamatan, Product.size_class),
+    which a business's save may change."""
     from ikm_registry.models import Product
 
     rows = list(products.select_related("business__desa__kecamatan", "category").order_by())
@@ -596,7 +597,9 @@ def refresh_products(products, batch=1000):
         product.search_text = product_text(product)
         # The catalog's kecamatan filter reads this copy (Product.kecamatan).
         product.kecamatan_id = product.business.desa.kecamatan_id
-    Product.objects.bulk_update(rows, ["search_text", "kecamatan"], batch_size=batch)
+        product.size_class = product.business.size_class
+    fields = ["search_text", "kecamatan", "size_class"]
+    Product.objects.bulk_update(rows, fields, batch_size=batch)
     store_vectors(Product, [p.pk for p in rows], ["name", "name_en"])
     add_words([p.search_text for p in rows])
     return len(rows)
