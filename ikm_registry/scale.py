@@ -73,16 +73,26 @@ NAMES = [
 def seed(*, ikm, products, batch, progress):
     """Insert `ikm` businesses and `products` products; return the new businesses' ids."""
     rng = random.Random(20261128)
+    ids = seed_businesses(rng, ikm=ikm, batch=batch, progress=progress)
+    if ids:
+        seed_products(rng, ids, products=products, batch=batch, progress=progress)
+    return ids
+
+
+def _line(slug):
+    """The LINES entry a seeded business (slug 'ikm-<n>') makes products of."""
+    return LINES[int(slug.split("-")[1]) % len(LINES)]
+
+
+def seed_businesses(rng, *, ikm, batch, progress):
+    """Insert `ikm` businesses, each listed under its line's commodity; return their ids."""
     kecamatan_of = dict(Desa.objects.values_list("code", "kecamatan__name"))
-    kecamatan_code = dict(Desa.objects.values_list("code", "kecamatan_id"))
     desa_codes = sorted(kecamatan_of)
     commodity_objs = {c.slug: c for c in Commodity.objects.all()}
     commodities = {slug: c.pk for slug, c in commodity_objs.items()}
     start = (Business.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     bar = progress("businesses", ikm)
-    ids, lines = [], []  # lines[k]: the LINES index of business ids[k]
-    public = []  # public[k]: business ids[k] is verified, so its products are public
-    sizes = []  # sizes[k]: the size class of business ids[k], which its products copy
+    ids = []
     statuses = [Business.Status.VERIFIED] * 8 + [Business.Status.SUBMITTED, Business.Status.DRAFT]
     now = timezone.now()
     for offset in range(0, ikm, batch):
@@ -110,7 +120,7 @@ def seed(*, ikm, products, batch, progress):
             _stamp(rows[-1], rng.choice(statuses), now)
         for row in rows:
             row.refresh_classes()  # bulk_create skips save(), which derives the size classes
-            line = commodity_objs[LINES[int(row.slug.split("-")[1]) % len(LINES)][0]]
+            line = commodity_objs[_line(row.slug)[0]]
             row.search_text = search.business_text(
                 row, commodities=[line], kecamatan=kecamatan_of[row.desa_id]
             )
@@ -130,17 +140,28 @@ def seed(*, ikm, products, batch, progress):
                 batch_size=batch,
             )
         ids += [b.pk for b in created]
-        public += [b.is_public for b in created]
-        sizes += [b.size_class for b in created]
-        lines += [(start + offset + k) % len(LINES) for k in range(len(created))]
         bar(len(rows))
+    return ids
 
-    if not ids:
-        return ids
+
+def seed_products(rng, ids, *, products, batch, progress):
+    """Insert `products` products, round the businesses `ids` (seeded ones, in id order),
+    each of its business's line, then each business's products' text and listings."""
+    kecamatan_of = dict(Desa.objects.values_list("code", "kecamatan__name"))
+    kecamatan_code = dict(Desa.objects.values_list("code", "kecamatan_id"))
+    commodity_objs = {c.slug: c for c in Commodity.objects.all()}
+    commodities = {slug: c.pk for slug, c in commodity_objs.items()}
     by_pk = {c.pk: c for c in commodity_objs.values()}
     businesses = Business.objects.filter(pk__range=(ids[0], ids[-1]))
+    # What each product copies of its business: bulk_create skips save(), which takes
+    # `is_public` from the business; set at insert, not by a later UPDATE that rewrote
+    # every row (35 minutes for 5,000,000 products). search.refresh_products() stores
+    # the kecamatan and size class the same way.
     businesses_by_pk = {
-        pk: (name, desa) for pk, name, desa in businesses.values_list("pk", "name", "desa_id")
+        pk: (name, desa, slug, status == Business.Status.VERIFIED and archived is None, size)
+        for pk, name, desa, slug, status, archived, size in businesses.values_list(
+            "pk", "name", "desa_id", "slug", "status", "archived_at", "size_class"
+        )
     }
     bar = progress("products", products)
     pstart = (Product.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
@@ -149,7 +170,8 @@ def seed(*, ikm, products, batch, progress):
         for i in range(offset, min(offset + batch, products)):
             n = pstart + i
             business_id = ids[i % len(ids)]
-            line = LINES[lines[i % len(ids)]]
+            _name, desa_id, slug, public, size = businesses_by_pk[business_id]
+            line = _line(slug)
             word = rng.choice(line[1])
             low = Decimal(rng.randrange(*line[3]))
             rows.append(
@@ -166,18 +188,14 @@ def seed(*, ikm, products, batch, progress):
                     price_min=low,
                     price_max=low * Decimal("1.4"),
                     export_ready=rng.random() < 0.3,
-                    # bulk_create skips save(), which takes is_public from the business;
-                    # set here, not by a later UPDATE that rewrote every row (35 minutes
-                    # for 5,000,000 products)
-                    is_public=public[i % len(ids)],
-                    # the business's kecamatan, as search.refresh_products() stores it
-                    kecamatan_id=kecamatan_code[businesses_by_pk[business_id][1]],
-                    size_class=sizes[i % len(ids)],  # and its size class
+                    is_public=public,
+                    kecamatan_id=kecamatan_code[desa_id],
+                    size_class=size,
                 )
             )
         for row in rows:
             row.category = by_pk[row.category_id]
-            name, desa_id = businesses_by_pk[row.business_id]
+            name, desa_id, *_ = businesses_by_pk[row.business_id]
             row.search_text = search.product_text(
                 row, business_name=name, kecamatan=kecamatan_of[desa_id]
             )
