@@ -3,7 +3,7 @@
 from functools import partial
 
 from django import forms
-from django.db.models import F, Q, Value
+from django.db.models import BooleanField, F, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.forms.utils import flatatt
 from django.utils import timezone
@@ -253,6 +253,16 @@ class CatalogFilterForm(forms.Form):
             condition &= Q(**{f"{prefix}pk__in": holders})
         return condition
 
+    def _export_ready(self):
+        """The export-ready filter. In a search it is written so that no index answers it
+        (COALESCE of a NOT NULL column): it is then checked on the word's matches, which
+        the text's GIN index finds. As a plain condition, the planner ANDed the word's
+        matches with a bitmap of every export-ready product (1,200,000 at national scale,
+        123 of a search's 173 ms)."""
+        if not self.query:
+            return Q(export_ready=True)
+        return Q(Coalesce("export_ready", False, output_field=BooleanField()))
+
     def _ordered(self, qs, rows, ordering, rows_ordering=None):
         """`qs` in the page's order; `rows` (the same list without the filters, given
         by a view that pages by key) in the same order (`rows_ordering` where that is
@@ -304,7 +314,7 @@ class CatalogFilterForm(forms.Form):
         if commodity := self.value("commodity"):
             qs = qs.filter(category=commodity)
         if self.value("export_ready"):
-            qs = qs.filter(export_ready=True)
+            qs = qs.filter(self._export_ready())
         english = (get_language() or "id").startswith("en")
         display = Coalesce(NullIf(F("name_en"), Value("")), F("name")) if english else None
         ordering = {

@@ -210,6 +210,32 @@ def test_filters_narrow_the_catalog(client, catalog_world):
     assert names(f"?commodity={catalog_world.rotan.slug}", "directory") == {
         "Anyaman Rotan Sejahtera"
     }
+    # In a search, export-ready is checked on the word's matches (see below).
+    assert names("?q=rotan") == {"Keranjang Rotan Bundar", "Kursi Rotan Teras"}
+    assert names("?q=rotan&export_ready=on") == {"Keranjang Rotan Bundar"}
+    assert names("?q=rotan&export_ready=on&sort=newest") == {"Keranjang Rotan Bundar"}
+
+
+def test_a_search_checks_export_ready_on_its_matches(client, catalog_world):
+    """Searched, the export-ready filter is written so that no index answers it: as a
+    plain condition PostgreSQL ANDed the word's matches with a bitmap of every
+    export-ready product (1,200,000 at national scale). Browsing keeps the plain one,
+    which the export-ready indexes serve."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def export_conditions(query):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url("catalog") + query).status_code == 200
+        sql = " ".join(q["sql"] for q in queries)
+        # A condition on the column (PostgreSQL: `"U0"."export_ready")` or `... AND`,
+        # SQLite: `= 1`), not the column in a SELECT list (followed by a comma).
+        plain = re.search(r'"\w+"\."export_ready"(?: = 1|\)| AND)', sql)
+        coalesced = re.search(r'COALESCE\("\w+"\."export_ready", ', sql)
+        return bool(plain), bool(coalesced)
+
+    assert export_conditions("?q=rotan&export_ready=on") == (False, True)
+    assert export_conditions("?export_ready=on") == (True, False)
 
 
 def test_bad_filter_values_are_reported_not_a_500(client, catalog_world):
