@@ -7,18 +7,13 @@ XLSX import, the search rebuild, seed_scale's bulk insert, and the repairs
 (`sync_kecamatan`, migration 0022's fill).
 """
 
-import sys
-from importlib import import_module
-from io import StringIO
-
 import pytest
-from django.apps import apps as django_apps
-from django.db import connection
 from django.db.models import F
 
 from ikm_registry import scale, search
 from ikm_registry.models import Business, Desa, Kecamatan, Product
 from tests.factories import BusinessFactory, ProductFactory
+from tests.ikm_registry.stored_copies import run_fill, seed_small
 
 pytestmark = pytest.mark.django_db
 
@@ -111,14 +106,7 @@ def test_migration_0022_fills_every_product():
     ProductFactory(name="Sambal Roa")
     ProductFactory(name="Sirup Pala")
     Product.objects.update(kecamatan=None)
-    migration = import_module("ikm_registry.migrations.0022_product_kecamatan")
-
-    class SchemaEditor:
-        pass
-
-    editor = SchemaEditor()
-    editor.connection = connection
-    migration.store_kecamatan(django_apps, editor)
+    run_fill("0022_product_kecamatan", "store_kecamatan")
     assert out_of_sync() == []
 
 
@@ -145,15 +133,7 @@ def test_seed_scale_writes_the_kecamatan_with_each_product():
 
 
 def test_seed_scale_command_keeps_it_in_sync():
-    from django.core.management import call_command
-
-    call_command(
-        "seed_scale",
-        *("--ikm", "6", "--products", "15", "--missions", "1", "--buyers", "2"),
-        *("--deals", "2", "--events", "1", "--bookings", "1", "--batch", "5"),
-        stdout=StringIO(),
-        stderr=StringIO() if "pytest" in sys.modules else None,
-    )
+    seed_small()
     assert Product.objects.count() == 15
     assert Business.objects.count() == 6
     assert out_of_sync() == []

@@ -7,13 +7,9 @@ written must keep it: a business's save, the XLSX import, the search rebuild,
 seed_scale's bulk insert and migration 0028's fill.
 """
 
-import sys
 from decimal import Decimal
-from importlib import import_module
-from io import StringIO
 
 import pytest
-from django.apps import apps as django_apps
 from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
@@ -21,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from ikm_registry import scale, search
 from ikm_registry.models import Business, Desa, Product
 from tests.factories import BusinessFactory, ProductFactory
+from tests.ikm_registry.stored_copies import run_fill, seed_small
 
 pytestmark = pytest.mark.django_db
 
@@ -100,14 +97,7 @@ def test_migration_0028_fills_every_product():
     micro_product("Sambal Roa")
     micro_product("Sirup Pala")
     Product.objects.update(size_class="")
-    migration = import_module("ikm_registry.migrations.0028_product_size_class")
-
-    class SchemaEditor:
-        pass
-
-    editor = SchemaEditor()
-    editor.connection = connection
-    migration.copy_size_classes(django_apps, editor)
+    run_fill("0028_product_size_class", "copy_size_classes")
     assert out_of_sync() == []
 
 
@@ -137,14 +127,6 @@ def test_seed_scale_writes_the_size_class_with_each_product():
 
 
 def test_seed_scale_command_keeps_it_in_sync():
-    from django.core.management import call_command
-
-    call_command(
-        "seed_scale",
-        *("--ikm", "6", "--products", "15", "--missions", "1", "--buyers", "2"),
-        *("--deals", "2", "--events", "1", "--bookings", "1", "--batch", "5"),
-        stdout=StringIO(),
-        stderr=StringIO() if "pytest" in sys.modules else None,
-    )
+    seed_small()
     assert Product.objects.count() == 15
     assert out_of_sync() == []
