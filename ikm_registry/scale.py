@@ -84,11 +84,17 @@ def _line(slug):
     return LINES[int(slug.split("-")[1]) % len(LINES)]
 
 
+def _places_and_commodities():
+    """Each desa's kecamatan name and code, and the commodities by slug."""
+    kecamatan_of = dict(Desa.objects.values_list("code", "kecamatan__name"))
+    kecamatan_code = dict(Desa.objects.values_list("code", "kecamatan_id"))
+    return kecamatan_of, kecamatan_code, {c.slug: c for c in Commodity.objects.all()}
+
+
 def seed_businesses(rng, *, ikm, batch, progress):
     """Insert `ikm` businesses, each listed under its line's commodity; return their ids."""
-    kecamatan_of = dict(Desa.objects.values_list("code", "kecamatan__name"))
+    kecamatan_of, _codes, commodity_objs = _places_and_commodities()
     desa_codes = sorted(kecamatan_of)
-    commodity_objs = {c.slug: c for c in Commodity.objects.all()}
     commodities = {slug: c.pk for slug, c in commodity_objs.items()}
     start = (Business.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     bar = progress("businesses", ikm)
@@ -147,9 +153,7 @@ def seed_businesses(rng, *, ikm, batch, progress):
 def seed_products(rng, ids, *, products, batch, progress):
     """Insert `products` products, round the businesses `ids` (seeded ones, in id order),
     each of its business's line, then each business's products' text and listings."""
-    kecamatan_of = dict(Desa.objects.values_list("code", "kecamatan__name"))
-    kecamatan_code = dict(Desa.objects.values_list("code", "kecamatan_id"))
-    commodity_objs = {c.slug: c for c in Commodity.objects.all()}
+    kecamatan_of, kecamatan_code, commodity_objs = _places_and_commodities()
     commodities = {slug: c.pk for slug, c in commodity_objs.items()}
     by_pk = {c.pk: c for c in commodity_objs.values()}
     businesses = Business.objects.filter(pk__range=(ids[0], ids[-1]))
@@ -157,10 +161,11 @@ def seed_products(rng, ids, *, products, batch, progress):
     # `is_public` from the business; set at insert, not by a later UPDATE that rewrote
     # every row (35 minutes for 5,000,000 products). search.refresh_products() stores
     # the kecamatan and size class the same way.
+    public = set(businesses.verified().values_list("pk", flat=True))
     businesses_by_pk = {
-        pk: (name, desa, slug, status == Business.Status.VERIFIED and archived is None, size)
-        for pk, name, desa, slug, status, archived, size in businesses.values_list(
-            "pk", "name", "desa_id", "slug", "status", "archived_at", "size_class"
+        pk: (name, desa, slug, pk in public, size)
+        for pk, name, desa, slug, size in businesses.values_list(
+            "pk", "name", "desa_id", "slug", "size_class"
         )
     }
     bar = progress("products", products)

@@ -22,6 +22,16 @@ def run_fill(migration, function):
     getattr(import_module(f"ikm_registry.migrations.{migration}"), function)(apps, editor)
 
 
+def seed_function(*, ikm, products, batch):
+    """scale.seed (the businesses and products of seed_scale), without progress bars."""
+    from ikm_registry import scale
+
+    def progress(label, total):
+        return lambda n: None
+
+    scale.seed(ikm=ikm, products=products, batch=batch, progress=progress)
+
+
 def seed_small():
     """seed_scale with 6 businesses and 15 products (and a little of everything else)."""
     call_command(

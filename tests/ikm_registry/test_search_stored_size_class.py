@@ -14,10 +14,10 @@ from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
-from ikm_registry import scale, search
+from ikm_registry import search
 from ikm_registry.models import Business, Desa, Product
 from tests.factories import BusinessFactory, ProductFactory
-from tests.ikm_registry.stored_copies import run_fill, seed_small
+from tests.ikm_registry.stored_copies import run_fill, seed_function, seed_small
 
 pytestmark = pytest.mark.django_db
 
@@ -117,10 +117,7 @@ def test_the_import_moves_the_products_of_a_business_whose_class_it_changes(clie
 
 
 def test_seed_scale_writes_the_size_class_with_each_product():
-    def progress(label, total):
-        return lambda n: None
-
-    scale.seed(ikm=12, products=40, batch=7, progress=progress)
+    seed_function(ikm=12, products=40, batch=7)
     assert Product.objects.count() == 40
     assert out_of_sync() == []
     assert Product.objects.exclude(size_class="").count() == 40
