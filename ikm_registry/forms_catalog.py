@@ -307,14 +307,15 @@ class CatalogFilterForm(forms.Form):
         a search's matches as an InOrder sequence. `rows`: see _ordered()."""
         # The kecamatan and size class from the product's own copies (Product.kecamatan,
         # Product.size_class): not a join of every matching product to its business.
-        filters = self._business_filters(
-            "business__", kecamatan_field="kecamatan", size_field="size_class"
-        )
-        qs = qs.filter(filters)
+        conditions = [
+            self._business_filters(
+                "business__", kecamatan_field="kecamatan", size_field="size_class"
+            )
+        ]
         if commodity := self.value("commodity"):
-            qs = qs.filter(category=commodity)
+            conditions.append(Q(category=commodity))
         if self.value("export_ready"):
-            qs = qs.filter(self._export_ready())
+            conditions.append(self._export_ready())
         english = (get_language() or "id").startswith("en")
         display = Coalesce(NullIf(F("name_en"), Value("")), F("name")) if english else None
         ordering = {
@@ -323,8 +324,15 @@ class CatalogFilterForm(forms.Form):
             "newest": ["-created_at", "-pk"],
         }[self.sort_key()]
         if self.query:
-            return self._searched(qs, self._first_matches(), ("name", "name_en"), ordering, rows)
-        return self._ordered(qs, rows, ordering)
+            # `qs` is public products: a search finds its matches among the same rows
+            # with the public condition checked on each match (Product.public), and the
+            # page's rows are read by key from `rows` or `qs`.
+            matches = Product.objects.public(indexed=False).filter(*conditions)
+            return self._searched(
+                matches, self._first_matches(), ("name", "name_en"), ordering,
+                qs if rows is None else rows,
+            )  # fmt: skip
+        return self._ordered(qs.filter(*conditions), rows, ordering)
 
     def filter_businesses(self, qs, rows=None):
         """Verified businesses narrowed by the filters, in the chosen order (as above)."""

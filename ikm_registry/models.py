@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models.functions import Upper
+from django.db.models.functions import Coalesce, Upper
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -641,13 +641,25 @@ class ProductQuerySet(models.QuerySet):
             return self.none()
         return self.filter(business__owner=user)
 
-    def public(self):
+    def public(self, *, indexed=True):
         """Active products of verified, unarchived businesses.
 
         Read from the product's own row: `is_public` stores whether its business is
         public (Business.save keeps it, see `Product.is_public`), so the catalog's lists
         walk one partial index instead of joining every product to its business.
+
+        `indexed=False`: the same rows, the condition written so that no index answers it
+        (COALESCE of the NOT NULL flags), for a search's matches, which the text's GIN
+        index finds: it is then checked on each match. As plain conditions, the planner
+        ANDed the matches with a bitmap of every public product from a partial index
+        (4,000,000 entries at national scale, too many for work_mem, so each match was
+        checked again).
         """
+        if not indexed:
+            return self.filter(
+                Coalesce("is_public", False, output_field=models.BooleanField()),
+                Coalesce("is_active", False, output_field=models.BooleanField()),
+            )
         return self.filter(is_public=True, is_active=True)
 
     def sync_public(self):

@@ -65,3 +65,49 @@ def test_sync_public_repairs_rows_written_without_save():
     Product.objects.filter(pk=hidden.pk).update(is_public=True)
     assert Product.objects.sync_public() == 2
     assert public_names() == {shown.name}
+
+
+def test_a_search_checks_the_public_flags_on_its_matches(client):
+    """Searched, the public condition is written so that no index answers it
+    (Product.public(indexed=False)): as plain conditions PostgreSQL ANDed the word's
+    matches with a bitmap of every public product from a partial index (4,000,000 at
+    national scale). It still keeps out every hidden product, in the catalog and the API;
+    browsing keeps the plain conditions, which the partial indexes serve."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ProductFactory(name="Besek Bambu Terbuka", business=BusinessFactory())
+    ProductFactory(name="Besek Bambu Draf", business=BusinessFactory(status=Business.Status.DRAFT))
+    inactive = ProductFactory(name="Besek Bambu Nonaktif", business=BusinessFactory())
+    inactive.is_active = False
+    inactive.save()
+
+    def search(path):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        assert response.status_code == 200
+        # The query that finds the matches reads the text (PostgreSQL's vector,
+        # SQLite's stored text); the page's rows are then read by key.
+        matching = [q["sql"] for q in queries if re.search(r"search_(vector|text)", q["sql"])]
+        assert matching
+        sql = " ".join(matching)
+        plain = re.search(r'"\w+"\."is_public"(?: = 1|\)| AND)', sql)
+        coalesced = re.search(r'COALESCE\("\w+"\."is_public", ', sql)
+        return response, bool(plain), bool(coalesced)
+
+    page, plain, coalesced = search(reverse("ikm_registry:catalog") + "?q=besek")
+    assert (plain, coalesced) == (False, True)
+    body = page.content.decode()
+    assert "Besek Bambu Terbuka" in body
+    assert "Draf" not in body and "Nonaktif" not in body
+    api, plain, coalesced = search("/api/v1/products/?q=besek")
+    assert (plain, coalesced) == (False, True)
+    assert [p["name"] for p in api.json()["results"]] == ["Besek Bambu Terbuka"]
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("ikm_registry:catalog")).status_code == 200
+    sql = " ".join(q["sql"] for q in queries)
+    assert not re.search(r'COALESCE\("\w+"\."is_public", ', sql)
+    assert re.search(r'"\w+"\."is_public"(?: = 1|\)| AND)', sql)
