@@ -103,3 +103,35 @@ def test_other_database_errors_are_not_hidden():
     with pytest.raises(ProgrammingError), search.time_limit():
         with connection.cursor() as cursor:
             cursor.execute("SELECT * FROM no_such_table")
+
+
+def test_one_watchdog_thread_serves_every_search(monkeypatch):
+    """A thread per search (threading.Timer) cost 0.3-1 ms of each catalog page: the
+    process's one watchdog thread guards every block, and a new one starts only where
+    it does not run (a forked worker: here, a thread that has ended)."""
+    import threading
+
+    started = []
+    real_start = threading.Thread.start
+
+    def start(thread):
+        started.append(thread.name)
+        real_start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", start)
+    for _ in range(20):
+        with search.time_limit():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+    assert len(started) <= 1  # none when an earlier test started it
+    assert search._watchdog.thread.is_alive()
+    assert search._watchdog.deadlines == {}  # every block took its deadline away
+
+    ended = threading.Thread(target=lambda: None)
+    real_start(ended)
+    ended.join()
+    monkeypatch.setattr(search._watchdog, "thread", ended)
+    with search.time_limit():
+        pass
+    assert started[-1] == "search-time-limit"
+    assert search._watchdog.thread.is_alive()
