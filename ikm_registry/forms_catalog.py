@@ -3,7 +3,7 @@
 from functools import partial
 
 from django import forms
-from django.db.models import BooleanField, F, Q, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.forms.utils import flatatt
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ikm_registry import search
 from ikm_registry.fields import SafeModelChoiceField
-from ikm_registry.models import Business, Certificate, Commodity, Kecamatan, Product
+from ikm_registry.models import Business, Certificate, Commodity, Kecamatan, Product, unindexed
 from ikm_registry.search import MAX_QUERY_LENGTH
 from tangerang_ikm.cache import cached
 
@@ -254,14 +254,13 @@ class CatalogFilterForm(forms.Form):
         return condition
 
     def _export_ready(self):
-        """The export-ready filter. In a search it is written so that no index answers it
-        (COALESCE of a NOT NULL column): it is then checked on the word's matches, which
-        the text's GIN index finds. As a plain condition, the planner ANDed the word's
-        matches with a bitmap of every export-ready product (1,200,000 at national scale,
-        123 of a search's 173 ms)."""
+        """The export-ready filter; in a search, checked on the word's matches
+        (models.unindexed). As a plain condition, the planner ANDed the word's matches
+        with a bitmap of every export-ready product (1,200,000 at national scale, 123 of
+        a search's 173 ms)."""
         if not self.query:
             return Q(export_ready=True)
-        return Q(Coalesce("export_ready", False, output_field=BooleanField()))
+        return unindexed("export_ready")[0]
 
     def _ordered(self, qs, rows, ordering, rows_ordering=None):
         """`qs` in the page's order; `rows` (the same list without the filters, given
@@ -304,7 +303,11 @@ class CatalogFilterForm(forms.Form):
 
     def filter_products(self, qs, rows=None):
         """Public products narrowed by the filters, in the chosen order: a queryset, or
-        a search's matches as an InOrder sequence. `rows`: see _ordered()."""
+        a search's matches as an InOrder sequence. `rows`: see _ordered().
+
+        `qs` is every public product (Product.objects.public(), its columns chosen by the
+        caller): a search finds its matches among the same rows written for a search
+        (public(indexed=False)) and reads its page's rows from `rows` or `qs` by key."""
         # The kecamatan and size class from the product's own copies (Product.kecamatan,
         # Product.size_class): not a join of every matching product to its business.
         conditions = [
@@ -324,9 +327,6 @@ class CatalogFilterForm(forms.Form):
             "newest": ["-created_at", "-pk"],
         }[self.sort_key()]
         if self.query:
-            # `qs` is public products: a search finds its matches among the same rows
-            # with the public condition checked on each match (Product.public), and the
-            # page's rows are read by key from `rows` or `qs`.
             matches = Product.objects.public(indexed=False).filter(*conditions)
             return self._searched(
                 matches, self._first_matches(), ("name", "name_en"), ordering,

@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Coalesce, Upper
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -635,6 +636,14 @@ class Listing(models.Model):
 PUBLIC_PRODUCT = models.Q(is_public=True, is_active=True)
 
 
+def unindexed(*flags):
+    """Conditions that these boolean columns are true, written so that no index answers
+    them (COALESCE of a NOT NULL column): for a search, whose matches the text's GIN
+    index finds, so that they are checked on each match. As plain conditions the planner
+    ANDed the matches with a bitmap from an index over every row that has the flag."""
+    return [Q(Coalesce(flag, False, output_field=models.BooleanField())) for flag in flags]
+
+
 class ProductQuerySet(models.QuerySet):
     def owned_by(self, user):
         if not user.is_authenticated:
@@ -648,18 +657,13 @@ class ProductQuerySet(models.QuerySet):
         public (Business.save keeps it, see `Product.is_public`), so the catalog's lists
         walk one partial index instead of joining every product to its business.
 
-        `indexed=False`: the same rows, the condition written so that no index answers it
-        (COALESCE of the NOT NULL flags), for a search's matches, which the text's GIN
-        index finds: it is then checked on each match. As plain conditions, the planner
-        ANDed the matches with a bitmap of every public product from a partial index
-        (4,000,000 entries at national scale, too many for work_mem, so each match was
-        checked again).
+        `indexed=False`: the same rows, for a search's matches (`unindexed`). The plain
+        conditions let the planner AND them with a partial index over every public
+        product (4,000,000 entries at national scale, too many for work_mem, so each
+        match was checked again).
         """
         if not indexed:
-            return self.filter(
-                Coalesce("is_public", False, output_field=models.BooleanField()),
-                Coalesce("is_active", False, output_field=models.BooleanField()),
-            )
+            return self.filter(*unindexed("is_public", "is_active"))
         return self.filter(is_public=True, is_active=True)
 
     def sync_public(self):

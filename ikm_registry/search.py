@@ -539,13 +539,13 @@ class _Watchdog:
     TICK = 0.1
 
     def __init__(self):
-        self.deadlines = {}
+        self.deadlines = set()
         self.lock = threading.Lock()
         self.thread = None
 
     def arm(self, deadline):
         with self.lock:
-            self.deadlines[id(deadline)] = deadline
+            self.deadlines.add(deadline)
             # Started on first use, and again in a forked process (a preloaded app
             # server's workers), where the parent's thread does not run.
             if self.thread is None or not self.thread.is_alive():
@@ -557,14 +557,14 @@ class _Watchdog:
         with deadline.lock:  # waits for a cancel request being sent for it
             deadline.running = False
         with self.lock:
-            self.deadlines.pop(id(deadline), None)
+            self.deadlines.discard(deadline)
 
     def run(self):
         while True:
             time.sleep(self.TICK)
             now = time.monotonic()
             with self.lock:
-                due = [d for d in self.deadlines.values() if d.at <= now]
+                due = [d for d in self.deadlines if d.at <= now]
             for deadline in due:
                 with deadline.lock:
                     if deadline.running:

@@ -6,6 +6,7 @@ import catalog_world  # noqa: F401`.
 
 import datetime
 import io
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -46,6 +47,15 @@ def add_photo(product, position=0, alt="Foto produk"):
     photo.thumbnail.save(f"{product.slug}-{position}-t.jpg", ContentFile(jpeg()), save=False)
     photo.save()
     return photo
+
+
+def column_conditions(sql, column):
+    """Whether `sql` has a plain condition on the boolean `column` (PostgreSQL:
+    `"U0"."export_ready")` or `... AND`, SQLite: `= 1`; not the column in a SELECT list,
+    followed by a comma) and whether it has the COALESCE form of models.unindexed."""
+    plain = re.search(rf'"\w+"\."{column}"(?: = 1|\)| AND)', sql)
+    coalesced = re.search(rf'COALESCE\("\w+"\."{column}", ', sql)
+    return bool(plain), bool(coalesced)
 
 
 def commodity(slug):

@@ -125,7 +125,7 @@ def test_one_watchdog_thread_serves_every_search(monkeypatch):
                 cursor.execute("SELECT 1")
     assert len(started) <= 1  # none when an earlier test started it
     assert search._watchdog.thread.is_alive()
-    assert search._watchdog.deadlines == {}  # every block took its deadline away
+    assert search._watchdog.deadlines == set()  # every block took its deadline away
 
     ended = threading.Thread(target=lambda: None)
     real_start(ended)
