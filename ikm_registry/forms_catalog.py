@@ -271,13 +271,20 @@ class CatalogFilterForm(forms.Form):
             self.rows = rows.order_by(*(rows_ordering or ordering))
         return qs.order_by(*ordering)
 
-    def _first_matches(self):
+    def _first_matches(self, products=False):
         """search.first_matches, searching the names of the chosen commodity and kecamatan
         with the words in a large catalog (see search.match_plan): a product's
         text holds its category's and kecamatan's names, a business's its kecamatan's and
-        every commodity it is listed under (its own, its active products' categories)."""
+        every commodity it is listed under (its own, its active products' categories).
+        A product's vector also holds the words of its size class and export readiness
+        (search.FlagWords): `products` searches those of the chosen filters too."""
         chosen = (self.value("commodity"), self.value("kecamatan"))
-        return partial(search.first_matches, within=[f.name for f in chosen if f])
+        flags = ()
+        if products:
+            flags = search.flag_words(
+                size=self.value("size"), export_ready=bool(self.value("export_ready"))
+            )
+        return partial(search.first_matches, within=[f.name for f in chosen if f], flags=flags)
 
     def _searched(self, qs, first_matches, names, ordering, rows=None):
         """The first RANKED matches of the query (and one more, to tell "more than"), in
@@ -329,7 +336,7 @@ class CatalogFilterForm(forms.Form):
         if self.query:
             matches = Product.objects.public(indexed=False).filter(*conditions)
             return self._searched(
-                matches, self._first_matches(), ("name", "name_en"), ordering,
+                matches, self._first_matches(products=True), ("name", "name_en"), ordering,
                 qs if rows is None else rows,
             )  # fmt: skip
         return self._ordered(qs.filter(*conditions), rows, ordering)
