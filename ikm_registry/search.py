@@ -20,6 +20,9 @@ PostgreSQL:
 - spelling variants that neither catches ('mete' and 'mede' are the same cashew);
 - a query whose words are common in a large catalog is answered by reading rows in id
   order instead of the GIN index (first_matches, _is_common);
+- in a large catalog, the names of a search's commodity and kecamatan filters, and the
+  words of its size-class and export-ready filters (FlagWords, in a product's vector
+  only), are searched with its words, so that the GIN index intersects them;
 - relevance ranks at most RANKED matches (ts_rank, names weighted above the rest),
   so a word that half the country's products contain is still answered in
   milliseconds. Sorting by name or date walks the sort index instead.
