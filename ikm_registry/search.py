@@ -264,7 +264,7 @@ def vector_expression(names, *, products=False, flags=False):
 
 # A product's size class and export readiness as words of its vector, not of its text:
 # 'skalamikro', 'siapekspor'. In a large catalog a search with those filters searches
-# these words with its own (flag_words, first_matches' `within`), so that the GIN index
+# these words with its own (flag_words, first_matches' `flags`), so that the GIN index
 # intersects them, as it does a commodity's or a kecamatan's name. As conditions on the
 # row, the planner either ANDed the word's matches with an index of every micro or
 # export-ready product (a million entries) or checked each match's row (`?size=mikro&
