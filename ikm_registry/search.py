@@ -38,7 +38,15 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchVectorCombinable, SearchVectorField
+from django.contrib.postgres.lookups import TrigramSimilar
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorCombinable,
+    SearchVectorField,
+    TrigramSimilarity,
+)
 from django.db import OperationalError, connection, transaction
 from django.db.models import BooleanField, F, FloatField, Func, Q, Value
 from django.tasks import task
@@ -151,9 +159,6 @@ class Query:
 
 def _pg_corrections(candidates):
     """{word: [nearest vocabulary words]} for words not in the vocabulary, one query."""
-    from django.contrib.postgres.lookups import TrigramSimilar
-    from django.contrib.postgres.search import TrigramSimilarity
-
     from ikm_registry.models import SearchTerm
 
     condition = Q(word__in=candidates)
@@ -245,8 +250,6 @@ def vector_expression(names, *, products=False, flags=False):
     business (`products`), its products' text C, each in both languages' stemming; for a
     product (`flags`), the words of its size class and export readiness (FlagWords).
     refresh_*() and migrations 0008, 0024 and 0029 store it; GIN-indexed."""
-    from django.contrib.postgres.search import SearchVector
-
     vector = None
     for config in CONFIGS:
         parts = [
@@ -300,8 +303,6 @@ class FlagWords(SearchVectorCombinable, Func):
 
 def _tsquery(query):
     """The query's raw tsquery (prepare() stemmed it) as an expression."""
-    from django.contrib.postgres.search import SearchQuery
-
     return SearchQuery(query.tsquery, search_type="raw", config="simple")
 
 
@@ -318,22 +319,16 @@ def _pg_match(qs, query, within=(), flags=()):
 
 def _flag_word(word):
     """A flag word (flag_words) as the stored vectors hold it: as it is, unstemmed."""
-    from django.contrib.postgres.search import SearchQuery
-
     return SearchQuery(word, config="simple")
 
 
 def _name_words(name):
     """The words of a name as the stored vectors hold them (stemmed the Indonesian way)."""
-    from django.contrib.postgres.search import SearchQuery
-
     return SearchQuery(name, config=CONFIGS[0])
 
 
 def _pg_rank(qs, query, names):
     """Text rank from the stored vector: no text is parsed again to rank it."""
-    from django.contrib.postgres.search import SearchRank
-
     if not query.tsquery:
         return qs.annotate(search_rank=Value(0.0, output_field=FloatField()))
     return qs.annotate(search_rank=SearchRank(F("search_vector"), _tsquery(query)))
